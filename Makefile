@@ -1,0 +1,29 @@
+# Two commands do everything: `make run` and `make test`. The virtualenv is ours alone.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' >/dev/null
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(PY) -m bot
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) data/demo.sqlite3*

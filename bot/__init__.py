@@ -1,0 +1,1 @@
+"""Runtime: channel adapters (console, Telegram, Zalo), scheduler, outbox and the CLI."""

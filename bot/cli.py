@@ -1,0 +1,170 @@
+"""The command line: `python -m bot [run|console|import FILE]`.
+
+`run` (the default) serves Telegram when TDKT_TELEGRAM_TOKEN is set, and otherwise opens the
+console channel on the demo database (or on TDKT_DATABASE when it is set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import bot.commands as commands_package
+from bot.app import open_app, setup_logging
+from config.catalog import CatalogError
+from config.settings import Settings, SettingsError, load_settings
+from handlers.texts import console as tconsole
+from handlers.texts import importing as timport
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+class Subcommand(Protocol):
+    """A CLI module under bot/commands: `python -m bot NAME ...`."""
+
+    NAME: str
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    async def run(self, settings: Settings, args: argparse.Namespace) -> int: ...
+
+
+def subcommands() -> dict[str, Subcommand]:
+    """Feature subcommands, one module each (so features do not edit one shared file)."""
+    found: dict[str, Subcommand] = {}
+    for info in pkgutil.iter_modules(commands_package.__path__):
+        module = importlib.import_module(f"{commands_package.__name__}.{info.name}")
+        if hasattr(module, "NAME") and hasattr(module, "run"):
+            found[module.NAME] = module  # type: ignore[assignment]
+    return found
+
+
+def build_parser(extra: dict[str, Subcommand]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="TĐKT Bot")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="serve the configured channels (console when no token)")
+    sub.add_parser("console", help="chat with the bot in this terminal")
+    importer = sub.add_parser("import", help="import the one-stop system's CSV export")
+    importer.add_argument("file", type=Path)
+    for name, module in sorted(extra.items()):
+        module.add_arguments(sub.add_parser(name, help=module.HELP))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    extra = subcommands()
+    args = build_parser(extra).parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Cấu hình không hợp lệ — {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    command = args.command or "run"
+    console = command == "console" or (command == "run" and not _has_channel(settings))
+    setup_logging("WARNING" if console else settings.log_level)
+    try:
+        if command == "import":
+            return asyncio.run(import_file(settings, args.file))
+        if command in extra:
+            return asyncio.run(extra[command].run(settings, args))
+        if console:
+            return asyncio.run(run_console(settings))
+        return run_channels(settings)
+    except CatalogError as exc:
+        print(f"Cấu hình không hợp lệ — TDKT_AWARD_CATALOG: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def _has_channel(settings: Settings) -> bool:
+    return settings.telegram_token is not None
+
+
+async def run_console(settings: Settings) -> int:
+    from bot.console_channel import run_console as console_loop
+    from bot.demo import ensure_demo_data
+
+    path = settings.database_path(console=True)
+    app = await open_app(settings, database=path)
+    try:
+        banner = []
+        if settings.database is None:
+            dossiers = await ensure_demo_data(app.services)
+            banner.append(tconsole.DEMO_HEADER.format(path=path))
+            banner += [
+                tconsole.DEMO_LINE.format(code=d.code, digits=d.phone_last4, label=d.status.label)
+                for d in dossiers
+            ]
+        else:
+            banner.append(tconsole.DATABASE_LINE.format(path=path))
+        await console_loop(app.core, banner=banner)
+    finally:
+        await app.close()
+    return EXIT_OK
+
+
+def run_channels(settings: Settings) -> int:
+    """Serve Telegram by long polling until interrupted."""
+    from bot.telegram_channel import build_application
+
+    assert settings.telegram_token is not None
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    app = loop.run_until_complete(open_app(settings))
+    commands = [(c.name, c.description) for c in app.core.router.commands_for("citizen")]
+    application = build_application(
+        app.core,
+        settings.telegram_token.get_secret_value(),
+        base_url=settings.telegram_base_url,
+        commands=commands,
+    )
+    try:
+        application.run_polling(close_loop=False)
+    finally:
+        loop.run_until_complete(app.close())
+        loop.close()
+    return EXIT_OK
+
+
+async def import_file(settings: Settings, path: Path) -> int:
+    """Validate every row first; write all of them in one transaction or nothing."""
+    from handlers.dossier_import import parse_csv
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(timport.FILE_NOT_FOUND.format(path=path, reason=exc.strerror), file=sys.stderr)
+        return EXIT_FAILED
+    app = await open_app(settings)
+    try:
+        parsed = parse_csv(data, app.services.catalog, app.services.calendar)
+        if not parsed.ok:
+            for line in parsed.error_lines():
+                print(line, file=sys.stderr)
+            print(timport.NOTHING_WRITTEN.format(count=len(parsed.errors)), file=sys.stderr)
+            return EXIT_FAILED
+        counts = await app.services.dossiers.upsert_many(
+            parsed.rows, actor="import", now=app.services.now()
+        )
+    finally:
+        await app.close()
+    print(
+        timport.DONE.format(
+            total=len(parsed.rows),
+            inserted=counts.inserted,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+        )
+    )
+    return EXIT_OK

@@ -1,0 +1,64 @@
+"""The console channel: the same bot on stdin/stdout, interactive or piped, no network.
+
+Usage: `make run` with no token configured, or `python -m bot console`.
+Choices are shown as numbered lines; images and documents are saved under data/console/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from config.settings import ROOT
+from handlers.messages import Channel, Incoming, Reply, numbered
+from handlers.router import BotCore
+from handlers.texts import console as t
+
+CHAT_ID = "local"
+FILES_DIR = ROOT / "data" / "console"
+
+
+def render(reply: Reply, files_dir: Path = FILES_DIR) -> str:
+    """A reply as the console prints it."""
+    parts = [numbered(reply)]
+    for content, name, template in (
+        (reply.image, reply.image_name, t.IMAGE_SAVED),
+        (reply.document, reply.document_name, t.DOCUMENT_SAVED),
+    ):
+        if content is not None:
+            files_dir.mkdir(parents=True, exist_ok=True)
+            path = files_dir / Path(name).name
+            path.write_bytes(content)
+            parts.append(template.format(path=path))
+    return "\n".join(parts)
+
+
+async def run_console(
+    core: BotCore,
+    *,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    banner: list[str] | None = None,
+) -> None:
+    """Read one message per line until end of input, printing each reply."""
+    interactive = stdin.isatty()
+    for line in [t.BANNER, *(banner or [])]:
+        print(line, file=stdout)
+    print(file=stdout)
+    while True:
+        if interactive:
+            print("> ", end="", file=stdout, flush=True)
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        text = line.rstrip("\r\n")
+        if not interactive:
+            print(f"> {text}", file=stdout)
+        replies = await core.handle(
+            Incoming(channel=Channel.console, chat_id=CHAT_ID, sender_id=CHAT_ID, text=text)
+        )
+        for reply in replies:
+            print(render(reply), file=stdout)
+            print(file=stdout, flush=True)

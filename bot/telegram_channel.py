@@ -1,0 +1,234 @@
+"""The Telegram channel: python-telegram-bot types stay here; everything else is neutral.
+
+Usage: set TDKT_TELEGRAM_TOKEN and run `make run`. Choices become inline buttons whose
+callback data is the choice payload; documents and photos become attachments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from handlers.messages import Attachment, AttachmentKind, Channel, Incoming, Reply
+from handlers.router import BotCore
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_DATA_LIMIT = 64
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split on line boundaries so each part fits the channel's limit."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    """The neutral message of a Telegram update, or None for updates we do not handle."""
+    query = update.callback_query
+    if query is not None:
+        chat = query.message.chat if query.message is not None else None
+        return Incoming(
+            channel=Channel.telegram,
+            chat_id=str(chat.id if chat else query.from_user.id),
+            sender_id=str(query.from_user.id),
+            payload=query.data or "",
+            sender_name=query.from_user.full_name,
+        )
+    message = update.effective_message
+    if message is None or update.effective_chat is None:
+        return None
+    user = update.effective_user
+    return Incoming(
+        channel=Channel.telegram,
+        chat_id=str(update.effective_chat.id),
+        sender_id=str(user.id if user else update.effective_chat.id),
+        text=message.text if message.text is not None else message.caption,
+        attachments=_attachments(message),
+        sender_name=user.full_name if user else None,
+    )
+
+
+def _attachments(message: Message) -> tuple[Attachment, ...]:
+    if message.document is not None:
+        doc = message.document
+        return (
+            Attachment(
+                kind=AttachmentKind.document,
+                file_id=doc.file_id,
+                file_name=doc.file_name,
+                size=doc.file_size,
+                mime_type=doc.mime_type,
+            ),
+        )
+    if message.photo:
+        photo = message.photo[-1]
+        return (
+            Attachment(
+                kind=AttachmentKind.photo,
+                file_id=photo.file_id,
+                file_name=f"photo_{photo.file_unique_id}.jpg",
+                size=photo.file_size,
+                mime_type="image/jpeg",
+            ),
+        )
+    if message.sticker is not None:
+        return (Attachment(kind=AttachmentKind.sticker, file_id=message.sticker.file_id),)
+    if message.text is None and message.caption is None:
+        return (Attachment(kind=AttachmentKind.other),)
+    return ()
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.choices:
+        return None
+    rows = [
+        [InlineKeyboardButton(choice.label[:64], callback_data=choice.payload)]
+        for choice in reply.choices
+        if len(choice.payload.encode()) <= CALLBACK_DATA_LIMIT
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def send_replies(
+    application: Application, chat_id: int | str, replies: Sequence[Reply]
+) -> None:
+    """Send direct replies; a flood-wait is honoured, a blocked chat is only logged."""
+    bot = application.bot
+    for reply in replies:
+        markup = keyboard(reply)
+        parts = split_text(reply.text) if reply.text else []
+        sends: list[Callable[[], Awaitable[object]]] = []
+        for content, name, method in (
+            (reply.image, reply.image_name, "photo"),
+            (reply.document, reply.document_name, "document"),
+        ):
+            if content is None:
+                continue
+            caption = parts.pop(0) if parts and len(parts[0]) <= CAPTION_LIMIT else None
+            sends.append(
+                partial(
+                    getattr(bot, f"send_{method}"),
+                    chat_id,
+                    content,
+                    filename=name,
+                    caption=caption,
+                    reply_markup=None if parts else markup,
+                )
+            )
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            sends.append(
+                partial(bot.send_message, chat_id, part, reply_markup=markup if last else None)
+            )
+        for send in sends:
+            if not await _send_once(send):
+                return
+
+
+async def _send_once(send: Callable[[], Awaitable[object]], tries: int = 3) -> bool:
+    for _ in range(tries):
+        try:
+            await send()
+            return True
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            seconds = float(delay.total_seconds() if hasattr(delay, "total_seconds") else delay)
+            log.warning("flood wait %.0fs before replying", seconds)
+            await asyncio.sleep(seconds)
+        except Forbidden:
+            log.info("chat blocked the bot; reply not delivered")
+            return False
+        except TelegramError as exc:
+            log.warning("reply not delivered: %s", type(exc).__name__)
+            return False
+    log.warning("reply dropped after repeated flood waits")
+    return False
+
+
+def build_application(
+    core: BotCore,
+    token: str,
+    *,
+    base_url: str = "https://api.telegram.org/bot",
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    commands: Sequence[tuple[str, str]] = (),
+) -> Application:
+    """The python-telegram-bot Application that feeds every update to `core`."""
+    builder = ApplicationBuilder().token(token).base_url(base_url)
+    builder = builder.request(request or HTTPXRequest(connection_pool_size=32))
+    builder = builder.get_updates_request(
+        get_updates_request or HTTPXRequest(connection_pool_size=2, read_timeout=40)
+    )
+
+    async def post_init(application: Application) -> None:
+        core.services.bot_username = core.services.bot_username or application.bot.username
+        if commands:
+            try:
+                await application.bot.set_my_commands(
+                    [BotCommand(name, description) for name, description in commands]
+                )
+            except TelegramError as exc:
+                log.warning("could not set the command menu: %s", exc)
+
+    builder = builder.post_init(post_init)
+    application = builder.build()
+
+    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = to_incoming(update)
+        if incoming is None:
+            return
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer()
+            except TelegramError as exc:
+                log.info("could not answer callback query: %s", exc)
+        replies = await core.handle(incoming)
+        await send_replies(context.application, incoming.chat_id, replies)
+
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram update failed", exc_info=context.error)
+
+    application.add_handler(CallbackQueryHandler(on_update))
+    application.add_handler(MessageHandler(filters.ALL, on_update))
+    application.add_error_handler(on_error)
+    return application

@@ -1,0 +1,73 @@
+"""The award catalogue (danh mục hình thức khen thưởng), loaded from TOML configuration."""
+
+from __future__ import annotations
+
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+
+class NomineeType(StrEnum):
+    """Who an award is for (đối tượng): cá nhân, tập thể, hộ gia đình."""
+
+    individual = "individual"
+    collective = "collective"
+    family = "family"
+
+
+class AwardKind(BaseModel):
+    """One form of commendation (hình thức khen thưởng) and how long the board takes for it."""
+
+    code: str = Field(min_length=1, max_length=20)
+    name: str = Field(min_length=1)
+    for_whom: list[NomineeType] = Field(min_length=1)
+    authority: str
+    working_days: int = Field(ge=1, le=365)
+    documents: list[str] = Field(default_factory=list)
+
+
+class CatalogError(Exception):
+    """The catalogue file is missing, unreadable or invalid."""
+
+
+class AwardCatalog:
+    """Award kinds by code, looked up by code or by Vietnamese name (with or without accents)."""
+
+    def __init__(self, kinds: list[AwardKind]) -> None:
+        from handlers.domain.text import fold
+
+        self.kinds = list(kinds)
+        self._by_code = {kind.code.upper(): kind for kind in kinds}
+        self._by_name = {fold(kind.name): kind for kind in kinds}
+        if len(self._by_code) != len(kinds):
+            raise CatalogError("duplicate award code in the catalogue")
+
+    def get(self, code: str) -> AwardKind | None:
+        return self._by_code.get(code.strip().upper())
+
+    def find(self, code_or_name: str) -> AwardKind | None:
+        """The kind whose code or Vietnamese name is given (any case, accents optional)."""
+        from handlers.domain.text import fold
+
+        return self.get(code_or_name) or self._by_name.get(fold(code_or_name))
+
+    def name_of(self, code: str) -> str:
+        kind = self.get(code)
+        return kind.name if kind else code
+
+    def for_nominee(self, nominee_type: NomineeType) -> list[AwardKind]:
+        return [kind for kind in self.kinds if nominee_type in kind.for_whom]
+
+
+def load_catalog(path: Path) -> AwardCatalog:
+    """Read and validate the catalogue file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        kinds = [AwardKind.model_validate(item) for item in data.get("award", [])]
+    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise CatalogError(f"{path}: {exc}") from exc
+    if not kinds:
+        raise CatalogError(f"{path}: no [[award]] entries")
+    return AwardCatalog(kinds)

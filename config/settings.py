@@ -1,0 +1,109 @@
+"""All settings of the bot in one place (pydantic-settings, prefix TDKT_, also read from .env)."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = Path(__file__).resolve().parent
+DEFAULT_DATABASE = ROOT / "data" / "tdkt.sqlite3"
+DEMO_DATABASE = ROOT / "data" / "demo.sqlite3"
+
+
+class SettingsError(Exception):
+    """A setting is invalid; the message names the variable and what is wrong."""
+
+
+class Settings(BaseSettings):
+    """The bot's settings; every field is read from `TDKT_<NAME>`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TDKT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database: Path | None = None
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_bot_username: str | None = None
+    agency_code: str = "000.00.21.H01"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    award_catalog: Path = CONFIG_DIR / "award_catalog.toml"
+    holidays_file: Path = CONFIG_DIR / "holidays.toml"
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    send_rate: int = Field(default=25, ge=1, le=30)
+    digest_time: time = time(7, 30)
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("telegram_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("agency_code")
+    @classmethod
+    def _agency_code(cls, value: str) -> str:
+        from handlers.domain.codes import AGENCY_RE
+
+        value = value.strip().upper()
+        if not AGENCY_RE.fullmatch(value):
+            raise ValueError("expected an agency identifier such as 000.00.21.H01")
+        return value
+
+    @field_validator("award_catalog", "holidays_file")
+    @classmethod
+    def _file_exists(cls, value: Path) -> Path:
+        if not value.is_file():
+            raise ValueError(f"file not found: {value}")
+        return value
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _admin_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            items = [item.strip() for item in value.split(",") if item.strip()]
+            for item in items:
+                channel, _, ident = item.partition(":")
+                if channel not in ("telegram", "zalo", "console") or not ident:
+                    raise ValueError(f"expected channel:id such as telegram:123456, got {item!r}")
+            return items
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def database_path(self, *, console: bool = False) -> Path:
+        """The SQLite file: TDKT_DATABASE, else the demo file (console) or data/tdkt.sqlite3."""
+        if self.database is not None:
+            return self.database
+        return DEMO_DATABASE if console else DEFAULT_DATABASE
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation error into one line naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = "TDKT_" + str(error["loc"][0]).upper() if error["loc"] else "TDKT_?"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
+        raise SettingsError("; ".join(lines)) from None

@@ -1,0 +1,51 @@
+"""Lookup attempts (lần tra cứu) per chat and per dossier, for the second-factor cooldown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from db.connection import Database
+from db.models import instant_to_db
+
+
+class LookupAttemptRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record(
+        self, *, channel: str, chat_id: str, dossier_code: str, at: datetime, succeeded: bool
+    ) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO lookup_attempts"
+                " (channel, chat_id, dossier_code, attempted_at, succeeded)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (channel, chat_id, dossier_code, instant_to_db(at), int(succeeded)),
+            )
+
+    async def failures_for_chat(self, channel: str, chat_id: str, since: datetime) -> int:
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) FROM lookup_attempts WHERE channel = ? AND chat_id = ?"
+            " AND attempted_at >= ? AND succeeded = 0",
+            (channel, chat_id, instant_to_db(since)),
+        )
+        return int(row[0]) if row else 0
+
+    async def failures_for_dossier(self, dossier_code: str, since: datetime) -> int:
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) FROM lookup_attempts WHERE dossier_code = ?"
+            " AND attempted_at >= ? AND succeeded = 0",
+            (dossier_code, instant_to_db(since)),
+        )
+        return int(row[0]) if row else 0
+
+    async def oldest_failure_since(
+        self, *, channel: str, chat_id: str, dossier_code: str, since: datetime
+    ) -> datetime | None:
+        """When the current cooldown window started, to tell the user how long to wait."""
+        row = await self.db.fetch_one(
+            "SELECT MIN(attempted_at) FROM lookup_attempts WHERE succeeded = 0"
+            " AND attempted_at >= ? AND ((channel = ? AND chat_id = ?) OR dossier_code = ?)",
+            (instant_to_db(since), channel, chat_id, dossier_code),
+        )
+        return datetime.fromisoformat(row[0]) if row and row[0] else None

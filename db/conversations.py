@@ -1,0 +1,69 @@
+"""Conversation state per chat, and the numbered choices offered where there are no buttons."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from db.connection import Database
+from db.models import Conversation, instant_to_db
+
+
+class ConversationRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, channel: str, chat_id: str) -> Conversation | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM conversations WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+        )
+        return Conversation.from_row(row) if row else None
+
+    async def save(self, conversation: Conversation) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO conversations (channel, chat_id, flow, step, data, nonce, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (channel, chat_id) DO UPDATE SET flow = excluded.flow,"
+                " step = excluded.step, data = excluded.data, nonce = excluded.nonce,"
+                " updated_at = excluded.updated_at",
+                (
+                    conversation.channel,
+                    conversation.chat_id,
+                    conversation.flow,
+                    conversation.step,
+                    json.dumps(conversation.data, ensure_ascii=False),
+                    conversation.nonce,
+                    instant_to_db(conversation.updated_at),
+                ),
+            )
+
+    async def clear(self, channel: str, chat_id: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM conversations WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+            )
+
+    async def offer_choices(
+        self, channel: str, chat_id: str, payloads: list[str], at: datetime
+    ) -> None:
+        async with self.db.transaction() as conn:
+            if payloads:
+                await conn.execute(
+                    "INSERT INTO offered_choices (channel, chat_id, payloads, offered_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (channel, chat_id) DO UPDATE SET"
+                    " payloads = excluded.payloads, offered_at = excluded.offered_at",
+                    (channel, chat_id, json.dumps(payloads), instant_to_db(at)),
+                )
+            else:
+                await conn.execute(
+                    "DELETE FROM offered_choices WHERE channel = ? AND chat_id = ?",
+                    (channel, chat_id),
+                )
+
+    async def offered_choices(self, channel: str, chat_id: str) -> list[str]:
+        row = await self.db.fetch_one(
+            "SELECT payloads FROM offered_choices WHERE channel = ? AND chat_id = ?",
+            (channel, chat_id),
+        )
+        return list(json.loads(row[0])) if row else []

@@ -1,0 +1,133 @@
+"""Typed rows the repositories return, and the conversions between SQLite text and Python."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from handlers.domain.statuses import Status
+
+
+def instant_to_db(moment: datetime) -> str:
+    """Instants are stored in UTC with a fixed format so that text order is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def instant_from_db(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def date_or_none(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True, slots=True)
+class Dossier:
+    """A commendation dossier (hồ sơ đề nghị khen thưởng)."""
+
+    id: int
+    code: str
+    award_kind: str
+    nominee: str
+    unit: str
+    phone_last4: str
+    received_on: date
+    due_on: date
+    status: Status
+    resolved_on: date | None
+    decision_no: str | None
+    note: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Dossier:
+        return cls(
+            id=row["id"],
+            code=row["code"],
+            award_kind=row["award_kind"],
+            nominee=row["nominee"],
+            unit=row["unit"],
+            phone_last4=row["phone_last4"],
+            received_on=date.fromisoformat(row["received_on"]),
+            due_on=date.fromisoformat(row["due_on"]),
+            status=Status(row["status"]),
+            resolved_on=date_or_none(row["resolved_on"]),
+            decision_no=row["decision_no"],
+            note=row["note"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DossierInput:
+    """What an import row or a confirmed nomination writes into a dossier."""
+
+    code: str
+    award_kind: str
+    nominee: str
+    unit: str
+    phone_last4: str
+    received_on: date
+    due_on: date
+    status: Status
+    resolved_on: date | None = None
+    decision_no: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One status change (lịch sử xử lý): who, when, from, to, note."""
+
+    id: int
+    dossier_id: int
+    changed_at: datetime
+    actor: str
+    from_status: Status | None
+    to_status: Status
+    note: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> HistoryEntry:
+        return cls(
+            id=row["id"],
+            dossier_id=row["dossier_id"],
+            changed_at=instant_from_db(row["changed_at"]),
+            actor=row["actor"],
+            from_status=Status(row["from_status"]) if row["from_status"] else None,
+            to_status=Status(row["to_status"]),
+            note=row["note"],
+        )
+
+
+@dataclass(slots=True)
+class Conversation:
+    """The open multi-step conversation of one chat, kept in the database."""
+
+    channel: str
+    chat_id: str
+    flow: str
+    step: str
+    nonce: str
+    updated_at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Conversation:
+        return cls(
+            channel=row["channel"],
+            chat_id=row["chat_id"],
+            flow=row["flow"],
+            step=row["step"],
+            nonce=row["nonce"],
+            updated_at=instant_from_db(row["updated_at"]),
+            data=json.loads(row["data"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCounts:
+    inserted: int
+    updated: int
+    unchanged: int

@@ -1,0 +1,1 @@
+"""Pure domain rules: statuses, dossier codes, the working-day calendar, text folding."""

@@ -1,0 +1,243 @@
+"""Reads and validates the one-stop system's export (CSV) into dossiers, all or nothing.
+
+Usage: `python -m bot import FILE.csv` — every row is checked first; one bad row and nothing
+is written, each bad row listed with its line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from config.catalog import AwardCatalog
+from db.models import DossierInput
+from handlers.domain.calendar import WorkCalendar
+from handlers.domain.codes import normalize_code
+from handlers.domain.statuses import RESOLVED, Status, parse_status
+from handlers.domain.text import fold
+from handlers.texts import importing as t
+
+COLUMNS = (
+    "code",
+    "award_kind",
+    "nominee",
+    "unit",
+    "phone",
+    "received_on",
+    "due_on",
+    "status",
+    "resolved_on",
+    "decision_no",
+    "note",
+)
+REQUIRED = ("code", "award_kind", "nominee", "received_on")
+#: Vietnamese headers of the one-stop export, folded (no accents, lower case).
+ALIASES = {
+    "ma ho so": "code",
+    "ma": "code",
+    "hinh thuc khen thuong": "award_kind",
+    "hinh thuc": "award_kind",
+    "loai khen thuong": "award_kind",
+    "doi tuong": "nominee",
+    "doi tuong de nghi": "nominee",
+    "nguoi duoc de nghi": "nominee",
+    "ho ten": "nominee",
+    "don vi": "unit",
+    "so dien thoai": "phone",
+    "dien thoai": "phone",
+    "ngay tiep nhan": "received_on",
+    "ngay nhan": "received_on",
+    "ngay hen tra": "due_on",
+    "han xu ly": "due_on",
+    "trang thai": "status",
+    "ngay giai quyet": "resolved_on",
+    "so quyet dinh": "decision_no",
+    "ghi chu": "note",
+}
+LIMITS = {"nominee": 300, "unit": 300, "decision_no": 100, "note": 2000}
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+@dataclass
+class ParsedImport:
+    rows: list[DossierInput] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error_lines(self) -> list[str]:
+        return [t.LINE_ERROR.format(line=line, message=message) for line, message in self.errors]
+
+
+def parse_date(value: str) -> date | None:
+    """`YYYY-MM-DD` or `DD/MM/YYYY`; None when it is neither or not a real day."""
+    value = value.strip()
+    try:
+        match = _DMY.fullmatch(value)
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value)
+    except ValueError:
+        return None
+    return None
+
+
+def phone_last4(value: str) -> str | None:
+    """The last 4 digits of a Vietnamese phone number; None when it is not one."""
+    digits = re.sub(r"[\s.\-()]", "", value)
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if not digits.isdigit() or not 9 <= len(digits) <= 12:
+        return None
+    return digits[-4:]
+
+
+def header_map(header: Iterable[str]) -> tuple[list[str | None], list[str]]:
+    """Column names for each position (None for unknown) and the unknown headers."""
+    names: list[str | None] = []
+    unknown = []
+    for raw in header:
+        key = fold(raw.strip().lstrip("\ufeff"))
+        name = key.replace(" ", "_") if key.replace(" ", "_") in COLUMNS else ALIASES.get(key)
+        if name is None and key == "officer":
+            name = "officer"
+        names.append(name)
+        if name is None and raw.strip():
+            unknown.append(raw.strip())
+    return names, unknown
+
+
+def parse_rows(
+    records: Iterator[tuple[int, list[str]]],
+    header: list[str],
+    catalog: AwardCatalog,
+    calendar: WorkCalendar,
+) -> ParsedImport:
+    """Validate every record (line number, cells) against the header; collect all errors."""
+    result = ParsedImport()
+    names, unknown = header_map(header)
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        result.errors.append((1, t.MISSING_COLUMNS.format(columns=", ".join(missing))))
+        return result
+    if unknown:
+        result.errors.append((1, t.UNKNOWN_COLUMNS.format(columns=", ".join(unknown))))
+        return result
+    seen: dict[str, int] = {}
+    for line, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(names):
+            result.errors.append((line, t.TOO_MANY_COLUMNS))
+            continue
+        record = {
+            name: cells[index].strip() if index < len(cells) else ""
+            for index, name in enumerate(names)
+            if name is not None
+        }
+        row, problems = _validate(record, catalog, calendar)
+        if row is not None and row.code in seen:
+            problems.append(t.DUPLICATE_CODE.format(code=row.code, line=seen[row.code]))
+        if problems:
+            result.errors.extend((line, problem) for problem in problems)
+        elif row is not None:
+            seen[row.code] = line
+            result.rows.append(row)
+    return result
+
+
+def parse_csv(data: bytes, catalog: AwardCatalog, calendar: WorkCalendar) -> ParsedImport:
+    """Parse the bytes of a CSV export (UTF-8, with or without BOM, comma-separated)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return ParsedImport(errors=[(1, t.NOT_UTF8.format(position=exc.start))])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return ParsedImport(errors=[(1, t.EMPTY_FILE)])
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        start = reader.line_num + 1
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+
+    return parse_rows(records(), header, catalog, calendar)
+
+
+def _validate(
+    record: dict[str, str], catalog: AwardCatalog, calendar: WorkCalendar
+) -> tuple[DossierInput | None, list[str]]:
+    problems: list[str] = []
+    for name in REQUIRED:
+        if not record.get(name):
+            problems.append(t.EMPTY_FIELD.format(field=t.FIELD_NAMES[name]))
+    if problems:
+        return None, problems
+    for name, limit in LIMITS.items():
+        if len(record.get(name, "")) > limit:
+            problems.append(t.TOO_LONG.format(field=t.FIELD_NAMES[name], limit=limit))
+    code = normalize_code(record["code"])
+    if code is None:
+        problems.append(t.BAD_CODE.format(value=record["code"][:60]))
+    kind = catalog.find(record["award_kind"])
+    if kind is None:
+        problems.append(t.UNKNOWN_AWARD.format(value=record["award_kind"][:80]))
+    dates: dict[str, date | None] = {}
+    for name in ("received_on", "due_on", "resolved_on"):
+        value = record.get(name, "")
+        dates[name] = parse_date(value) if value else None
+        if value and dates[name] is None:
+            problems.append(t.BAD_DATE.format(field=t.FIELD_NAMES[name], value=value[:40]))
+    status = Status.received
+    if record.get("status"):
+        parsed = parse_status(record["status"])
+        if parsed is None:
+            problems.append(t.BAD_STATUS.format(value=record["status"][:60]))
+        else:
+            status = parsed
+    last4 = ""
+    if record.get("phone"):
+        found = phone_last4(record["phone"])
+        if found is None:
+            problems.append(t.BAD_PHONE.format(value=record["phone"][:30]))
+        else:
+            last4 = found
+    received_on, due_on, resolved_on = dates["received_on"], dates["due_on"], dates["resolved_on"]
+    if received_on and due_on and due_on < received_on:
+        problems.append(t.DUE_BEFORE_RECEIVED)
+    if received_on and resolved_on and resolved_on < received_on:
+        problems.append(t.RESOLVED_BEFORE_RECEIVED)
+    if status in RESOLVED and not resolved_on and not record.get("resolved_on"):
+        problems.append(t.RESOLVED_MISSING.format(label=status.label))
+    if status not in RESOLVED and resolved_on:
+        problems.append(t.RESOLVED_NOT_ALLOWED.format(label=status.label))
+    if problems or code is None or kind is None or received_on is None:
+        return None, problems
+    if due_on is None:
+        due_on = calendar.add_working_days(received_on, kind.working_days)
+    return (
+        DossierInput(
+            code=code,
+            award_kind=kind.code,
+            nominee=record["nominee"],
+            unit=record.get("unit", ""),
+            phone_last4=last4,
+            received_on=received_on,
+            due_on=due_on,
+            status=status,
+            resolved_on=resolved_on,
+            decision_no=record.get("decision_no") or None,
+            note=record.get("note") or None,
+        ),
+        [],
+    )

@@ -1,0 +1,217 @@
+"""Citizen lookup (tra cứu hồ sơ): dossier code, then the phone's last 4 digits, then the card.
+
+Usage: send a code such as `000.00.21.H33-170626-0001`, or `/tracuu CODE`, or open the
+receipt's deep link; answer with the last 4 digits of the phone number on the dossier.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from db.models import Conversation, Dossier
+from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from handlers.domain.statuses import FINISHED, RESOLVED, Status
+from handlers.formatting import vn_date, vn_datetime
+from handlers.messages import Incoming, Reply
+from handlers.router import Router
+from handlers.services import Services
+from handlers.texts import common as tc
+from handlers.texts import lookup as t
+
+FLOW = "lookup"
+MAX_FAILURES_PER_CHAT = 5
+MAX_FAILURES_PER_DOSSIER = 10
+FAILURE_WINDOW = timedelta(hours=1)
+HISTORY_ON_CARD = 3
+_DIGITS_RE = re.compile(r"\d{4}")
+
+
+def register(router: Router) -> None:
+    router.command("tracuu", tracuu, tc.COMMAND_DESCRIPTIONS["tracuu"])
+    router.flow(FLOW, continue_lookup)
+    router.text(code_in_text)
+
+
+async def tracuu(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+    if not args:
+        await _save(services, incoming, step="code", data={})
+        return [Reply(t.ASK_CODE.format(example=EXAMPLE_CODE))]
+    code = normalize_code(args)
+    if code is None:
+        return [Reply(t.BAD_FORMAT.format(text=_shorten(args), example=EXAMPLE_CODE))]
+    return await begin(incoming, services, code)
+
+
+async def code_in_text(incoming: Incoming, services: Services) -> list[Reply] | None:
+    """A plain message that is a dossier code starts a lookup; anything else is not ours."""
+    code = normalize_code(incoming.text or "")
+    if code is None:
+        if _looks_like_code(incoming.text or ""):
+            return [
+                Reply(t.BAD_FORMAT.format(text=_shorten(incoming.text or ""), example=EXAMPLE_CODE))
+            ]
+        return None
+    return await begin(incoming, services, code)
+
+
+async def begin(incoming: Incoming, services: Services, code: str) -> list[Reply]:
+    """Find the dossier and ask for the second factor."""
+    cooldown = await _cooldown_until(services, incoming, code)
+    if cooldown is not None:
+        return [Reply(t.COOLDOWN.format(until=vn_datetime(cooldown, services.tz)))]
+    dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
+    if dossier is None:
+        await services.conversations.clear(incoming.channel, incoming.chat_id)
+        return [Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE))]
+    if not dossier.phone_last4:
+        return [Reply(t.NO_PHONE_ON_FILE.format(code=dossier.code))]
+    await _save(services, incoming, step="phone", data={"code": dossier.code})
+    return [Reply(t.ASK_PHONE.format(code=dossier.code))]
+
+
+async def continue_lookup(
+    incoming: Incoming, services: Services, conversation: Conversation
+) -> list[Reply]:
+    text = incoming.text or ""
+    if not text:
+        return [Reply(tc.TEXT_EXPECTED)]
+    code = normalize_code(text)
+    if code is not None:
+        return await begin(incoming, services, code)
+    if conversation.step == "code":
+        return [Reply(t.BAD_FORMAT.format(text=_shorten(text), example=EXAMPLE_CODE))]
+    digits = re.sub(r"[\s.\-]", "", text)
+    if not _DIGITS_RE.fullmatch(digits):
+        return [Reply(t.PHONE_FORMAT)]
+    return await _verify(incoming, services, conversation.data["code"], digits)
+
+
+async def _verify(incoming: Incoming, services: Services, code: str, digits: str) -> list[Reply]:
+    cooldown = await _cooldown_until(services, incoming, code)
+    if cooldown is not None:
+        return [Reply(t.COOLDOWN.format(until=vn_datetime(cooldown, services.tz)))]
+    dossier = await services.dossiers.get_by_code(code)
+    if dossier is None:
+        await services.conversations.clear(incoming.channel, incoming.chat_id)
+        return [Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE))]
+    now = services.now()
+    ok = hmac.compare_digest(digits.encode(), dossier.phone_last4.encode())
+    await services.attempts.record(
+        channel=incoming.channel,
+        chat_id=incoming.chat_id,
+        dossier_code=code,
+        at=now,
+        succeeded=ok,
+    )
+    if ok:
+        await services.conversations.clear(incoming.channel, incoming.chat_id)
+        return [await status_card(services, dossier)]
+    left = await _attempts_left(services, incoming, code)
+    if left <= 0:
+        until = await _cooldown_until(services, incoming, code)
+        return [Reply(t.COOLDOWN.format(until=vn_datetime(until or now, services.tz)))]
+    return [Reply(t.WRONG_PHONE.format(left=left))]
+
+
+async def _attempts_left(services: Services, incoming: Incoming, code: str) -> int:
+    since = services.now() - FAILURE_WINDOW
+    by_chat = await services.attempts.failures_for_chat(incoming.channel, incoming.chat_id, since)
+    by_dossier = await services.attempts.failures_for_dossier(code, since)
+    return min(MAX_FAILURES_PER_CHAT - by_chat, MAX_FAILURES_PER_DOSSIER - by_dossier)
+
+
+async def _cooldown_until(services: Services, incoming: Incoming, code: str) -> datetime | None:
+    """When the lookup opens again, or None when the chat and the dossier are not locked."""
+    if await _attempts_left(services, incoming, code) > 0:
+        return None
+    oldest = await services.attempts.oldest_failure_since(
+        channel=incoming.channel,
+        chat_id=incoming.chat_id,
+        dossier_code=code,
+        since=services.now() - FAILURE_WINDOW,
+    )
+    return (oldest or services.now()) + FAILURE_WINDOW
+
+
+async def status_card(services: Services, dossier: Dossier) -> Reply:
+    """The status card (thẻ trạng thái) a verified citizen sees."""
+    lines = [
+        t.CARD_TITLE.format(code=dossier.code),
+        t.CARD_AWARD.format(award=services.catalog.name_of(dossier.award_kind)),
+        t.CARD_NOMINEE.format(nominee=dossier.nominee),
+    ]
+    if dossier.unit:
+        lines.append(t.CARD_UNIT.format(unit=dossier.unit))
+    lines += [
+        t.CARD_STATUS.format(label=dossier.status.label),
+        t.CARD_RECEIVED.format(date=vn_date(dossier.received_on)),
+        t.CARD_DUE.format(date=vn_date(dossier.due_on)),
+    ]
+    lines.append(_deadline_line(services, dossier))
+    if dossier.decision_no:
+        lines.append(t.CARD_DECISION.format(decision=dossier.decision_no))
+    if dossier.note:
+        template = {
+            Status.rejected: t.CARD_REASON,
+            Status.needs_supplement: t.CARD_SUPPLEMENT,
+        }.get(dossier.status, t.CARD_NOTE)
+        lines.append(template.format(note=dossier.note))
+    history = await services.dossiers.history(dossier.id, limit=HISTORY_ON_CARD)
+    if history:
+        lines += ["", t.CARD_HISTORY]
+        for entry in history:
+            line = t.CARD_HISTORY_LINE.format(
+                when=vn_datetime(entry.changed_at, services.tz), label=entry.to_status.label
+            )
+            if entry.note:
+                line += t.CARD_HISTORY_NOTE.format(note=entry.note)
+            lines.append(line)
+    return Reply("\n".join(line for line in lines if line is not None))
+
+
+def _deadline_line(services: Services, dossier: Dossier) -> str | None:
+    if dossier.status in RESOLVED and dossier.resolved_on is not None:
+        template = (
+            t.CARD_RESOLVED_ON_TIME
+            if dossier.resolved_on <= dossier.due_on
+            else t.CARD_RESOLVED_LATE
+        )
+        return template.format(date=vn_date(dossier.resolved_on))
+    if dossier.status in FINISHED:
+        return None
+    if dossier.status is Status.needs_supplement:
+        return t.CARD_PAUSED
+    today = services.today()
+    if today > dossier.due_on:
+        overdue = services.calendar.working_days_between(dossier.due_on, today)
+        return t.CARD_OVERDUE.format(days=max(overdue, 1))
+    left = services.calendar.working_days_between(today, dossier.due_on)
+    return t.CARD_DUE_TODAY if left == 0 else t.CARD_DAYS_LEFT.format(days=left)
+
+
+async def _save(services: Services, incoming: Incoming, *, step: str, data: dict) -> None:
+    await services.conversations.save(
+        Conversation(
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            flow=FLOW,
+            step=step,
+            nonce=secrets.token_hex(4),
+            updated_at=services.now(),
+            data=data,
+        )
+    )
+
+
+def _looks_like_code(text: str) -> bool:
+    """Something with the shape of a code (digits and dashes) that did not parse."""
+    compact = text.strip()
+    return 10 <= len(compact) <= 60 and compact.count("-") >= 2 and " " not in compact
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,185 @@
+"""Routes a channel-neutral message to the feature that owns it: command, button, flow, text."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from db.models import Conversation
+from handlers.domain.text import MAX_INPUT_CHARS, fold
+from handlers.messages import Channel, Incoming, Reply
+from handlers.services import Services
+from handlers.texts import common as t
+
+log = logging.getLogger(__name__)
+
+CommandHandler = Callable[[Incoming, Services, str], Awaitable[list[Reply]]]
+PayloadHandler = Callable[[Incoming, Services, str], Awaitable[list[Reply]]]
+FlowHandler = Callable[[Incoming, Services, Conversation], Awaitable[list[Reply]]]
+TextHandler = Callable[[Incoming, Services], Awaitable[list[Reply] | None]]
+RoleResolver = Callable[[Incoming, Services], Awaitable[str]]
+
+BUTTON_CHANNELS = frozenset({Channel.telegram.value})
+
+
+@dataclass
+class Command:
+    name: str
+    handler: CommandHandler
+    description: str
+    #: Roles allowed to run it; None means everyone.
+    roles: frozenset[str] | None = None
+    #: Shown in the command menu and /help.
+    listed: bool = True
+
+
+async def citizen_role(_incoming: Incoming, _services: Services) -> str:
+    return "citizen"
+
+
+@dataclass
+class Router:
+    commands: dict[str, Command] = field(default_factory=dict)
+    payloads: dict[str, PayloadHandler] = field(default_factory=dict)
+    flows: dict[str, FlowHandler] = field(default_factory=dict)
+    text_handlers: list[TextHandler] = field(default_factory=list)
+    role_of: RoleResolver = citizen_role
+    refusal: Callable[[str], str] = lambda _role: t.UNKNOWN_COMMAND
+
+    def command(
+        self,
+        name: str,
+        handler: CommandHandler,
+        description: str,
+        *,
+        roles: frozenset[str] | None = None,
+        listed: bool = True,
+    ) -> None:
+        self.commands[name] = Command(name, handler, description, roles, listed)
+
+    def payload(self, prefix: str, handler: PayloadHandler) -> None:
+        self.payloads[prefix] = handler
+
+    def flow(self, name: str, handler: FlowHandler) -> None:
+        self.flows[name] = handler
+
+    def text(self, handler: TextHandler) -> None:
+        self.text_handlers.append(handler)
+
+    def commands_for(self, role: str) -> list[Command]:
+        return [
+            command
+            for command in self.commands.values()
+            if command.listed and (command.roles is None or role in command.roles)
+        ]
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (but keep line breaks) and normalise to NFC."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+
+
+def split_command(text: str) -> tuple[str, str] | None:
+    """`/TraCuu@bot  ABC` → (`tracuu`, `ABC`); None when the text is not a command."""
+    if not text.startswith("/"):
+        return None
+    head, _, rest = text[1:].partition(" ")
+    name = fold(head.split("@", 1)[0])
+    if not name:
+        return None
+    return name, rest.strip()
+
+
+class BotCore:
+    """The whole bot behind every channel: one `handle` call per incoming message."""
+
+    def __init__(self, router: Router, services: Services) -> None:
+        self.router = router
+        self.services = services
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Never raises: a failure is logged and answered with a polite Vietnamese message."""
+        try:
+            replies = await self._route(incoming)
+        except Exception:
+            log.exception("handler failed for %s chat", incoming.channel)
+            return [Reply(t.INTERNAL_ERROR)]
+        if incoming.channel not in BUTTON_CHANNELS:
+            await self._remember_choices(incoming, replies)
+        return replies or [Reply(t.NOT_UNDERSTOOD.format(example=_example()))]
+
+    async def _remember_choices(self, incoming: Incoming, replies: list[Reply]) -> None:
+        payloads: list[str] = []
+        for reply in replies:
+            if reply.choices:
+                payloads = [choice.payload for choice in reply.choices]
+        await self.services.conversations.offer_choices(
+            incoming.channel, incoming.chat_id, payloads, self.services.now()
+        )
+
+    async def _route(self, incoming: Incoming) -> list[Reply]:
+        services = self.services
+        text = clean_text(incoming.text) if incoming.text is not None else None
+        if text is not None and len(text) > MAX_INPUT_CHARS:
+            return [Reply(t.TOO_LONG.format(length=len(text), limit=MAX_INPUT_CHARS))]
+        payload = incoming.payload
+        if payload is None and text and incoming.channel not in BUTTON_CHANNELS:
+            offered = await services.conversations.offered_choices(
+                incoming.channel, incoming.chat_id
+            )
+            if offered and text.isdigit():
+                index = int(text)
+                if not 1 <= index <= len(offered):
+                    return [Reply(t.CHOICE_OUT_OF_RANGE.format(count=len(offered)))]
+                payload = offered[index - 1]
+        incoming = Incoming(
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            sender_id=incoming.sender_id,
+            text=text,
+            payload=payload,
+            attachments=incoming.attachments,
+            sender_name=incoming.sender_name,
+        )
+        if payload is not None:
+            return await self._route_payload(incoming, payload)
+        if text:
+            parsed = split_command(text)
+            if parsed is not None:
+                return await self._route_command(incoming, *parsed)
+        conversation = await services.conversations.get(incoming.channel, incoming.chat_id)
+        if conversation is not None and conversation.flow in self.router.flows:
+            return await self.router.flows[conversation.flow](incoming, services, conversation)
+        if not text:
+            return [Reply(t.TEXT_EXPECTED if incoming.attachments else t.EMPTY)]
+        for handler in self.router.text_handlers:
+            replies = await handler(incoming, services)
+            if replies is not None:
+                return replies
+        return [Reply(t.NOT_UNDERSTOOD.format(example=_example()))]
+
+    async def _route_command(self, incoming: Incoming, name: str, args: str) -> list[Reply]:
+        command = self.router.commands.get(name)
+        if command is None:
+            return [Reply(t.UNKNOWN_COMMAND.format(command=name[:40]))]
+        if command.roles is not None:
+            role = await self.router.role_of(incoming, self.services)
+            if role not in command.roles:
+                return [Reply(self.router.refusal(role))]
+        return await command.handler(incoming, self.services, args)
+
+    async def _route_payload(self, incoming: Incoming, payload: str) -> list[Reply]:
+        prefix, _, rest = payload.partition(":")
+        handler = self.router.payloads.get(prefix)
+        if handler is None:
+            return [Reply(t.STALE_BUTTON)]
+        return await handler(incoming, self.services, rest)
+
+
+def _example() -> str:
+    from handlers.domain.codes import EXAMPLE_CODE
+
+    return EXAMPLE_CODE

@@ -1,0 +1,70 @@
+"""What every handler may use: settings, repositories, catalogue, calendar and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from config.catalog import AwardCatalog, load_catalog
+from config.settings import Settings
+from db.attempts import LookupAttemptRepository
+from db.connection import Database
+from db.conversations import ConversationRepository
+from db.dossiers import DossierRepository
+from handlers.domain.calendar import WorkCalendar, load_legacy_provinces
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """Injected into every handler, so tests swap the clock or the database freely."""
+
+    settings: Settings
+    db: Database
+    catalog: AwardCatalog
+    calendar: WorkCalendar
+    legacy_provinces: dict[str, str]
+    clock: Clock = system_clock
+    bot_username: str | None = None
+    dossiers: DossierRepository = field(init=False)
+    attempts: LookupAttemptRepository = field(init=False)
+    conversations: ConversationRepository = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.dossiers = DossierRepository(self.db)
+        self.attempts = LookupAttemptRepository(self.db)
+        self.conversations = ConversationRepository(self.db)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.settings.tz
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def local_now(self) -> datetime:
+        return self.clock().astimezone(self.tz)
+
+    def today(self) -> date:
+        """Deadlines are local dates (Asia/Ho_Chi_Minh)."""
+        return self.local_now().date()
+
+
+def build_services(settings: Settings, db: Database, *, clock: Clock = system_clock) -> Services:
+    """Load the catalogue and the calendar named by the settings and wire the repositories."""
+    return Services(
+        settings=settings,
+        db=db,
+        catalog=load_catalog(settings.award_catalog),
+        calendar=WorkCalendar.from_file(settings.holidays_file),
+        legacy_provinces=load_legacy_provinces(settings.holidays_file),
+        clock=clock,
+        bot_username=settings.telegram_bot_username,
+    )

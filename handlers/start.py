@@ -1,0 +1,41 @@
+"""/start, /help and /huy: what the bot does, the commands of the caller's role, cancel.
+
+Usage: `/start` greets; `/start <deep-link payload>` opens the lookup of that dossier
+(the QR code on the receipt); `/help` lists commands; `/huy` cancels any open step.
+"""
+
+from __future__ import annotations
+
+from handlers import lookup
+from handlers.domain.codes import EXAMPLE_CODE, from_deep_link_payload
+from handlers.messages import Incoming, Reply
+from handlers.router import Router
+from handlers.services import Services
+from handlers.texts import common as t
+
+
+def register(router: Router) -> None:
+    async def start(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+        if args:
+            code = from_deep_link_payload(args.split()[0])
+            if code is not None:
+                return await lookup.begin(incoming, services, code)
+        return [Reply(t.WELCOME.format(bot_name=t.BOT_NAME, example=EXAMPLE_CODE))]
+
+    async def help_(incoming: Incoming, services: Services, _args: str) -> list[Reply]:
+        role = await router.role_of(incoming, services)
+        lines = [t.HELP_HEADER]
+        lines += [f"/{c.name} — {c.description}" for c in router.commands_for(role)]
+        lines += ["", t.HELP_FOOTER]
+        return [Reply("\n".join(lines))]
+
+    async def cancel(incoming: Incoming, services: Services, _args: str) -> list[Reply]:
+        conversation = await services.conversations.get(incoming.channel, incoming.chat_id)
+        if conversation is None:
+            return [Reply(t.NOTHING_TO_CANCEL)]
+        await services.conversations.clear(incoming.channel, incoming.chat_id)
+        return [Reply(t.CANCELLED)]
+
+    router.command("start", start, t.COMMAND_DESCRIPTIONS["start"])
+    router.command("help", help_, t.COMMAND_DESCRIPTIONS["help"])
+    router.command("huy", cancel, t.COMMAND_DESCRIPTIONS["huy"])

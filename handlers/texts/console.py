@@ -1,0 +1,11 @@
+"""Strings of the console channel (kênh dòng lệnh) and the demo banner."""
+
+from __future__ import annotations
+
+BANNER = "TĐKT Bot — kênh dòng lệnh. Gõ tin nhắn như trong ứng dụng chat; Ctrl+D để thoát."
+DEMO_HEADER = "Cơ sở dữ liệu minh họa ({path}). Các hồ sơ để thử (mã — 4 số cuối điện thoại):"
+DEMO_LINE = "  {code} — {digits} ({label})"
+DATABASE_LINE = "Cơ sở dữ liệu: {path}"
+IMAGE_SAVED = "[Ảnh đã lưu: {path}]"
+DOCUMENT_SAVED = "[Tệp đã lưu: {path}]"
+CHOICES_HINT = "(Trả lời bằng số thứ tự để chọn.)"

@@ -1,0 +1,39 @@
+"""Strings of the one-stop export import (nhập dữ liệu từ hệ thống một cửa)."""
+
+from __future__ import annotations
+
+NOT_UTF8 = "Tệp không phải UTF-8 (byte {position}). Hãy lưu lại dưới dạng “CSV UTF-8”."
+EMPTY_FILE = "Tệp trống, không có dòng tiêu đề."
+MISSING_COLUMNS = "Thiếu cột bắt buộc: {columns}."
+UNKNOWN_COLUMNS = "Cột không nhận ra: {columns}."
+BAD_CODE = "mã hồ sơ “{value}” không đúng dạng <mã cơ quan>-<YYMMDD>-<NNNN>"
+DUPLICATE_CODE = "mã hồ sơ {code} trùng với dòng {line}"
+UNKNOWN_AWARD = "hình thức khen thưởng “{value}” không có trong danh mục"
+EMPTY_FIELD = "thiếu {field}"
+TOO_LONG = "{field} dài quá {limit} ký tự"
+BAD_DATE = "{field} “{value}” không phải ngày hợp lệ (YYYY-MM-DD hoặc DD/MM/YYYY)"
+BAD_STATUS = "trạng thái “{value}” không hợp lệ"
+BAD_PHONE = "số điện thoại “{value}” không hợp lệ"
+DUE_BEFORE_RECEIVED = "ngày hẹn trả trước ngày tiếp nhận"
+RESOLVED_BEFORE_RECEIVED = "ngày giải quyết trước ngày tiếp nhận"
+RESOLVED_MISSING = "hồ sơ ở trạng thái “{label}” cần có ngày giải quyết (resolved_on)"
+RESOLVED_NOT_ALLOWED = "hồ sơ ở trạng thái “{label}” chưa giải quyết nên không có ngày giải quyết"
+TOO_MANY_COLUMNS = "dòng có nhiều cột hơn dòng tiêu đề"
+LINE_ERROR = "Dòng {line}: {message}"
+NOTHING_WRITTEN = "Có {count} dòng lỗi — không ghi gì vào cơ sở dữ liệu."
+DONE = "Đã nhập {total} dòng: {inserted} mới, {updated} cập nhật, {unchanged} không đổi."
+FILE_NOT_FOUND = "Không mở được tệp {path}: {reason}"
+
+FIELD_NAMES = {
+    "code": "mã hồ sơ",
+    "award_kind": "hình thức khen thưởng",
+    "nominee": "đối tượng đề nghị",
+    "unit": "đơn vị",
+    "phone": "số điện thoại",
+    "received_on": "ngày tiếp nhận",
+    "due_on": "ngày hẹn trả",
+    "status": "trạng thái",
+    "resolved_on": "ngày giải quyết",
+    "decision_no": "số quyết định",
+    "note": "ghi chú",
+}
