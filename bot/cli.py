@@ -92,48 +92,44 @@ def _has_channel(settings: Settings) -> bool:
 
 
 async def run_console(settings: Settings) -> int:
+    from bot.console_channel import CHAT_ID
     from bot.console_channel import run_console as console_loop
+    from bot.console_sender import ConsoleSender
     from bot.demo import ensure_demo_data
+    from bot.outbox import OutboxDispatcher
 
     path = settings.database_path(console=True)
+    demo = settings.database is None
+    if demo and f"console:{CHAT_ID}" not in settings.admins:
+        # Anyone trying the demo offline may also try the officers' commands.
+        settings = settings.model_copy(update={"admins": [*settings.admins, f"console:{CHAT_ID}"]})
     app = await open_app(settings, database=path)
+    dispatcher = OutboxDispatcher(
+        app.services.outbox, {"console": ConsoleSender(CHAT_ID)}, app.services.clock
+    )
     try:
         banner = []
-        if settings.database is None:
+        if demo:
             dossiers = await ensure_demo_data(app.services)
             banner.append(tconsole.DEMO_HEADER.format(path=path))
             banner += [
                 tconsole.DEMO_LINE.format(code=d.code, digits=d.phone_last4, label=d.status.label)
                 for d in dossiers
             ]
+            banner.append(tconsole.ADMIN_HINT)
         else:
             banner.append(tconsole.DATABASE_LINE.format(path=path))
-        await console_loop(app.core, banner=banner)
+        await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
     finally:
         await app.close()
     return EXIT_OK
 
 
 def run_channels(settings: Settings) -> int:
-    """Serve Telegram by long polling until interrupted."""
-    from bot.telegram_channel import build_application
+    """Serve the configured channels until interrupted."""
+    from bot.runtime import serve
 
-    assert settings.telegram_token is not None
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    app = loop.run_until_complete(open_app(settings))
-    commands = [(c.name, c.description) for c in app.core.router.commands_for("citizen")]
-    application = build_application(
-        app.core,
-        settings.telegram_token.get_secret_value(),
-        base_url=settings.telegram_base_url,
-        commands=commands,
-    )
-    try:
-        application.run_polling(close_loop=False)
-    finally:
-        loop.run_until_complete(app.close())
-        loop.close()
+    asyncio.run(serve(settings))
     return EXIT_OK
 
 

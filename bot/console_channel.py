@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -41,6 +42,7 @@ async def run_console(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     banner: list[str] | None = None,
+    after_each: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
     """Read one message per line until end of input, printing each reply."""
     interactive = stdin.isatty()
@@ -62,3 +64,6 @@ async def run_console(
         for reply in replies:
             print(render(reply), file=stdout)
             print(file=stdout, flush=True)
+        if after_each is not None:
+            # Notices caused by this message (a status change the console user follows).
+            await after_each()

@@ -10,15 +10,17 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
+from typing import Any
 
 from telegram import (
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
 )
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -29,7 +31,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from handlers.messages import Attachment, AttachmentKind, Channel, Incoming, Reply
+from bot.outbox import ChatBlocked, PermanentError, RetryLater, TransientError
+from handlers.messages import Attachment, AttachmentKind, Channel, Choice, Incoming, Reply
 from handlers.router import BotCore
 
 log = logging.getLogger(__name__)
@@ -209,6 +212,7 @@ def build_application(
                 )
             except TelegramError as exc:
                 log.warning("could not set the command menu: %s", exc)
+        await _staff_menus(application, core)
 
     builder = builder.post_init(post_init)
     application = builder.build()
@@ -224,6 +228,14 @@ def build_application(
                 log.info("could not answer callback query: %s", exc)
         replies = await core.handle(incoming)
         await send_replies(context.application, incoming.chat_id, replies)
+        for reply in replies:
+            role = reply.extra.get("menu_role")
+            if role:
+                await refresh_menu(
+                    context.application,
+                    incoming.chat_id,
+                    [(c.name, c.description) for c in core.router.commands_for(role)],
+                )
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram update failed", exc_info=context.error)
@@ -232,3 +244,62 @@ def build_application(
     application.add_handler(MessageHandler(filters.ALL, on_update))
     application.add_error_handler(on_error)
     return application
+
+
+async def _staff_menus(application: Application, core: BotCore) -> None:
+    """Officers, leaders and admins see their own commands in the menu."""
+    services = core.services
+    chats = [(m.chat_id, m.role) for m in await services.staff.active() if m.channel == "telegram"]
+    chats += [
+        (admin.partition(":")[2], "admin")
+        for admin in services.settings.admins
+        if admin.startswith("telegram:")
+    ]
+    for chat_id, role in chats:
+        menu = [(c.name, c.description) for c in core.router.commands_for(role)]
+        await refresh_menu(application, chat_id, menu)
+
+
+class TelegramSender:
+    """Delivers outbox payloads through the Bot API, translating errors for the dispatcher."""
+
+    channel = Channel.telegram.value
+    per_chat_interval = 1.0
+
+    def __init__(self, application: Application, rate: float) -> None:
+        self.application = application
+        self.rate = rate
+
+    async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
+        choices = tuple(Choice(label, data) for label, data in payload.get("choices", []))
+        markup = keyboard(Reply("", choices=choices))
+        parts = split_text(str(payload.get("text", "")))
+        try:
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                await self.application.bot.send_message(
+                    chat_id, part, reply_markup=markup if last else None
+                )
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            seconds = float(delay.total_seconds() if hasattr(delay, "total_seconds") else delay)
+            raise RetryLater(seconds, str(exc)) from exc
+        except Forbidden as exc:
+            raise ChatBlocked(str(exc)) from exc
+        except BadRequest as exc:
+            raise PermanentError(str(exc)) from exc
+        except TelegramError as exc:  # NetworkError, TimedOut, 5xx
+            raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+
+
+async def refresh_menu(
+    application: Application, chat_id: str, commands: Sequence[tuple[str, str]]
+) -> None:
+    """Show a person the command menu of their role (set per chat after they join)."""
+    try:
+        await application.bot.set_my_commands(
+            [BotCommand(name, description) for name, description in commands],
+            scope=BotCommandScopeChat(int(chat_id)),
+        )
+    except (TelegramError, ValueError) as exc:
+        log.warning("could not set the chat's command menu: %s", exc)

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
 
 from db.connection import Database
 from db.models import Dossier, DossierInput, HistoryEntry, ImportCounts, instant_to_db
+from db.outbox import enqueue
+from handlers.domain.statuses import Status
+
+#: Renders the notice a follower gets for a status change (text and choices as a dict).
+NoticeRenderer = Callable[[Dossier, HistoryEntry], dict[str, Any]]
 
 _COLUMNS = (
     "id, code, award_kind, nominee, unit, phone_last4, received_on, due_on, status,"
-    " resolved_on, decision_no, note"
+    " resolved_on, decision_no, note, supplement_since"
 )
 _DATA_FIELDS = (
     "award_kind",
@@ -69,8 +77,63 @@ class DossierRepository:
         row = await self.db.fetch_one("SELECT COUNT(*) FROM dossiers")
         return int(row[0]) if row else 0
 
+    async def change_status(
+        self,
+        *,
+        code: str,
+        expected: Status,
+        target: Status,
+        note: str | None,
+        decision_no: str | None,
+        resolved_on: date | None,
+        due_on: date,
+        supplement_since: date | None,
+        actor: str,
+        now: datetime,
+        notice: NoticeRenderer | None = None,
+    ) -> tuple[Dossier, HistoryEntry] | None:
+        """Move the dossier, write the history row and the followers' notices together.
+
+        None when the dossier is no longer in `expected` (another officer moved it first).
+        """
+        stamp = instant_to_db(now)
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM dossiers WHERE code = ?", (code,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None or row["status"] != expected.value:
+                return None
+            await conn.execute(
+                "UPDATE dossiers SET status = ?, note = ?, decision_no = ?, resolved_on = ?,"
+                " due_on = ?, supplement_since = ?, updated_at = ? WHERE id = ?",
+                (
+                    target.value,
+                    note,
+                    decision_no,
+                    resolved_on.isoformat() if resolved_on else None,
+                    due_on.isoformat(),
+                    supplement_since.isoformat() if supplement_since else None,
+                    stamp,
+                    row["id"],
+                ),
+            )
+            entry = await _add_history(conn, row["id"], stamp, actor, expected, target, note)
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM dossiers WHERE id = ?", (row["id"],)
+            ) as cursor:
+                dossier = Dossier.from_row(await cursor.fetchone())
+            if notice is not None:
+                await _notify_followers(conn, dossier, entry, notice, now)
+        return dossier, entry
+
     async def upsert_many(
-        self, items: Sequence[DossierInput], *, actor: str, now: datetime
+        self,
+        items: Sequence[DossierInput],
+        *,
+        actor: str,
+        now: datetime,
+        notice: NoticeRenderer | None = None,
     ) -> ImportCounts:
         """Insert or update by code in one transaction; a changed status goes to the history."""
         stamp = instant_to_db(now)
@@ -110,11 +173,67 @@ class DossierRepository:
                     (*values, stamp, row["id"]),
                 )
                 if row["status"] != item.status.value:
-                    await conn.execute(
-                        "INSERT INTO dossier_history"
-                        " (dossier_id, changed_at, actor, from_status, to_status, note)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        (row["id"], stamp, actor, row["status"], item.status.value, item.note),
+                    entry = await _add_history(
+                        conn, row["id"], stamp, actor, Status(row["status"]), item.status, item.note
                     )
+                    if notice is not None:
+                        async with conn.execute(
+                            f"SELECT {_COLUMNS} FROM dossiers WHERE id = ?", (row["id"],)
+                        ) as cursor:
+                            dossier = Dossier.from_row(await cursor.fetchone())
+                        await _notify_followers(conn, dossier, entry, notice, now)
                 updated += 1
         return ImportCounts(inserted=inserted, updated=updated, unchanged=unchanged)
+
+
+async def _add_history(
+    conn: aiosqlite.Connection,
+    dossier_id: int,
+    stamp: str,
+    actor: str,
+    from_status: Status | None,
+    to_status: Status,
+    note: str | None,
+) -> HistoryEntry:
+    cursor = await conn.execute(
+        "INSERT INTO dossier_history (dossier_id, changed_at, actor, from_status, to_status, note)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (dossier_id, stamp, actor, from_status.value if from_status else None, to_status, note),
+    )
+    return HistoryEntry(
+        id=int(cursor.lastrowid or 0),
+        dossier_id=dossier_id,
+        changed_at=datetime.fromisoformat(stamp),
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+async def _notify_followers(
+    conn: aiosqlite.Connection,
+    dossier: Dossier,
+    entry: HistoryEntry,
+    notice: NoticeRenderer,
+    now: datetime,
+) -> int:
+    """One outbox row per active follower; the key (dossier, history row, chat) is unique."""
+    async with conn.execute(
+        "SELECT f.channel, f.chat_id FROM follows f WHERE f.dossier_id = ? AND f.active = 1"
+        " AND NOT EXISTS (SELECT 1 FROM blocked_chats b"
+        " WHERE b.channel = f.channel AND b.chat_id = f.chat_id)",
+        (dossier.id,),
+    ) as cursor:
+        followers = list(await cursor.fetchall())
+    payload = notice(dossier, entry) if followers else {}
+    for channel, chat_id in followers:
+        await enqueue(
+            conn,
+            key=f"status:{dossier.id}:{entry.id}:{channel}:{chat_id}",
+            channel=channel,
+            chat_id=chat_id,
+            payload=payload,
+            at=now,
+        )
+    return len(followers)

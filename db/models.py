@@ -40,6 +40,7 @@ class Dossier:
     resolved_on: date | None
     decision_no: str | None
     note: str | None
+    supplement_since: date | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Dossier:
@@ -56,6 +57,7 @@ class Dossier:
             resolved_on=date_or_none(row["resolved_on"]),
             decision_no=row["decision_no"],
             note=row["note"],
+            supplement_since=date_or_none(row["supplement_since"]),
         )
 
 
@@ -131,3 +133,79 @@ class ImportCounts:
     inserted: int
     updated: int
     unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    """A board officer (chuyên viên) or leader (lãnh đạo) registered through an invite."""
+
+    id: int
+    channel: str
+    user_id: str
+    chat_id: str
+    name: str
+    role: str
+    active: bool
+    reminders_enabled: bool
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> StaffMember:
+        return cls(
+            id=row["id"],
+            channel=row["channel"],
+            user_id=row["user_id"],
+            chat_id=row["chat_id"],
+            name=row["name"],
+            role=row["role"],
+            active=bool(row["active"]),
+            reminders_enabled=bool(row["reminders_enabled"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    code: str
+    role: str
+    created_by: str
+    expires_at: datetime
+    used_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """A chat following a dossier (theo dõi hồ sơ) to be told when its status changes."""
+
+    channel: str
+    chat_id: str
+    dossier_id: int
+    code: str
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """One message waiting in, or done with, the persistent outbox."""
+
+    id: int
+    dedupe_key: str
+    channel: str
+    chat_id: str
+    payload: dict[str, Any]
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> OutboxMessage:
+        return cls(
+            id=row["id"],
+            dedupe_key=row["dedupe_key"],
+            channel=row["channel"],
+            chat_id=row["chat_id"],
+            payload=json.loads(row["payload"]),
+            state=row["state"],
+            attempts=row["attempts"],
+            next_attempt_at=instant_from_db(row["next_attempt_at"]),
+            last_error=row["last_error"],
+        )

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from handlers.router import Router
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the domain package is imported by db/, so keep this import lazy
+    from handlers.router import Router
 
 
 def build_router() -> Router:
     """Every feature registers its commands, buttons, flows and text handlers here."""
-    from handlers import lookup, start
+    from handlers import follow, lookup, privacy, qr, staff, start, status_update
+    from handlers.roles import refusal, role_of
+    from handlers.router import Router
 
-    router = Router()
-    for feature in (start, lookup):
+    router = Router(role_of=role_of, refusal=refusal)
+    for feature in (start, lookup, follow, privacy, staff, status_update, qr):
         feature.register(router)
     return router

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hmac
 import re
-import secrets
 from datetime import datetime, timedelta
 
 from db.models import Conversation, Dossier
+from handlers.conversation import start_flow
 from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers.domain.statuses import FINISHED, RESOLVED, Status
 from handlers.formatting import vn_date, vn_datetime
@@ -37,7 +37,7 @@ def register(router: Router) -> None:
 
 async def tracuu(incoming: Incoming, services: Services, args: str) -> list[Reply]:
     if not args:
-        await _save(services, incoming, step="code", data={})
+        await start_flow(services, incoming, FLOW, "code", {})
         return [Reply(t.ASK_CODE.format(example=EXAMPLE_CODE))]
     code = normalize_code(args)
     if code is None:
@@ -57,8 +57,10 @@ async def code_in_text(incoming: Incoming, services: Services) -> list[Reply] | 
     return await begin(incoming, services, code)
 
 
-async def begin(incoming: Incoming, services: Services, code: str) -> list[Reply]:
-    """Find the dossier and ask for the second factor."""
+async def begin(
+    incoming: Incoming, services: Services, code: str, *, then: str | None = None
+) -> list[Reply]:
+    """Find the dossier and ask for the second factor; `then="follow"` follows it after."""
     cooldown = await _cooldown_until(services, incoming, code)
     if cooldown is not None:
         return [Reply(t.COOLDOWN.format(until=vn_datetime(cooldown, services.tz)))]
@@ -68,7 +70,7 @@ async def begin(incoming: Incoming, services: Services, code: str) -> list[Reply
         return [Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE))]
     if not dossier.phone_last4:
         return [Reply(t.NO_PHONE_ON_FILE.format(code=dossier.code))]
-    await _save(services, incoming, step="phone", data={"code": dossier.code})
+    await start_flow(services, incoming, FLOW, "phone", {"code": dossier.code, "then": then})
     return [Reply(t.ASK_PHONE.format(code=dossier.code))]
 
 
@@ -86,10 +88,14 @@ async def continue_lookup(
     digits = re.sub(r"[\s.\-]", "", text)
     if not _DIGITS_RE.fullmatch(digits):
         return [Reply(t.PHONE_FORMAT)]
-    return await _verify(incoming, services, conversation.data["code"], digits)
+    return await _verify(
+        incoming, services, conversation.data["code"], digits, conversation.data.get("then")
+    )
 
 
-async def _verify(incoming: Incoming, services: Services, code: str, digits: str) -> list[Reply]:
+async def _verify(
+    incoming: Incoming, services: Services, code: str, digits: str, then: str | None
+) -> list[Reply]:
     cooldown = await _cooldown_until(services, incoming, code)
     if cooldown is not None:
         return [Reply(t.COOLDOWN.format(until=vn_datetime(cooldown, services.tz)))]
@@ -108,7 +114,12 @@ async def _verify(incoming: Incoming, services: Services, code: str, digits: str
     )
     if ok:
         await services.conversations.clear(incoming.channel, incoming.chat_id)
-        return [await status_card(services, dossier)]
+        from handlers import follow  # follow starts lookups too; import here, not at the top
+
+        card = await status_card(services, dossier)
+        if then == "follow":
+            return [card, await follow.add_follow(incoming, services, dossier)]
+        return [await follow.with_follow_button(incoming, services, dossier, card)]
     left = await _attempts_left(services, incoming, code)
     if left <= 0:
         until = await _cooldown_until(services, incoming, code)
@@ -190,20 +201,6 @@ def _deadline_line(services: Services, dossier: Dossier) -> str | None:
         return t.CARD_OVERDUE.format(days=max(overdue, 1))
     left = services.calendar.working_days_between(today, dossier.due_on)
     return t.CARD_DUE_TODAY if left == 0 else t.CARD_DAYS_LEFT.format(days=left)
-
-
-async def _save(services: Services, incoming: Incoming, *, step: str, data: dict) -> None:
-    await services.conversations.save(
-        Conversation(
-            channel=incoming.channel,
-            chat_id=incoming.chat_id,
-            flow=FLOW,
-            step=step,
-            nonce=secrets.token_hex(4),
-            updated_at=services.now(),
-            data=data,
-        )
-    )
 
 
 def _looks_like_code(text: str) -> bool:

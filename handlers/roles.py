@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handlers.messages import Incoming
+    from handlers.services import Services
 
 
 class Role(StrEnum):
@@ -17,3 +22,17 @@ STAFF = frozenset({Role.officer.value, Role.leader.value, Role.admin.value})
 #: Commands for leaders (and admins).
 LEADERS = frozenset({Role.leader.value, Role.admin.value})
 ADMINS = frozenset({Role.admin.value})
+
+
+async def role_of(incoming: Incoming, services: Services) -> str:
+    """Admins come from TDKT_ADMINS; officers and leaders from the staff table."""
+    if f"{incoming.channel}:{incoming.sender_id}" in services.settings.admins:
+        return Role.admin.value
+    member = await services.staff.by_user(incoming.channel, incoming.sender_id)
+    return member.role if member is not None else Role.citizen.value
+
+
+def refusal(_role: str) -> str:
+    from handlers.texts import staff as t
+
+    return t.REFUSED

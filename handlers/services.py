@@ -13,6 +13,9 @@ from db.attempts import LookupAttemptRepository
 from db.connection import Database
 from db.conversations import ConversationRepository
 from db.dossiers import DossierRepository
+from db.follows import FollowRepository
+from db.outbox import OutboxRepository
+from db.staff import StaffRepository
 from handlers.domain.calendar import WorkCalendar, load_legacy_provinces
 
 Clock = Callable[[], datetime]
@@ -36,11 +39,17 @@ class Services:
     dossiers: DossierRepository = field(init=False)
     attempts: LookupAttemptRepository = field(init=False)
     conversations: ConversationRepository = field(init=False)
+    staff: StaffRepository = field(init=False)
+    follows: FollowRepository = field(init=False)
+    outbox: OutboxRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.dossiers = DossierRepository(self.db)
         self.attempts = LookupAttemptRepository(self.db)
         self.conversations = ConversationRepository(self.db)
+        self.staff = StaffRepository(self.db)
+        self.follows = FollowRepository(self.db)
+        self.outbox = OutboxRepository(self.db)
 
     @property
     def tz(self) -> ZoneInfo:

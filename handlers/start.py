@@ -16,6 +16,8 @@ from handlers.texts import common as t
 
 def register(router: Router) -> None:
     async def start(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+        # A person who blocked the bot and comes back presses /start: notices resume.
+        await services.outbox.chat_unblocked(incoming.channel, incoming.chat_id)
         if args:
             code = from_deep_link_payload(args.split()[0])
             if code is not None:

@@ -37,3 +37,4 @@ NOTHING_TO_CANCEL = "Không có thao tác nào đang làm."
 INTERNAL_ERROR = (
     "Xin lỗi, hệ thống đang gặp sự cố khi xử lý yêu cầu của bạn. Vui lòng thử lại sau ít phút."
 )
+CHOICE_EXPECTED = "Vui lòng chọn một trong các lựa chọn ở trên, hoặc gõ /huy để dừng."

@@ -9,3 +9,8 @@ DATABASE_LINE = "Cơ sở dữ liệu: {path}"
 IMAGE_SAVED = "[Ảnh đã lưu: {path}]"
 DOCUMENT_SAVED = "[Tệp đã lưu: {path}]"
 CHOICES_HINT = "(Trả lời bằng số thứ tự để chọn.)"
+NOTICE_PREFIX = "[Thông báo]"
+ADMIN_HINT = (
+    "Trên cơ sở dữ liệu minh họa, bạn là quản trị viên: thử /capnhat, /qr, /moi canbo. "
+    "Gõ /help để xem tất cả lệnh."
+)

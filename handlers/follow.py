@@ -1,0 +1,115 @@
+"""Following dossiers: a verified chat is told of every status change, at most 10 dossiers.
+
+Usage: after a lookup press “Theo dõi hồ sơ này”, or `/theodoi CODE` (asks the phone digits
+first when this chat has not proved them); `/dangtheodoi` lists; `/botheodoi CODE` stops.
+"""
+
+from __future__ import annotations
+
+from db.models import Dossier
+from handlers import lookup
+from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from handlers.messages import Choice, Incoming, Reply
+from handlers.router import Router
+from handlers.services import Services
+from handlers.texts import follow as t
+from handlers.texts import lookup as tl
+
+MAX_FOLLOWS = 10
+
+
+def register(router: Router) -> None:
+    router.command("theodoi", follow_command, t.COMMANDS["theodoi"])
+    router.command("dangtheodoi", list_follows, t.COMMANDS["dangtheodoi"])
+    router.command("botheodoi", unfollow_command, t.COMMANDS["botheodoi"])
+    router.payload("fl", follow_button)
+    router.payload("uf", unfollow_button)
+
+
+async def with_follow_button(
+    incoming: Incoming, services: Services, dossier: Dossier, card: Reply
+) -> Reply:
+    """The status card with a follow (or stop following) button."""
+    follows = await services.follows.for_chat(incoming.channel, incoming.chat_id)
+    if any(f.dossier_id == dossier.id for f in follows):
+        choice = Choice(t.UNFOLLOW_BUTTON.format(code=dossier.code), f"uf:{dossier.code}")
+    else:
+        choice = Choice(t.FOLLOW_BUTTON, f"fl:{dossier.code}")
+    return Reply(card.text, choices=(choice,))
+
+
+async def add_follow(incoming: Incoming, services: Services, dossier: Dossier) -> Reply:
+    outcome = await services.follows.follow(
+        channel=incoming.channel,
+        chat_id=incoming.chat_id,
+        dossier_id=dossier.id,
+        now=services.now(),
+        limit=MAX_FOLLOWS,
+    )
+    template = {"added": t.FOLLOWED, "already": t.ALREADY, "full": t.FULL}[outcome]
+    return Reply(template.format(code=dossier.code, limit=MAX_FOLLOWS))
+
+
+async def _follow_code(incoming: Incoming, services: Services, code: str) -> list[Reply]:
+    dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
+    if dossier is None:
+        return [Reply(tl.NOT_FOUND.format(code=code, example=EXAMPLE_CODE))]
+    if not await services.follows.has_verified(incoming.channel, incoming.chat_id, dossier.code):
+        replies = await lookup.begin(incoming, services, dossier.code, then="follow")
+        return [Reply(t.VERIFY_FIRST), *replies]
+    return [await add_follow(incoming, services, dossier)]
+
+
+async def follow_command(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+    if not args:
+        return [Reply(t.FOLLOW_USAGE)]
+    code = normalize_code(args)
+    if code is None:
+        return [Reply(tl.BAD_FORMAT.format(text=args[:60], example=EXAMPLE_CODE))]
+    return await _follow_code(incoming, services, code)
+
+
+async def follow_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+    code = normalize_code(rest)
+    if code is None:
+        from handlers.texts import common
+
+        return [Reply(common.STALE_BUTTON)]
+    return await _follow_code(incoming, services, code)
+
+
+async def list_follows(incoming: Incoming, services: Services, _args: str) -> list[Reply]:
+    follows = await services.follows.for_chat(incoming.channel, incoming.chat_id)
+    if not follows:
+        return [Reply(t.LIST_EMPTY)]
+    lines = [t.LIST_HEADER.format(count=len(follows), limit=MAX_FOLLOWS)]
+    lines += [t.LIST_LINE.format(code=f.code, label=f.status.label) for f in follows]
+    choices = tuple(Choice(t.UNFOLLOW_BUTTON.format(code=f.code), f"uf:{f.code}") for f in follows)
+    return [Reply("\n".join(lines), choices=choices)]
+
+
+async def _unfollow(incoming: Incoming, services: Services, code: str) -> list[Reply]:
+    dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
+    removed = dossier is not None and await services.follows.unfollow(
+        channel=incoming.channel, chat_id=incoming.chat_id, dossier_id=dossier.id
+    )
+    template = t.UNFOLLOWED if removed else t.NOT_FOLLOWING
+    return [Reply(template.format(code=dossier.code if dossier else code))]
+
+
+async def unfollow_command(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+    if not args:
+        return [Reply(t.UNFOLLOW_USAGE)]
+    code = normalize_code(args)
+    if code is None:
+        return [Reply(tl.BAD_FORMAT.format(text=args[:60], example=EXAMPLE_CODE))]
+    return await _unfollow(incoming, services, code)
+
+
+async def unfollow_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+    code = normalize_code(rest)
+    if code is None:
+        from handlers.texts import common
+
+        return [Reply(common.STALE_BUTTON)]
+    return await _unfollow(incoming, services, code)

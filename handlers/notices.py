@@ -1,0 +1,30 @@
+"""The notice a follower receives when a dossier's status changes (thông báo thay đổi)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db.dossiers import NoticeRenderer
+from db.models import Dossier, HistoryEntry
+from handlers.domain.statuses import FINISHED, Status
+from handlers.formatting import vn_date
+from handlers.texts import status as t
+
+
+def status_notice_renderer() -> NoticeRenderer:
+    def render(dossier: Dossier, entry: HistoryEntry) -> dict[str, Any]:
+        lines = [t.NOTICE.format(code=dossier.code, label=entry.to_status.label)]
+        if entry.to_status is Status.decided and dossier.decision_no:
+            lines.append(t.NOTICE_DECISION.format(decision=dossier.decision_no))
+        elif entry.note:
+            template = {
+                Status.needs_supplement: t.NOTICE_SUPPLEMENT,
+                Status.rejected: t.NOTICE_REASON,
+            }.get(entry.to_status, t.NOTICE_NOTE)
+            lines.append(template.format(note=entry.note))
+        if entry.to_status not in FINISHED:
+            lines.append(t.NOTICE_DUE.format(date=vn_date(dossier.due_on)))
+        lines += ["", t.NOTICE_FOOTER.format(code=dossier.code)]
+        return {"text": "\n".join(lines)}
+
+    return render

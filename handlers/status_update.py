@@ -1,0 +1,229 @@
+"""Officers move a dossier forward (cập nhật trạng thái): status, note, confirm, notify.
+
+Usage: `/capnhat CODE` → choose the new status → a note (required for needs_supplement,
+rejected and decided) → confirm. Followers are told through the outbox in the same
+transaction as the change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from db.models import Conversation, Dossier
+from handlers.conversation import advance, current_flow, start_flow
+from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from handlers.domain.statuses import Status
+from handlers.domain.transitions import (
+    MOVES,
+    NOTE_REQUIRED,
+    can_move,
+    due_on_after_supplement,
+    resolved_on_after,
+)
+from handlers.messages import Choice, Incoming, Reply
+from handlers.notices import status_notice_renderer
+from handlers.roles import STAFF
+from handlers.router import Router
+from handlers.services import Services
+from handlers.texts import common as tc
+from handlers.texts import lookup as tl
+from handlers.texts import status as t
+
+FLOW = "status"
+NOTE_LIMIT = 1000
+_ORDER = list(Status)
+
+
+def register(router: Router) -> None:
+    router.command("capnhat", start, t.COMMAND, roles=STAFF)
+    router.flow(FLOW, on_text)
+    router.payload("st", on_button)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """The outcome of apply_status_change: the dossier after it, or the conflict."""
+
+    dossier: Dossier
+    followers_notified: int
+    applied: bool
+
+
+async def apply_status_change(
+    services: Services, dossier: Dossier, target: Status, note: str | None, actor: str
+) -> StatusChange:
+    """Compute the dates the move implies and write it, the history and the notices at once."""
+    today = services.today()
+    due_on = dossier.due_on
+    supplement_since = dossier.supplement_since
+    if dossier.status is Status.needs_supplement and target is not Status.needs_supplement:
+        due_on = due_on_after_supplement(due_on, supplement_since, today, services.calendar)
+        supplement_since = None
+    if target is Status.needs_supplement:
+        supplement_since = today
+    decision_no = note if target is Status.decided else dossier.decision_no
+    result = await services.dossiers.change_status(
+        code=dossier.code,
+        expected=dossier.status,
+        target=target,
+        note=note,
+        decision_no=decision_no,
+        resolved_on=resolved_on_after(dossier.status, target, dossier.resolved_on, today),
+        due_on=due_on,
+        supplement_since=supplement_since,
+        actor=actor,
+        now=services.now(),
+        notice=status_notice_renderer(),
+    )
+    if result is None:
+        current = await services.dossiers.get_by_code(dossier.code)
+        return StatusChange(current or dossier, 0, applied=False)
+    updated, _entry = result
+    followers = await services.follows.count_active(updated.id)
+    return StatusChange(updated, followers, applied=True)
+
+
+async def start(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+    if not args:
+        await start_flow(services, incoming, FLOW, "code", {})
+        return [Reply(t.ASK_CODE)]
+    return await _choose(incoming, services, args)
+
+
+async def _choose(incoming: Incoming, services: Services, text: str) -> list[Reply]:
+    code = normalize_code(text)
+    if code is None:
+        return [Reply(tl.BAD_FORMAT.format(text=text[:60], example=EXAMPLE_CODE))]
+    dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
+    if dossier is None:
+        return [Reply(t.NOT_FOUND.format(code=code))]
+    targets = sorted(MOVES[dossier.status], key=_ORDER.index)
+    if not targets:
+        await services.conversations.clear(incoming.channel, incoming.chat_id)
+        return [Reply(t.FINAL.format(code=dossier.code, label=dossier.status.label))]
+    conversation = await start_flow(
+        services, incoming, FLOW, "choose", {"code": dossier.code, "from": dossier.status.value}
+    )
+    nonce = conversation.nonce
+    return [
+        Reply(
+            t.CHOOSE.format(code=dossier.code, nominee=dossier.nominee, label=dossier.status.label),
+            choices=(
+                *(Choice(s.label, f"st:{nonce}:to:{s.value}") for s in targets),
+                Choice(t.NO, f"st:{nonce}:no"),
+            ),
+        )
+    ]
+
+
+async def on_text(
+    incoming: Incoming, services: Services, conversation: Conversation
+) -> list[Reply]:
+    text = incoming.text or ""
+    if not text:
+        return [Reply(tc.TEXT_EXPECTED)]
+    if conversation.step == "code":
+        return await _choose(incoming, services, text)
+    if conversation.step == "note":
+        return await _take_note(incoming, services, conversation, text)
+    # Buttons are expected at the other steps; a typed code restarts with that dossier.
+    if normalize_code(text) is not None:
+        return await _choose(incoming, services, text)
+    return [Reply(tc.CHOICE_EXPECTED)]
+
+
+async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+    nonce, _, action = rest.partition(":")
+    conversation = await current_flow(services, incoming, FLOW, nonce)
+    if conversation is None:
+        return [Reply(tc.STALE_BUTTON)]
+    from handlers.roles import role_of
+
+    if await role_of(incoming, services) not in STAFF:
+        return [Reply(tc.STALE_BUTTON)]
+    verb, _, arg = action.partition(":")
+    if verb == "no":
+        await services.conversations.clear(incoming.channel, incoming.chat_id)
+        return [Reply(t.CANCELLED)]
+    if verb == "to" and conversation.step == "choose" and arg in Status.__members__:
+        target = Status(arg)
+        current = Status(conversation.data["from"])
+        if not can_move(current, target):
+            return [Reply(t.NOT_ALLOWED.format(current=current.label, target=target.label))]
+        conversation.data["to"] = target.value
+        if target.value in t.ASK_NOTE_REQUIRED:
+            await advance(services, conversation, "note")
+            return [Reply(t.ASK_NOTE_REQUIRED[target.value])]
+        conversation = await advance(services, conversation, "note")
+        return [
+            Reply(
+                t.ASK_NOTE_OPTIONAL,
+                choices=(Choice(t.SKIP, f"st:{conversation.nonce}:skip"),),
+            )
+        ]
+    if verb == "skip" and conversation.step == "note":
+        return await _take_note(incoming, services, conversation, "")
+    if verb == "ok" and conversation.step == "confirm":
+        return await _apply(incoming, services, conversation)
+    return [Reply(tc.STALE_BUTTON)]
+
+
+async def _take_note(
+    incoming: Incoming, services: Services, conversation: Conversation, text: str
+) -> list[Reply]:
+    target = Status(conversation.data["to"])
+    note = " ".join(text.split())
+    if target in NOTE_REQUIRED and not note:
+        return [Reply(t.NOTE_EMPTY)]
+    if len(note) > NOTE_LIMIT:
+        return [Reply(t.NOTE_TOO_LONG.format(limit=NOTE_LIMIT))]
+    conversation.data["note"] = note
+    conversation = await advance(services, conversation, "confirm")
+    if not note:
+        note_line = t.CONFIRM_NO_NOTE
+    elif target is Status.decided:
+        note_line = t.CONFIRM_DECISION.format(note=note)
+    else:
+        note_line = t.CONFIRM_NOTE.format(note=note)
+    nonce = conversation.nonce
+    return [
+        Reply(
+            t.CONFIRM.format(
+                code=conversation.data["code"],
+                current=Status(conversation.data["from"]).label,
+                target=target.label,
+                note_line=note_line,
+            ),
+            choices=(Choice(t.YES, f"st:{nonce}:ok"), Choice(t.NO, f"st:{nonce}:no")),
+        )
+    ]
+
+
+async def _apply(incoming: Incoming, services: Services, conversation: Conversation) -> list[Reply]:
+    await services.conversations.clear(incoming.channel, incoming.chat_id)
+    code = conversation.data["code"]
+    dossier = await services.dossiers.get_by_code(code)
+    expected = Status(conversation.data["from"])
+    if dossier is None:
+        return [Reply(t.NOT_FOUND.format(code=code))]
+    if dossier.status is not expected:
+        return [Reply(t.CONFLICT.format(code=code, label=dossier.status.label))]
+    change = await apply_status_change(
+        services,
+        dossier,
+        Status(conversation.data["to"]),
+        conversation.data.get("note") or None,
+        incoming.actor,
+    )
+    if not change.applied:
+        return [Reply(t.CONFLICT.format(code=code, label=change.dossier.status.label))]
+    template = t.DONE if change.followers_notified else t.DONE_NO_FOLLOWERS
+    return [
+        Reply(
+            template.format(
+                code=code,
+                label=change.dossier.status.label,
+                followers=change.followers_notified,
+            )
+        )
+    ]

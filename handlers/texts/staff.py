@@ -1,0 +1,42 @@
+"""Strings of roles, invites and the staff list (cán bộ, lãnh đạo, quản trị)."""
+
+from __future__ import annotations
+
+REFUSED = (
+    "Xin lỗi, lệnh này chỉ dành cho cán bộ của Ban Thi đua – Khen thưởng. "
+    "Bạn vẫn có thể tra cứu hồ sơ bằng cách gửi mã hồ sơ. Gõ /help để xem các lệnh."
+)
+ROLE_NAMES = {
+    "admin": "quản trị viên",
+    "leader": "lãnh đạo",
+    "officer": "chuyên viên",
+    "citizen": "người dân",
+}
+COMMANDS = {
+    "moi": "Tạo mã mời cán bộ/lãnh đạo (quản trị)",
+    "dangky": "Đăng ký làm cán bộ bằng mã mời",
+    "canbo": "Danh sách cán bộ, lãnh đạo",
+}
+INVITE_USAGE = "Cách dùng: /moi canbo (mời chuyên viên) hoặc /moi lanhdao (mời lãnh đạo)."
+INVITE_CREATED = (
+    "Đã tạo mã mời {role}: {code}\n"
+    "Mã dùng được một lần, hết hạn lúc {expires}.\n"
+    "Người được mời gửi cho bot: /dangky {code}"
+)
+JOIN_USAGE = "Cách dùng: /dangky MÃ_MỜI (mã do quản trị viên cung cấp)."
+JOIN_UNKNOWN = "Mã mời không đúng. Vui lòng kiểm tra lại với quản trị viên."
+JOIN_USED = "Mã mời này đã được sử dụng. Vui lòng xin quản trị viên mã mới."
+JOIN_EXPIRED = "Mã mời này đã hết hạn. Vui lòng xin quản trị viên mã mới."
+JOIN_DONE = "Chào mừng {name}! Bạn đã được đăng ký là {role}. Gõ /help để xem các lệnh của bạn."
+JOIN_ALREADY_ADMIN = "Bạn là quản trị viên, không cần mã mời."
+STAFF_EMPTY = "Chưa có cán bộ hay lãnh đạo nào đăng ký."
+STAFF_HEADER = "Cán bộ và lãnh đạo đang hoạt động ({count}):"
+STAFF_LINE = "{index}. {name} — {role} ({channel})"
+REVOKE_LABEL = "Thu hồi quyền: {name}"
+REVOKE_CONFIRM = "Thu hồi quyền của {name} ({role})? Người này sẽ trở thành người dùng thường."
+REVOKE_YES = "Đồng ý thu hồi"
+REVOKE_NO = "Không"
+REVOKED = "Đã thu hồi quyền của {name}."
+REVOKE_GONE = "Người này không còn trong danh sách cán bộ."
+KEPT = "Đã giữ nguyên."
+STAFF_UNNAMED = "Cán bộ {user_id}"
