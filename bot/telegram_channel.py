@@ -24,6 +24,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -187,6 +188,42 @@ async def _send_once(send: Callable[[], Awaitable[object]], tries: int = 3) -> b
     return False
 
 
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Handles updates of different chats concurrently, and one chat's updates in order.
+
+    A conversation's state lives in the database; two updates of one chat handled at once
+    could both read the same step. Each chat gets a lock that is dropped when nobody waits.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        key = chat.id
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if self._waiting[key] == 0:
+                del self._waiting[key]
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+
 def build_application(
     core: BotCore,
     token: str,
@@ -198,6 +235,7 @@ def build_application(
 ) -> Application:
     """The python-telegram-bot Application that feeds every update to `core`."""
     builder = ApplicationBuilder().token(token).base_url(base_url)
+    builder = builder.concurrent_updates(PerChatUpdateProcessor())
     builder = builder.request(request or HTTPXRequest(connection_pool_size=32))
     builder = builder.get_updates_request(
         get_updates_request or HTTPXRequest(connection_pool_size=2, read_timeout=40)
