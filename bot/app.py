@@ -32,8 +32,13 @@ async def open_app(
     """Open the database (migrating it) and build the bot core on it."""
     path = database or settings.database_path()
     db = await open_database(path)
-    services = build_services(settings, db, clock=clock)
-    core = BotCore(build_router(), services)
+    try:
+        services = build_services(settings, db, clock=clock)
+        core = BotCore(build_router(), services)
+    except BaseException:
+        # A bad catalogue must not leave the connection's thread keeping the process alive.
+        await db.close()
+        raise
     return App(settings=settings, db=db, services=services, core=core)
 
 

@@ -63,10 +63,18 @@ class AwardCatalog:
 
 def load_catalog(path: Path) -> AwardCatalog:
     """Read and validate the catalogue file."""
+    kinds: list[AwardKind] = []
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        kinds = [AwardKind.model_validate(item) for item in data.get("award", [])]
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        for item in data.get("award", []):
+            kinds.append(AwardKind.model_validate(item))
+    except ValidationError as exc:
+        # One line, not pydantic's multi-line report: `[[award]] #2: name: Field required`.
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
+        )
+        raise CatalogError(f"{path}: [[award]] #{len(kinds) + 1}: {problems}") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
         raise CatalogError(f"{path}: {exc}") from exc
     if not kinds:
         raise CatalogError(f"{path}: no [[award]] entries")

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     digest_time: time = time(7, 30)
     log_level: str = "INFO"
 
+    @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """`TDKT_DATABASE=` in a .env template means unset, not the current directory."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

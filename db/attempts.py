@@ -39,6 +39,26 @@ class LookupAttemptRepository:
         )
         return int(row[0]) if row else 0
 
+    async def failure_times(
+        self,
+        since: datetime,
+        *,
+        channel: str | None = None,
+        chat_id: str | None = None,
+        dossier_code: str | None = None,
+    ) -> list[datetime]:
+        """Failed attempts since `since`, oldest first, of one chat or of one dossier."""
+        if dossier_code is not None:
+            where, params = "dossier_code = ?", (dossier_code,)
+        else:
+            where, params = "channel = ? AND chat_id = ?", (channel, chat_id)
+        rows = await self.db.fetch_all(
+            f"SELECT attempted_at FROM lookup_attempts WHERE {where}"
+            " AND attempted_at >= ? AND succeeded = 0 ORDER BY attempted_at",
+            (*params, instant_to_db(since)),
+        )
+        return [datetime.fromisoformat(row[0]) for row in rows]
+
     async def oldest_failure_since(
         self, *, channel: str, chat_id: str, dossier_code: str, since: datetime
     ) -> datetime | None:

@@ -158,7 +158,8 @@ def parse_csv(data: bytes, catalog: AwardCatalog, calendar: WorkCalendar) -> Par
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return ParsedImport(errors=[(1, t.NOT_UTF8.format(position=exc.start))])
+        line = exc.object[: exc.start].count(b"\n") + 1
+        return ParsedImport(errors=[(line, t.NOT_UTF8.format(position=exc.start))])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

@@ -61,10 +61,11 @@ async def begin(
     incoming: Incoming, services: Services, code: str, *, then: str | None = None
 ) -> list[Reply]:
     """Find the dossier and ask for the second factor; `then="follow"` follows it after."""
-    cooldown = await _cooldown_until(services, incoming, code)
+    dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
+    # Failures are counted under the stored code, whichever province spelling was typed.
+    cooldown = await _cooldown_until(services, incoming, dossier.code if dossier else code)
     if cooldown is not None:
         return [Reply(t.COOLDOWN.format(until=vn_datetime(cooldown, services.tz)))]
-    dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
     if dossier is None:
         await services.conversations.clear(incoming.channel, incoming.chat_id)
         return [Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE))]
@@ -136,15 +137,21 @@ async def _attempts_left(services: Services, incoming: Incoming, code: str) -> i
 
 async def _cooldown_until(services: Services, incoming: Incoming, code: str) -> datetime | None:
     """When the lookup opens again, or None when the chat and the dossier are not locked."""
-    if await _attempts_left(services, incoming, code) > 0:
-        return None
-    oldest = await services.attempts.oldest_failure_since(
-        channel=incoming.channel,
-        chat_id=incoming.chat_id,
-        dossier_code=code,
-        since=services.now() - FAILURE_WINDOW,
+    since = services.now() - FAILURE_WINDOW
+    by_chat = await services.attempts.failure_times(
+        since, channel=incoming.channel, chat_id=incoming.chat_id
     )
-    return (oldest or services.now()) + FAILURE_WINDOW
+    by_dossier = await services.attempts.failure_times(since, dossier_code=code)
+    # A full limit opens again when the failure that keeps it full leaves the window.
+    opens = [
+        times[len(times) - limit]
+        for times, limit in (
+            (by_chat, MAX_FAILURES_PER_CHAT),
+            (by_dossier, MAX_FAILURES_PER_DOSSIER),
+        )
+        if len(times) >= limit
+    ]
+    return max(opens) + FAILURE_WINDOW if opens else None
 
 
 async def status_card(services: Services, dossier: Dossier) -> Reply:

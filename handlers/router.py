@@ -112,6 +112,8 @@ class BotCore:
         return replies or [Reply(t.NOT_UNDERSTOOD.format(example=_example()))]
 
     async def _remember_choices(self, incoming: Incoming, replies: list[Reply]) -> None:
+        if any(reply.extra.get("keep_choices") for reply in replies):
+            return  # "answer with 1 to N": the numbers offered before still apply
         payloads: list[str] = []
         for reply in replies:
             if reply.choices:
@@ -130,10 +132,11 @@ class BotCore:
             offered = await services.conversations.offered_choices(
                 incoming.channel, incoming.chat_id
             )
-            if offered and text.isdigit():
+            if offered and text.isdecimal():
                 index = int(text)
                 if not 1 <= index <= len(offered):
-                    return [Reply(t.CHOICE_OUT_OF_RANGE.format(count=len(offered)))]
+                    out_of_range = t.CHOICE_OUT_OF_RANGE.format(count=len(offered))
+                    return [Reply(out_of_range, extra={"keep_choices": "1"})]
                 payload = offered[index - 1]
         incoming = Incoming(
             channel=incoming.channel,

@@ -31,9 +31,10 @@ class WorkCalendar:
     def is_working_day(self, day: date) -> bool:
         if day in self.working_weekends:
             return True
-        if day.weekday() >= 5 or day in self.days_off:
+        if day in self.days_off:
             return False
-        return day not in self._vn
+        # Weekends, holidays, and the Saturdays the Government declares worked (22/8/2026).
+        return self._vn.is_working_day(day)
 
     def add_working_days(self, start: date, count: int) -> date:
         """The date `count` working days after `start`; counting starts the next day."""
