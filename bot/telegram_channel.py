@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any
@@ -41,6 +42,14 @@ log = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """Seconds to wait; PTB 22 warns when `retry_after` is read as an int, so ask quietly."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        delay = exc.retry_after
+    return float(delay.total_seconds() if hasattr(delay, "total_seconds") else delay)
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -174,8 +183,7 @@ async def _send_once(send: Callable[[], Awaitable[object]], tries: int = 3) -> b
             await send()
             return True
         except RetryAfter as exc:
-            delay = exc.retry_after
-            seconds = float(delay.total_seconds() if hasattr(delay, "total_seconds") else delay)
+            seconds = retry_seconds(exc)
             log.warning("flood wait %.0fs before replying", seconds)
             await asyncio.sleep(seconds)
         except Forbidden:
@@ -279,7 +287,8 @@ def build_application(
         log.error("telegram update failed", exc_info=context.error)
 
     application.add_handler(CallbackQueryHandler(on_update))
-    application.add_handler(MessageHandler(filters.ALL, on_update))
+    # New messages only: an edited message or a channel post must not be answered again.
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_update))
     application.add_error_handler(on_error)
     return application
 
@@ -319,9 +328,7 @@ class TelegramSender:
                     chat_id, part, reply_markup=markup if last else None
                 )
         except RetryAfter as exc:
-            delay = exc.retry_after
-            seconds = float(delay.total_seconds() if hasattr(delay, "total_seconds") else delay)
-            raise RetryLater(seconds, str(exc)) from exc
+            raise RetryLater(retry_seconds(exc), str(exc)) from exc
         except Forbidden as exc:
             raise ChatBlocked(str(exc)) from exc
         except BadRequest as exc:
@@ -341,3 +348,44 @@ async def refresh_menu(
         )
     except (TelegramError, ValueError) as exc:
         log.warning("could not set the chat's command menu: %s", exc)
+
+
+class TelegramUpdates:
+    """Webhook mode: the updates Telegram posts, fed to the same Application as polling."""
+
+    channel = Channel.telegram.value
+    secret_header = "X-Telegram-Bot-Api-Secret-Token"
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+
+    def _decode(self, update: dict[str, Any]) -> Update:
+        update_id = update.get("update_id")
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            raise ValueError("not a Telegram update: no update_id")
+        try:
+            decoded = Update.de_json(update, self.application.bot)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise ValueError(f"not a Telegram update: {type(exc).__name__}") from None
+        if decoded is None:
+            raise ValueError("not a Telegram update")
+        return decoded
+
+    def split(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        self._decode(body)
+        return [body]
+
+    def update_id(self, update: dict[str, Any]) -> str | None:
+        return str(update["update_id"])
+
+    def chat_key(self, update: dict[str, Any]) -> str | None:
+        chat = self._decode(update).effective_chat
+        return str(chat.id) if chat is not None else None
+
+    async def handle(self, update: dict[str, Any]) -> None:
+        await self.application.process_update(self._decode(update))
+
+
+async def set_webhook(application: Application, url: str, secret: str) -> None:
+    """Ask Telegram to post updates to `url` with `secret` in the secret-token header."""
+    await application.bot.set_webhook(url=url, secret_token=secret)

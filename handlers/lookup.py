@@ -80,7 +80,7 @@ async def continue_lookup(
 ) -> list[Reply]:
     text = incoming.text or ""
     if not text:
-        return [Reply(tc.TEXT_EXPECTED)]
+        return [Reply(tc.TEXT_EXPECTED if incoming.attachments else t.PHONE_FORMAT)]
     code = normalize_code(text)
     if code is not None:
         return await begin(incoming, services, code)
