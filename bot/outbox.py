@@ -93,7 +93,7 @@ class OutboxDispatcher:
             return await self._pass(limit)
 
     async def _pass(self, limit: int) -> int:
-        messages = await self.repository.due(self.clock(), limit)
+        messages = await self.repository.due(self.clock(), limit, channels=self.senders)
         accepted = 0
         for message in messages:
             sender = self.senders.get(message.channel)
@@ -125,8 +125,8 @@ class OutboxDispatcher:
             until = self.clock() + timedelta(seconds=max(exc.retry_after, 1.0))
             self._chat_ready[(message.channel, message.chat_id)] = until
             log.warning("outbox %s: flood wait %.0fs", message.id, exc.retry_after)
-            await self.repository.postpone(
-                message.id, until=until, error=f"429: {exc}", count_attempt=False
+            await self.repository.hold_chat(
+                message.id, message.channel, message.chat_id, until=until, error=f"429: {exc}"
             )
         except ChatBlocked as exc:
             log.info("outbox %s: chat blocked the bot", message.id)

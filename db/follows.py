@@ -56,6 +56,11 @@ class FollowRepository:
                 " DO UPDATE SET active = 1, created_at = excluded.created_at",
                 (channel, chat_id, dossier_id, instant_to_db(now)),
             )
+            # A chat that follows is talking to us again: it no longer blocks the bot, and
+            # a stale block would silently keep every notice from reaching it.
+            await conn.execute(
+                "DELETE FROM blocked_chats WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+            )
             return "added"
 
     async def unfollow(self, *, channel: str, chat_id: str, dossier_id: int) -> bool:
@@ -68,7 +73,11 @@ class FollowRepository:
 
     async def count_active(self, dossier_id: int) -> int:
         row = await self.db.fetch_one(
-            "SELECT COUNT(*) FROM follows WHERE dossier_id = ? AND active = 1", (dossier_id,)
+            # The same followers as the ones a status change notifies (blocked chats excluded).
+            "SELECT COUNT(*) FROM follows f WHERE f.dossier_id = ? AND f.active = 1"
+            " AND NOT EXISTS (SELECT 1 FROM blocked_chats b"
+            " WHERE b.channel = f.channel AND b.chat_id = f.chat_id)",
+            (dossier_id,),
         )
         return int(row[0]) if row else 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -51,12 +52,24 @@ class OutboxRepository:
                 conn, key=key, channel=channel, chat_id=chat_id, payload=payload, at=at
             )
 
-    async def due(self, now: datetime, limit: int = 200) -> list[OutboxMessage]:
-        """Pending messages whose time has come, oldest first."""
+    async def due(
+        self, now: datetime, limit: int = 200, channels: Collection[str] | None = None
+    ) -> list[OutboxMessage]:
+        """Pending messages whose time has come, oldest first; only of `channels` if given.
+
+        Filtering here matters: messages of a channel nobody sends on would otherwise fill
+        every batch and starve the channels that are served.
+        """
+        only = ""
+        params: list[object] = [instant_to_db(now)]
+        if channels is not None:
+            only = f" AND channel IN ({', '.join('?' * len(channels))})"
+            params += sorted(channels)
         rows = await self.db.fetch_all(
             "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
-            " ORDER BY next_attempt_at, id LIMIT ?",
-            (instant_to_db(now), limit),
+            + only
+            + " ORDER BY next_attempt_at, id LIMIT ?",
+            (*params, limit),
         )
         return [OutboxMessage.from_row(row) for row in rows]
 
@@ -82,6 +95,25 @@ class OutboxRepository:
                 "UPDATE outbox SET next_attempt_at = ?, last_error = ?,"
                 " attempts = attempts + ? WHERE id = ? AND state = 'pending'",
                 (instant_to_db(until), error[:500], int(count_attempt), message_id),
+            )
+
+    async def hold_chat(
+        self, message_id: int, channel: str, chat_id: str, *, until: datetime, error: str
+    ) -> None:
+        """Flood control (429) holds the whole chat: all its pending messages wait until `until`.
+
+        Kept in the table, so the wait survives a restart and the chat's notices keep their order.
+        """
+        stamp = instant_to_db(until)
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET last_error = ? WHERE id = ? AND state = 'pending'",
+                (error[:500], message_id),
+            )
+            await conn.execute(
+                "UPDATE outbox SET next_attempt_at = ? WHERE channel = ? AND chat_id = ?"
+                " AND state = 'pending' AND next_attempt_at < ?",
+                (stamp, channel, chat_id, stamp),
             )
 
     async def mark_dead(self, message_id: int, error: str) -> None:

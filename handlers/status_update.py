@@ -120,6 +120,9 @@ async def on_text(
     incoming: Incoming, services: Services, conversation: Conversation
 ) -> list[Reply]:
     text = incoming.text or ""
+    if not text and conversation.step == "note" and not incoming.attachments:
+        # Only spaces: an empty note, not a photo or sticker (“text expected” would mislead).
+        return await _take_note(incoming, services, conversation, "")
     if not text:
         return [Reply(tc.TEXT_EXPECTED)]
     if conversation.step == "code":
