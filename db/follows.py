@@ -106,13 +106,13 @@ class FollowRepository:
         return result
 
     async def erase_chat(self, channel: str, chat_id: str) -> None:
-        """Delete follows, lookup attempts, notices waiting for the chat and its open steps."""
+        """Delete follows, lookup attempts, every notice to the chat and its open steps."""
         async with self.db.transaction() as conn:
             for table in ("follows", "lookup_attempts", "conversations", "offered_choices"):
                 await conn.execute(
                     f"DELETE FROM {table} WHERE channel = ? AND chat_id = ?", (channel, chat_id)
                 )
+            # Sent and dead notices hold dossier text too; their keys are never reused.
             await conn.execute(
-                "DELETE FROM outbox WHERE channel = ? AND chat_id = ? AND state = 'pending'",
-                (channel, chat_id),
+                "DELETE FROM outbox WHERE channel = ? AND chat_id = ?", (channel, chat_id)
             )

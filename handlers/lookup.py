@@ -171,7 +171,7 @@ async def status_card(services: Services, dossier: Dossier) -> Reply:
     lines.append(_deadline_line(services, dossier))
     if dossier.decision_no:
         lines.append(t.CARD_DECISION.format(decision=dossier.decision_no))
-    if dossier.note:
+    if dossier.note and dossier.note != dossier.decision_no:
         template = {
             Status.rejected: t.CARD_REASON,
             Status.needs_supplement: t.CARD_SUPPLEMENT,
