@@ -1,7 +1,8 @@
 """The command line: `python -m bot [run|console|import FILE]`.
 
-`run` (the default) serves Telegram when TDKT_TELEGRAM_TOKEN is set, and otherwise opens the
-console channel on the demo database (or on TDKT_DATABASE when it is set).
+`run` (the default) serves Telegram and/or Zalo when TDKT_TELEGRAM_TOKEN / TDKT_ZALO_TOKEN
+is set (`run --console` adds this terminal as a chat), and otherwise opens the console channel
+on the demo database (or on TDKT_DATABASE when it is set).
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ def subcommands() -> dict[str, Subcommand]:
 def build_parser(extra: dict[str, Subcommand]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="TĐKT Bot")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="serve the configured channels (console when no token)")
+    run = sub.add_parser("run", help="serve the configured channels (console when no token)")
+    run.add_argument(
+        "--console", action="store_true", help="also chat in this terminal while serving"
+    )
     sub.add_parser("console", help="chat with the bot in this terminal")
     importer = sub.add_parser("import", help="import the one-stop system's CSV export")
     importer.add_argument("file", type=Path)
@@ -79,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(extra[command].run(settings, args))
         if console:
             return asyncio.run(run_console(settings))
-        return run_channels(settings)
+        return run_channels(settings, console=getattr(args, "console", False))
     except CatalogError as exc:
         print(f"Cấu hình không hợp lệ — TDKT_AWARD_CATALOG: {exc}", file=sys.stderr)
         return EXIT_CONFIG
@@ -88,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _has_channel(settings: Settings) -> bool:
-    return settings.telegram_token is not None
+    return settings.telegram_token is not None or settings.zalo_token is not None
 
 
 async def run_console(settings: Settings) -> int:
@@ -125,11 +129,11 @@ async def run_console(settings: Settings) -> int:
     return EXIT_OK
 
 
-def run_channels(settings: Settings) -> int:
+def run_channels(settings: Settings, *, console: bool = False) -> int:
     """Serve the configured channels until interrupted."""
     from bot.runtime import serve
 
-    asyncio.run(serve(settings))
+    asyncio.run(serve(settings, console=console))
     return EXIT_OK
 
 

@@ -24,8 +24,15 @@ def citizen_menu(app: App) -> list[tuple[str, str]]:
     return [(c.name, c.description) for c in app.core.router.commands_for(Role.citizen.value)]
 
 
-async def serve(settings: Settings) -> None:
-    """Run Telegram (long polling) and the outbox until SIGINT or SIGTERM."""
+async def serve(settings: Settings, *, console: bool = False) -> None:
+    """Run the configured channels and the outbox until SIGINT or SIGTERM (or console EOF).
+
+    Telegram (TDKT_TELEGRAM_TOKEN) and Zalo (TDKT_ZALO_TOKEN) long-poll, or, with
+    TDKT_PUBLIC_URL, register their webhooks there and are served by bot/web.py; `console`
+    adds this terminal as a chat. The outbox dispatcher gets one sender per running channel,
+    so every notice goes out on the channel of the chat it is for.
+    """
+    from bot.inbound import UpdateRunner, keep_tidy
     from bot.telegram_channel import TelegramSender, build_application
 
     app = await open_app(settings)
@@ -36,33 +43,85 @@ async def serve(settings: Settings) -> None:
             loop.add_signal_handler(signum, stop.set)
     senders: dict[str, Sender] = {}
     application = None
-    if settings.telegram_token is not None:
-        application = build_application(
-            app.core,
-            settings.telegram_token.get_secret_value(),
-            base_url=settings.telegram_base_url,
-            commands=citizen_menu(app),
-        )
-        await application.initialize()
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(drop_pending_updates=False)
-        senders["telegram"] = TelegramSender(application, rate=settings.send_rate)
-        log.info("telegram channel started as @%s", application.bot.username)
-    dispatcher = OutboxDispatcher(app.services.outbox, senders, app.services.clock)
-    tasks = [asyncio.create_task(dispatcher.run(stop))]
-    tasks += [asyncio.create_task(background(app, stop)) for background in BACKGROUND_LOOPS]
+    zalo = None
+    web = None
+    runner = UpdateRunner(app.services.inbound, app.services.clock)
+    tasks: list[asyncio.Task[None]] = []
     try:
+        # Bind first: a busy port must fail before any webhook points at it.
+        sock = None
+        if settings.public_url is not None:
+            from bot.web import bind
+
+            sock = bind(settings.http_host, settings.http_port)
+        if settings.telegram_token is not None:
+            application = build_application(
+                app.core,
+                settings.telegram_token.get_secret_value(),
+                base_url=settings.telegram_base_url,
+                commands=citizen_menu(app),
+            )
+            await application.initialize()
+            if application.post_init is not None:
+                await application.post_init(application)
+            await application.start()
+            if sock is None:
+                assert application.updater is not None
+                await application.updater.start_polling(drop_pending_updates=False)
+            senders["telegram"] = TelegramSender(application, rate=settings.send_rate)
+            log.info("telegram channel started as @%s", application.bot.username)
+        if settings.zalo_token is not None:
+            from bot.zalo_channel import start_zalo
+
+            zalo, senders["zalo"] = await start_zalo(app.core, settings)
+            if sock is None:
+                await runner.resume(zalo)
+                tasks.append(asyncio.create_task(zalo.poll(runner, stop)))
+        if sock is not None:
+            from bot.web import start_webhooks
+
+            web = await start_webhooks(app, settings, runner, sock, application, zalo)
+            tasks.append(asyncio.create_task(_until_done(web.serve(), stop)))
+        if console:
+            from bot.console_channel import CHAT_ID
+            from bot.console_sender import ConsoleSender
+
+            senders["console"] = ConsoleSender(CHAT_ID)
+            tasks.append(asyncio.create_task(_until_done(_console(app), stop)))
+        dispatcher = OutboxDispatcher(app.services.outbox, senders, app.services.clock)
+        tasks.append(asyncio.create_task(dispatcher.run(stop)))
+        tasks.append(asyncio.create_task(keep_tidy(runner, app.services.public_files, stop)))
+        tasks += [asyncio.create_task(background(app, stop)) for background in BACKGROUND_LOOPS]
         await stop.wait()
     finally:
         log.info("stopping")
         stop.set()
+        if web is not None:
+            web.stop()
+        await runner.close()
         await asyncio.gather(*tasks, return_exceptions=True)
         if application is not None:
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()
-            await application.stop()
+            if application.running:
+                await application.stop()
             await application.shutdown()
+        if zalo is not None:
+            await zalo.client.aclose()
         await app.close()
+
+
+async def _until_done(work: Awaitable[None], stop: asyncio.Event) -> None:
+    """Run `work`; when it ends (the console's input closed, the server died) stop the rest."""
+    try:
+        await work
+    finally:
+        stop.set()
+
+
+async def _console(app: App) -> None:
+    from bot.console_channel import run_console
+    from handlers.texts import console as tconsole
+
+    banner = [tconsole.DATABASE_LINE.format(path=app.db.path)]
+    await run_console(app.core, banner=banner)

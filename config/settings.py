@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_DATABASE = ROOT / "data" / "tdkt.sqlite3"
 DEMO_DATABASE = ROOT / "data" / "demo.sqlite3"
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{8,256}")
 
 
 class SettingsError(Exception):
@@ -39,6 +41,16 @@ class Settings(BaseSettings):
     send_rate: int = Field(default=25, ge=1, le=30)
     digest_time: time = time(7, 30)
     log_level: str = "INFO"
+    # Zalo Bot API (issue 7): the token is part of every request URL, so it is never logged.
+    zalo_token: SecretStr | None = None
+    zalo_base_url: str = "https://bot-api.zaloplatforms.com/bot"
+    # Webhook mode: with a public HTTPS URL both channels register PUBLIC_URL/telegram and
+    # PUBLIC_URL/zalo; the secrets are checked on every request (generated when unset).
+    public_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod
@@ -89,6 +101,43 @@ class Settings(BaseSettings):
                 if channel not in ("telegram", "zalo", "console") or not ident:
                     raise ValueError(f"expected channel:id such as telegram:123456, got {item!r}")
             return items
+        return value
+
+    @field_validator(
+        "zalo_token",
+        "public_url",
+        "telegram_webhook_secret",
+        "zalo_webhook_secret",
+        mode="before",
+    )
+    @classmethod
+    def _blank_channel_setting(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("zalo_base_url")
+    @classmethod
+    def _zalo_http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_https_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        # Telegram and Zalo deliver webhooks to HTTPS addresses only.
+        if not value.startswith("https://") or len(value) <= len("https://"):
+            raise ValueError("must be the public https:// address, e.g. https://bot.example.vn")
+        return value
+
+    @field_validator("telegram_webhook_secret", "zalo_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Zalo asks for 8 to 256 characters; Telegram allows only A-Z, a-z, 0-9, _ and -.
+        if value is not None and not WEBHOOK_SECRET_RE.fullmatch(value.get_secret_value()):
+            raise ValueError("expected 8 to 256 characters among A-Z, a-z, 0-9, _ and -")
         return value
 
     @property

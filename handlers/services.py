@@ -14,7 +14,9 @@ from db.connection import Database
 from db.conversations import ConversationRepository
 from db.dossiers import DossierRepository
 from db.follows import FollowRepository
+from db.inbound import InboundRepository
 from db.outbox import OutboxRepository
+from db.public_files import PublicFileRepository
 from db.staff import StaffRepository
 from handlers.domain.calendar import WorkCalendar, load_legacy_provinces
 
@@ -42,6 +44,8 @@ class Services:
     staff: StaffRepository = field(init=False)
     follows: FollowRepository = field(init=False)
     outbox: OutboxRepository = field(init=False)
+    inbound: InboundRepository = field(init=False)
+    public_files: PublicFileRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.dossiers = DossierRepository(self.db)
@@ -50,6 +54,8 @@ class Services:
         self.staff = StaffRepository(self.db)
         self.follows = FollowRepository(self.db)
         self.outbox = OutboxRepository(self.db)
+        self.inbound = InboundRepository(self.db)
+        self.public_files = PublicFileRepository(self.db)
 
     @property
     def tz(self) -> ZoneInfo:

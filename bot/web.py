@@ -1,0 +1,266 @@
+"""The webhook server: one starlette app for Telegram and Zalo updates and a health check.
+
+Usage: set TDKT_PUBLIC_URL (the HTTPS address a reverse proxy forwards to
+TDKT_HTTP_HOST:TDKT_HTTP_PORT); `python -m bot run` then registers PUBLIC_URL/telegram and
+PUBLIC_URL/zalo and serves:
+
+- `POST /telegram`, `POST /zalo`: the secret header is compared in constant time (wrong or
+  missing → 403, nothing handled); a body that is not a JSON object → 400; otherwise the
+  update is stored (a known id is ignored) and 200 is answered before the bot handles it.
+- `GET /healthz`: database reachable, outbox backlog and the age of its oldest pending
+  message, last successful send per channel; 200 when healthy, 503 otherwise.
+- `GET /files/<token>/<name>`: reply images and documents for Zalo, which takes them by URL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import logging
+import secrets
+import socket
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import uvicorn
+from pydantic import SecretStr
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.inbound import UpdateRunner, UpdateSource
+from config.settings import Settings
+from db.outbox import DEAD, PENDING
+from handlers.services import Services
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+    from bot.app import App
+    from bot.zalo_channel import ZaloChannel
+
+log = logging.getLogger(__name__)
+
+#: Telegram and Zalo updates are a few kilobytes; anything this large is not one of theirs.
+MAX_BODY_BYTES = 1_000_000
+#: A pending outbox message older than this means sending is stuck.
+MAX_PENDING_AGE = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """A channel served at `POST /<channel>`: its updates and the secret it must present."""
+
+    source: UpdateSource
+    secret_header: str
+    secret: str
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _BodyTooLarge
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise _BodyTooLarge
+    return body
+
+
+def _secret_ok(request: Request, webhook: Webhook) -> bool:
+    presented = request.headers.get(webhook.secret_header, "")
+    return hmac.compare_digest(presented.encode(), webhook.secret.encode())
+
+
+def _webhook_endpoint(webhook: Webhook, runner: UpdateRunner) -> Route:
+    channel = webhook.source.channel
+
+    async def endpoint(request: Request) -> Response:
+        if not _secret_ok(request, webhook):
+            log.warning("%s webhook: wrong or missing secret from %s", channel, _client(request))
+            return JSONResponse({"ok": False, "error": "forbidden"}, status_code=403)
+        try:
+            raw = await _read_body(request)
+        except _BodyTooLarge:
+            return JSONResponse({"ok": False, "error": "body too large"}, status_code=413)
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            log.warning("%s webhook: the body is not a JSON object", channel)
+            return JSONResponse({"ok": False, "error": "malformed JSON"}, status_code=400)
+        try:
+            updates = webhook.source.split(body)
+        except ValueError as exc:
+            log.warning("%s webhook: unreadable update: %s", channel, exc)
+            return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
+        try:
+            for update in updates:
+                await runner.submit(webhook.source, update)
+        except Exception:
+            # Not stored: a 5xx makes the platform deliver it again later.
+            log.exception("%s webhook: the update could not be stored", channel)
+            return JSONResponse({"ok": False, "error": "try again"}, status_code=503)
+        return JSONResponse({"ok": True})
+
+    return Route(f"/{channel}", endpoint, methods=["POST"])
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client is not None else "?"
+
+
+async def health(
+    services: Services, channels: Sequence[str], max_pending_age: timedelta = MAX_PENDING_AGE
+) -> tuple[bool, dict[str, Any]]:
+    """The health report and whether it is healthy."""
+    now = services.now()
+    try:
+        counts = await services.outbox.counts()
+        oldest = await services.outbox.oldest_pending_created_at()
+        last_sent = {channel: await services.outbox.last_sent_at(channel) for channel in channels}
+    except Exception as exc:
+        log.error("health check: database unreachable: %s", type(exc).__name__)
+        return False, {"status": "unhealthy", "database": "unreachable", "problems": ["database"]}
+    age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else None
+    problems = []
+    if age is not None and age > max_pending_age.total_seconds():
+        problems.append("outbox_backlog")
+    report = {
+        "status": "unhealthy" if problems else "ok",
+        "database": "ok",
+        "outbox": {
+            "pending": counts.get(PENDING, 0),
+            "dead": counts.get(DEAD, 0),
+            "oldest_pending_age_seconds": round(age, 1) if age is not None else None,
+        },
+        "last_sent": {
+            channel: sent.isoformat() if sent is not None else None
+            for channel, sent in last_sent.items()
+        },
+        "problems": problems,
+    }
+    return not problems, report
+
+
+def build_web_app(
+    services: Services,
+    runner: UpdateRunner,
+    webhooks: Sequence[Webhook],
+    *,
+    channels: Sequence[str] = (),
+    max_pending_age: timedelta = MAX_PENDING_AGE,
+) -> Starlette:
+    """The ASGI app; `channels` are the running channels whose last send /healthz shows."""
+
+    async def healthz(_request: Request) -> Response:
+        healthy, report = await health(services, channels, max_pending_age)
+        return JSONResponse(report, status_code=200 if healthy else 503)
+
+    async def public_file(request: Request) -> Response:
+        found = await services.public_files.get(request.path_params["token"], services.now())
+        if found is None:
+            return Response(status_code=404)
+        return Response(
+            found.content,
+            media_type=found.mime_type,
+            headers={"Cache-Control": "private, max-age=3600", "X-Robots-Tag": "noindex"},
+        )
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/files/{token}/{name}", public_file, methods=["GET"]),
+        *(_webhook_endpoint(webhook, runner) for webhook in webhooks),
+    ]
+    return Starlette(routes=routes)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handlers: serve() owns SIGINT and SIGTERM."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Open the listening socket first, so a busy port fails before webhooks are registered."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
+
+
+class WebServer:
+    """uvicorn serving the app on an already bound socket, stopped by `stop()`."""
+
+    def __init__(self, app: Starlette, sock: socket.socket) -> None:
+        self.sock = sock
+        self.server = _Server(
+            uvicorn.Config(app, log_config=None, lifespan="off", access_log=False)
+        )
+
+    async def serve(self) -> None:
+        try:
+            await self.server.serve(sockets=[self.sock])
+        except SystemExit:
+            # uvicorn exits the process on a startup failure; report it and let serve() stop.
+            log.error("the web server could not start")
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+
+
+def _secret(configured: SecretStr | None, variable: str) -> str:
+    if configured is not None:
+        return configured.get_secret_value()
+    log.warning("%s is not set: using a random secret for this run", variable)
+    return secrets.token_urlsafe(32)
+
+
+async def start_webhooks(
+    app: App,
+    settings: Settings,
+    runner: UpdateRunner,
+    sock: socket.socket,
+    telegram: Application | None,
+    zalo: ZaloChannel | None,
+) -> WebServer:
+    """Register PUBLIC_URL/telegram and PUBLIC_URL/zalo and build the server for them.
+
+    The socket already listens, so a delivery that arrives before uvicorn runs waits in the
+    backlog. Updates stored but not handled before the last stop are resumed here.
+    """
+    from bot.telegram_channel import TelegramUpdates, set_webhook
+
+    assert settings.public_url is not None
+    webhooks: list[Webhook] = []
+    if telegram is not None:
+        secret = _secret(settings.telegram_webhook_secret, "TDKT_TELEGRAM_WEBHOOK_SECRET")
+        source = TelegramUpdates(telegram)
+        await set_webhook(telegram, f"{settings.public_url}/{source.channel}", secret)
+        webhooks.append(Webhook(source, source.secret_header, secret))
+    if zalo is not None:
+        secret = _secret(settings.zalo_webhook_secret, "TDKT_ZALO_WEBHOOK_SECRET")
+        await zalo.client.set_webhook(f"{settings.public_url}/{zalo.channel}", secret)
+        webhooks.append(Webhook(zalo, zalo.secret_header, secret))
+    for webhook in webhooks:
+        await runner.resume(webhook.source)
+        log.info(
+            "%s webhook at %s/%s",
+            webhook.source.channel,
+            settings.public_url,
+            webhook.source.channel,
+        )
+    channels = [webhook.source.channel for webhook in webhooks]
+    web_app = build_web_app(app.services, runner, webhooks, channels=channels)
+    log.info("listening on %s:%d", settings.http_host, settings.http_port)
+    return WebServer(web_app, sock)

@@ -1,0 +1,468 @@
+"""The webhook app (bot/web.py) on httpx.ASGITransport, with fake Telegram and Zalo APIs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from telegram.ext import Application
+from telegram.request import HTTPXRequest
+
+from bot.app import App
+from bot.inbound import UpdateRunner
+from bot.outbox import OutboxDispatcher
+from bot.telegram_channel import TelegramSender, TelegramUpdates, build_application
+from bot.web import Webhook, bind, build_web_app, start_webhooks
+from bot.zalo_channel import ZaloChannel, ZaloSender
+from bot.zalo_client import ZaloClient
+from config.settings import Settings, SettingsError, load_settings
+from db.connection import Database
+from handlers.domain.statuses import Status
+from handlers.messages import Reply
+from handlers.router import BotCore
+from handlers.services import Services
+from handlers.texts import follow as tf
+from handlers.texts import lookup as tl
+from handlers.texts import status as ts
+from tests.conftest import MovableClock
+from tests.test_telegram_channel import TOKEN as TELEGRAM_TOKEN
+from tests.test_telegram_channel import USER_ID, FakeBotApi, Updates, markup_of
+from tests.test_zalo import CHAT, CODE, DIGITS, FakeZalo, ZaloUpdates, seed_dossier
+
+TELEGRAM_SECRET = "tg-secret-0123456789"
+ZALO_SECRET = "zalo-secret-0123456789"
+ZALO_HEADER = "X-Bot-Api-Secret-Token"
+TELEGRAM_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    # The Telegram test user is an admin, so they may change statuses.
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, database=tmp_path / "tdkt.sqlite3", admins=[f"telegram:{USER_ID}"]
+    )
+
+
+@pytest.fixture
+def tg_api() -> FakeBotApi:
+    return FakeBotApi()
+
+
+@pytest.fixture
+async def tg_app(core: BotCore, tg_api: FakeBotApi) -> AsyncIterator[Application]:
+    transport = httpx.MockTransport(tg_api.handler)
+    application = build_application(
+        core,
+        TELEGRAM_TOKEN,
+        request=HTTPXRequest(httpx_kwargs={"transport": transport}),
+        get_updates_request=HTTPXRequest(httpx_kwargs={"transport": transport}),
+    )
+    await application.initialize()
+    yield application
+    await application.shutdown()
+
+
+@pytest.fixture
+def zalo_api() -> FakeZalo:
+    return FakeZalo()
+
+
+@pytest.fixture
+async def zalo_client(zalo_api: FakeZalo) -> AsyncIterator[ZaloClient]:
+    client = zalo_api.client()
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def zalo(core: BotCore, zalo_client: ZaloClient) -> ZaloChannel:
+    return ZaloChannel(core, zalo_client, public_url="https://bot.example.vn")
+
+
+@pytest.fixture
+def runner(services: Services) -> UpdateRunner:
+    return UpdateRunner(services.inbound, services.clock)
+
+
+@pytest.fixture
+async def web(
+    services: Services, runner: UpdateRunner, tg_app: Application, zalo: ZaloChannel
+) -> AsyncIterator[httpx.AsyncClient]:
+    telegram = TelegramUpdates(tg_app)
+    app = build_web_app(
+        services,
+        runner,
+        [
+            Webhook(telegram, telegram.secret_header, TELEGRAM_SECRET),
+            Webhook(zalo, zalo.secret_header, ZALO_SECRET),
+        ],
+        channels=["telegram", "zalo"],
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+async def post_zalo(
+    web: httpx.AsyncClient, body: Any, secret: str | None = ZALO_SECRET
+) -> httpx.Response:
+    headers = {ZALO_HEADER: secret} if secret is not None else {}
+    if isinstance(body, bytes):
+        return await web.post("/zalo", content=body, headers=headers)
+    return await web.post("/zalo", json=body, headers=headers)
+
+
+async def post_telegram(
+    web: httpx.AsyncClient, body: dict[str, Any], secret: str = TELEGRAM_SECRET
+) -> httpx.Response:
+    return await web.post("/telegram", json=body, headers={TELEGRAM_HEADER: secret})
+
+
+async def inbound_count(db: Database) -> int:
+    row = await db.fetch_one("SELECT COUNT(*) FROM inbound_updates")
+    assert row is not None
+    return int(row[0])
+
+
+# --- Zalo webhook ------------------------------------------------------------------------
+
+
+async def test_zalo_flat_body_is_answered_after_200(
+    web: httpx.AsyncClient, runner: UpdateRunner, zalo_api: FakeZalo
+) -> None:
+    response = await post_zalo(web, ZaloUpdates().message("/start"))
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+    await runner.drain()
+    (text,) = zalo_api.texts()
+    assert text.startswith("Xin chào!")
+
+
+async def test_zalo_wrapped_body(
+    web: httpx.AsyncClient, runner: UpdateRunner, zalo_api: FakeZalo, services: Services
+) -> None:
+    await seed_dossier(services)
+    response = await post_zalo(web, {"ok": True, "result": ZaloUpdates().message(CODE)})
+    assert response.status_code == 200
+    await runner.drain()
+    assert zalo_api.texts() == [tl.ASK_PHONE.format(code=CODE)]
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong-secret-0123456789", TELEGRAM_SECRET])
+async def test_wrong_or_missing_secret_is_refused(
+    web: httpx.AsyncClient,
+    runner: UpdateRunner,
+    zalo_api: FakeZalo,
+    db: Database,
+    secret: str | None,
+) -> None:
+    response = await post_zalo(web, ZaloUpdates().message("/start"), secret=secret)
+    assert response.status_code == 403
+    await runner.drain()
+    assert zalo_api.calls == []
+    assert await inbound_count(db) == 0
+
+
+async def test_repeated_message_id_is_handled_once(
+    web: httpx.AsyncClient, runner: UpdateRunner, zalo_api: FakeZalo
+) -> None:
+    update = ZaloUpdates().message("/start")
+    assert (await post_zalo(web, update)).status_code == 200
+    await runner.drain()
+    # Zalo delivers it again (flat, then wrapped): acknowledged, not answered twice.
+    assert (await post_zalo(web, update)).status_code == 200
+    assert (await post_zalo(web, {"ok": True, "result": update})).status_code == 200
+    await runner.drain()
+    assert len(zalo_api.texts()) == 1
+
+
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"", b"[1, 2]", b'"text"', b'{"hello": 1}', b'{"ok": false}']
+)
+async def test_malformed_body_is_400(
+    web: httpx.AsyncClient, runner: UpdateRunner, zalo_api: FakeZalo, db: Database, body: bytes
+) -> None:
+    response = await post_zalo(web, body)
+    assert response.status_code == 400
+    await runner.drain()
+    assert zalo_api.calls == []
+    assert await inbound_count(db) == 0
+
+
+async def test_unknown_event_is_acknowledged_and_ignored(
+    web: httpx.AsyncClient,
+    runner: UpdateRunner,
+    zalo_api: FakeZalo,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    response = await post_zalo(web, ZaloUpdates().message("hi", event="user.reacted"))
+    assert response.status_code == 200
+    await runner.drain()
+    assert zalo_api.calls == []
+    assert "user.reacted" in caplog.text
+
+
+async def test_oversized_body_is_refused(web: httpx.AsyncClient, zalo_api: FakeZalo) -> None:
+    response = await post_zalo(web, b"{" + b" " * 1_100_000 + b"}")
+    assert response.status_code == 413
+    assert (await web.get("/zalo")).status_code == 405
+
+
+async def test_unconfigured_channel_has_no_endpoint(
+    services: Services, runner: UpdateRunner
+) -> None:
+    app = build_web_app(services, runner, [])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.post("/zalo", json={}, headers={ZALO_HEADER: ZALO_SECRET})
+    assert response.status_code == 404
+
+
+# --- Telegram webhook --------------------------------------------------------------------
+
+
+async def test_telegram_update_end_to_end(
+    web: httpx.AsyncClient, runner: UpdateRunner, tg_api: FakeBotApi
+) -> None:
+    updates = Updates()
+    update = updates.text("/start")
+    response = await post_telegram(web, update)
+    assert response.status_code == 200
+    await runner.drain()
+    (call,) = tg_api.sent()
+    assert int(call.params["chat_id"]) == USER_ID
+    assert call.params["text"].startswith("Xin chào! Tôi là Trợ lý Thi đua – Khen thưởng")
+    # A redelivery of the same update_id is acknowledged and not answered again.
+    assert (await post_telegram(web, update)).status_code == 200
+    await runner.drain()
+    assert len(tg_api.sent()) == 1
+
+
+async def test_telegram_wrong_secret_and_bad_update(
+    web: httpx.AsyncClient, runner: UpdateRunner, tg_api: FakeBotApi, db: Database
+) -> None:
+    update = Updates().text("/start")
+    assert (await post_telegram(web, update, secret=ZALO_SECRET)).status_code == 403
+    assert (await web.post("/telegram", json=update)).status_code == 403
+    assert (await post_telegram(web, {"message": {"text": "no id"}})).status_code == 400
+    await runner.drain()
+    assert tg_api.sent() == []
+    assert await inbound_count(db) == 0
+
+
+# --- both channels -----------------------------------------------------------------------
+
+
+def button_payload(call: Any, label: str) -> str:
+    markup = markup_of(call)
+    assert markup is not None, call.params
+    for row in markup["inline_keyboard"]:
+        for button in row:
+            if button["text"] == label:
+                return str(button["callback_data"])
+    raise AssertionError(f"no button {label!r} in {markup}")
+
+
+async def test_status_change_on_telegram_notifies_a_zalo_follower(
+    web: httpx.AsyncClient,
+    runner: UpdateRunner,
+    services: Services,
+    tg_app: Application,
+    tg_api: FakeBotApi,
+    zalo_client: ZaloClient,
+    zalo_api: FakeZalo,
+    clock: MovableClock,
+) -> None:
+    await seed_dossier(services, status=Status.received)
+    # A citizen on Zalo looks the dossier up and follows it by answering "1".
+    zalo_updates = ZaloUpdates()
+    for text in (CODE, DIGITS, "1"):
+        assert (await post_zalo(web, zalo_updates.message(text))).status_code == 200
+    await runner.drain()
+    assert zalo_api.texts()[-1] == tf.FOLLOWED.format(code=CODE)
+
+    # An officer on Telegram moves it to "in review" with the buttons.
+    tg_updates = Updates()
+
+    async def press(update: dict[str, Any]) -> Any:
+        assert (await post_telegram(web, update)).status_code == 200
+        await runner.drain()
+        return tg_api.sent()[-1]
+
+    menu = await press(tg_updates.text(f"/capnhat {CODE}"))
+    note = await press(tg_updates.callback(button_payload(menu, Status.in_review.label)))
+    assert note.params["text"] == ts.ASK_NOTE_OPTIONAL
+    confirm = await press(tg_updates.callback(button_payload(note, ts.SKIP)))
+    done = await press(tg_updates.callback(button_payload(confirm, ts.YES)))
+    assert done.params["text"] == ts.DONE.format(
+        code=CODE, label=Status.in_review.label, followers=1
+    )
+
+    # The outbox delivers the notice on the follower's own channel.
+    sent_before = len(tg_api.sent())
+    dispatcher = OutboxDispatcher(
+        services.outbox,
+        {
+            "telegram": TelegramSender(tg_app, rate=25),
+            "zalo": ZaloSender(zalo_client, rate=25),
+        },
+        clock,
+    )
+    assert await dispatcher.drain() == 1
+    notice = zalo_api.texts()[-1]
+    assert ts.NOTICE.format(code=CODE, label=Status.in_review.label) in notice
+    assert len(tg_api.sent()) == sent_before
+    assert await services.outbox.last_sent_at("zalo") == clock()
+
+
+# --- health ------------------------------------------------------------------------------
+
+
+async def test_healthz_healthy(
+    web: httpx.AsyncClient, services: Services, clock: MovableClock
+) -> None:
+    response = await web.get("/healthz")
+    assert response.status_code == 200
+    report = response.json()
+    assert report["status"] == "ok" and report["database"] == "ok"
+    assert report["outbox"] == {"pending": 0, "dead": 0, "oldest_pending_age_seconds": None}
+    assert report["last_sent"] == {"telegram": None, "zalo": None}
+    # A fresh pending message is no problem.
+    await services.outbox.enqueue(
+        key="k1", channel="zalo", chat_id=CHAT, payload={"text": "x"}, at=services.now()
+    )
+    clock.advance(minutes=2)
+    report = (await web.get("/healthz")).json()
+    assert report["status"] == "ok"
+    assert report["outbox"]["pending"] == 1
+    assert report["outbox"]["oldest_pending_age_seconds"] == 120.0
+
+
+async def test_healthz_unhealthy_with_an_old_backlog(
+    web: httpx.AsyncClient, services: Services, clock: MovableClock
+) -> None:
+    await services.outbox.enqueue(
+        key="k1", channel="zalo", chat_id=CHAT, payload={"text": "x"}, at=services.now()
+    )
+    clock.advance(minutes=20)
+    response = await web.get("/healthz")
+    assert response.status_code == 503
+    report = response.json()
+    assert report["status"] == "unhealthy"
+    assert report["problems"] == ["outbox_backlog"]
+    assert report["outbox"]["oldest_pending_age_seconds"] == 1200.0
+
+
+async def test_healthz_unhealthy_without_database(web: httpx.AsyncClient, db: Database) -> None:
+    await db.close()
+    response = await web.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+# --- files for Zalo ----------------------------------------------------------------------
+
+
+async def test_reply_image_is_served_under_an_unguessable_path(
+    web: httpx.AsyncClient, zalo: ZaloChannel, zalo_api: FakeZalo, clock: MovableClock
+) -> None:
+    await zalo.send_replies(CHAT, [Reply("Mã QR", image=b"\x89PNG-data", image_name="qr.png")])
+    (photo,) = zalo_api.sent("sendPhoto")
+    path = httpx.URL(photo.params["photo"]).path
+    response = await web.get(path)
+    assert response.status_code == 200
+    assert response.content == b"\x89PNG-data"
+    assert response.headers["content-type"] == "image/png"
+    assert (await web.get("/files/guessed-token/qr.png")).status_code == 404
+    clock.advance(hours=25)
+    assert (await web.get(path)).status_code == 404
+
+
+async def test_document_reply_becomes_a_link(
+    zalo: ZaloChannel, zalo_api: FakeZalo, web: httpx.AsyncClient
+) -> None:
+    await zalo.send_replies(
+        CHAT, [Reply("Báo cáo", document=b"PK-xlsx", document_name="bao-cao.xlsx")]
+    )
+    (text,) = zalo_api.texts()
+    url = text.split("tại: ")[1].split("\n")[0]
+    assert url.startswith("https://bot.example.vn/files/")
+    response = await web.get(httpx.URL(url).path)
+    assert response.content == b"PK-xlsx"
+
+
+# --- start-up ----------------------------------------------------------------------------
+
+
+async def test_start_webhooks_registers_both_channels(
+    settings: Settings,
+    db: Database,
+    services: Services,
+    core: BotCore,
+    runner: UpdateRunner,
+    tg_app: Application,
+    tg_api: FakeBotApi,
+    zalo: ZaloChannel,
+    zalo_api: FakeZalo,
+) -> None:
+    configured = settings.model_copy(
+        update={
+            "public_url": "https://bot.example.vn",
+            "telegram_webhook_secret": None,
+            "zalo_webhook_secret": load_settings(
+                _env_file=None, zalo_webhook_secret=ZALO_SECRET
+            ).zalo_webhook_secret,
+        }
+    )
+    app = App(settings=configured, db=db, services=services, core=core)
+    sock = bind("127.0.0.1", 0)
+    try:
+        server = await start_webhooks(app, configured, runner, sock, tg_app, zalo)
+    finally:
+        sock.close()
+    (telegram_hook,) = [call for call in tg_api.calls if call.method == "setWebhook"]
+    assert telegram_hook.params["url"] == "https://bot.example.vn/telegram"
+    # No secret configured: a random one, long enough, and the same the app checks.
+    assert len(telegram_hook.params["secret_token"]) >= 32
+    (zalo_hook,) = zalo_api.sent("setWebhook")
+    assert zalo_hook.params == {"url": "https://bot.example.vn/zalo", "secret_token": ZALO_SECRET}
+    transport = httpx.ASGITransport(app=server.server.config.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        update = Updates().text("/start")
+        refused = await client.post("/telegram", json=update, headers={TELEGRAM_HEADER: "x" * 40})
+        assert refused.status_code == 403
+        accepted = await client.post(
+            "/telegram",
+            json=update,
+            headers={TELEGRAM_HEADER: telegram_hook.params["secret_token"]},
+        )
+        assert accepted.status_code == 200
+    await runner.drain()
+    assert len(tg_api.sent()) == 1
+
+
+def test_webhook_settings_are_validated(tmp_path: Path) -> None:
+    good = load_settings(
+        _env_file=None,
+        public_url=" https://bot.example.vn/ ",
+        zalo_webhook_secret="abcDEF_123-xyz",
+        zalo_token="",
+        http_port="9000",
+    )
+    assert good.public_url == "https://bot.example.vn"
+    assert good.zalo_token is None
+    assert good.http_host == "127.0.0.1" and good.http_port == 9000
+    assert good.zalo_base_url == "https://bot-api.zaloplatforms.com/bot"
+    with pytest.raises(SettingsError, match="TDKT_PUBLIC_URL"):
+        load_settings(_env_file=None, public_url="http://bot.example.vn")
+    with pytest.raises(SettingsError, match="TDKT_ZALO_WEBHOOK_SECRET"):
+        load_settings(_env_file=None, zalo_webhook_secret="short")
+    with pytest.raises(SettingsError, match="TDKT_TELEGRAM_WEBHOOK_SECRET"):
+        load_settings(_env_file=None, telegram_webhook_secret="has spaces in it")
+    with pytest.raises(SettingsError, match="TDKT_HTTP_PORT"):
+        load_settings(_env_file=None, http_port="70000")
