@@ -139,7 +139,9 @@ def run_channels(settings: Settings, *, console: bool = False) -> int:
 
 async def import_file(settings: Settings, path: Path) -> int:
     """Validate every row first; write all of them in one transaction or nothing."""
-    from handlers.dossier_import import parse_csv
+    from bot.progress import track_rows, wants_bar
+    from handlers.dossier_import import parse_csv, parse_xlsx
+    from handlers.texts import report as treport
 
     try:
         data = path.read_bytes()
@@ -148,12 +150,21 @@ async def import_file(settings: Settings, path: Path) -> int:
         return EXIT_FAILED
     app = await open_app(settings)
     try:
-        parsed = parse_csv(data, app.services.catalog, app.services.calendar)
+        parse = parse_xlsx if path.suffix.lower() == ".xlsx" else parse_csv
+        parsed = parse(
+            data,
+            app.services.catalog,
+            app.services.calendar,
+            track=track_rows(treport.PROGRESS_IMPORT),
+        )
         if not parsed.ok:
             for line in parsed.error_lines():
                 print(line, file=sys.stderr)
             print(timport.NOTHING_WRITTEN.format(count=len(parsed.errors)), file=sys.stderr)
             return EXIT_FAILED
+        if wants_bar(len(parsed.rows)):
+            # The write is one transaction with no progress to report: say what is happening.
+            print(treport.IMPORT_WRITING.format(count=len(parsed.rows)), file=sys.stderr)
         counts = await app.services.dossiers.upsert_many(
             parsed.rows, actor="import", now=app.services.now()
         )

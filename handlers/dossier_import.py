@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -60,6 +60,10 @@ ALIASES = {
 }
 LIMITS = {"nominee": 300, "unit": 300, "decision_no": 100, "note": 2000}
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+#: Wraps the (line, cells) records, e.g. with a progress bar; gets an estimate of their number.
+RowTracker = Callable[
+    [Iterator[tuple[int, list[str]]], int | None], Iterator[tuple[int, list[str]]]
+]
 
 
 @dataclass
@@ -94,7 +98,12 @@ def phone_last4(value: str) -> str | None:
     digits = re.sub(r"[\s.\-()]", "", value)
     if digits.startswith("+"):
         digits = digits[1:]
-    if not digits.isdigit() or not 9 <= len(digits) <= 12:
+    if not digits.isdigit():
+        return None
+    # Only the last 4 digits are stored, so an export writes those; re-importing keeps them.
+    if len(digits) == 4:
+        return digits
+    if not 9 <= len(digits) <= 12:
         return None
     return digits[-4:]
 
@@ -153,7 +162,13 @@ def parse_rows(
     return result
 
 
-def parse_csv(data: bytes, catalog: AwardCatalog, calendar: WorkCalendar) -> ParsedImport:
+def parse_csv(
+    data: bytes,
+    catalog: AwardCatalog,
+    calendar: WorkCalendar,
+    *,
+    track: RowTracker | None = None,
+) -> ParsedImport:
     """Parse the bytes of a CSV export (UTF-8, with or without BOM, comma-separated)."""
     try:
         text = data.decode("utf-8-sig")
@@ -172,7 +187,26 @@ def parse_csv(data: bytes, catalog: AwardCatalog, calendar: WorkCalendar) -> Par
             yield start, cells
             start = reader.line_num + 1
 
-    return parse_rows(records(), header, catalog, calendar)
+    rows = track(records(), text.count("\n")) if track else records()
+    return parse_rows(rows, header, catalog, calendar)
+
+
+def parse_xlsx(
+    data: bytes,
+    catalog: AwardCatalog,
+    calendar: WorkCalendar,
+    *,
+    track: RowTracker | None = None,
+) -> ParsedImport:
+    """Parse the first sheet of an .xlsx file: the same columns and checks as the CSV."""
+    from handlers.excel import SheetError, read_sheet
+
+    try:
+        sheet = read_sheet(data)
+        rows = track(sheet.records, sheet.estimated_rows) if track else sheet.records
+        return parse_rows(rows, sheet.header, catalog, calendar)
+    except SheetError as exc:
+        return ParsedImport(errors=[(exc.line, str(exc))])
 
 
 def _validate(

@@ -1,0 +1,119 @@
+"""`python -m bot export`: dossiers (later also nominations) to .xlsx or .csv.
+
+Usage: `python -m bot export --what dossiers [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+-o FILE.xlsx|FILE.csv`. The file has exactly the import's columns, so importing it back
+changes nothing. Nothing is written unless the whole export succeeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+
+from bot.app import open_app
+from bot.commands.report import OptionError, parse_day
+from bot.progress import progress_bar
+from config.settings import Settings
+from db.reports import ReportRepository
+from handlers.excel import WRITERS, write_dossiers
+from handlers.formatting import vn_date, vn_number
+from handlers.services import Services
+from handlers.texts import report as t
+
+NAME = "export"
+HELP = "export dossiers to .xlsx or .csv in the import's columns (a round trip changes nothing)"
+EXIT_OK, EXIT_FAILED = 0, 1
+
+#: What one kind of export does: services, period bounds, target file → exit code.
+Exporter = Callable[[Services, date | None, date | None, Path], Awaitable[int]]
+
+
+async def export_dossiers(
+    services: Services, start: date | None, end: date | None, target: Path
+) -> int:
+    repository = ReportRepository(services.db)
+    total = await repository.count_received(start, end)
+    if total == 0:
+        print(_nothing_message(start, end), file=sys.stderr)
+        return EXIT_FAILED
+    began = time.monotonic()
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        writer = WRITERS[target.suffix.lower()](partial)
+        with progress_bar(total, t.PROGRESS_EXPORT) as bar:
+            written = await write_dossiers(repository.export_rows(start, end), writer, bar.update)
+        os.replace(partial, target)
+    except OSError as exc:
+        print(t.EXPORT_WRITE_FAILED.format(path=target, reason=exc.strerror), file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        partial.unlink(missing_ok=True)
+    seconds = f"{time.monotonic() - began:.1f}".replace(".", ",")
+    print(t.EXPORT_DONE.format(count=vn_number(written), path=target, seconds=seconds))
+    return EXIT_OK
+
+
+async def export_nominations(
+    services: Services, start: date | None, end: date | None, target: Path
+) -> int:
+    # Nominations are registered by a feature not built yet; when it lands, its repository
+    # supplies the rows here the way ReportRepository.export_rows does for dossiers.
+    print(t.NO_NOMINATIONS, file=sys.stderr)
+    return EXIT_FAILED
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "dossiers": export_dossiers,
+    "nominations": export_nominations,
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--what", choices=sorted(EXPORTERS), default="dossiers")
+    parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day received")
+    parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day received")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx|FILE.csv")
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    target: Path = args.output
+    if target.suffix.lower() not in WRITERS:
+        print(t.EXPORT_BAD_TARGET.format(name=target.name), file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        start = parse_day("--from", args.start)
+        end = parse_day("--to", args.end)
+    except OptionError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    app = await open_app(settings)
+    try:
+        problem = _period_problem(start, end, app.services.today())
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return EXIT_FAILED
+        return await EXPORTERS[args.what](app.services, start, end, target)
+    finally:
+        await app.close()
+
+
+def _period_problem(start: date | None, end: date | None, today: date) -> str | None:
+    if start is not None and end is not None and end < start:
+        return t.END_BEFORE_START.format(start=vn_date(start), end=vn_date(end))
+    for day in (start, end):
+        if day is not None and day > today:
+            return t.FUTURE_DATE.format(day=vn_date(day), today=vn_date(today))
+    return None
+
+
+def _nothing_message(start: date | None, end: date | None) -> str:
+    if start is None and end is None:
+        return t.EXPORT_NOTHING
+    return t.EMPTY_PERIOD.format(
+        start=vn_date(start) if start else "…", end=vn_date(end) if end else "…"
+    )

@@ -1,0 +1,134 @@
+"""Report queries: the half-year figures in one grouped scan, and the rows an export writes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+
+from db.connection import Database
+from handlers.domain.statuses import RESOLVED
+
+_RESOLVED_KEYS = tuple(sorted(status.value for status in RESOLVED))
+_IN_RESOLVED = "status IN (" + ", ".join("?" * len(_RESOLVED_KEYS)) + ")"
+# Resolved "as of" a day: a resolved status AND a resolved date on or before that day. A resolved
+# status with no resolved date cannot be placed in time, so it does not count as resolved.
+_RESOLVED_AS_OF = f"({_IN_RESOLVED} AND resolved_on IS NOT NULL AND resolved_on <= ?)"
+
+# One scan of the period's index range; the groups are few (kinds × months × statuses × flags),
+# so the figures, the table by award kind, the statuses and the monthly series all come from it.
+_GROUPS_SQL = f"""
+SELECT award_kind,
+       substr(received_on, 1, 7) AS month,
+       status,
+       {_RESOLVED_AS_OF} AS resolved,
+       ({_RESOLVED_AS_OF} AND resolved_on <= due_on) AS on_time,
+       (due_on < ?) AS past_due,
+       COUNT(*) AS dossiers
+FROM dossiers
+WHERE received_on BETWEEN ? AND ?
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+_EXPORT_COLUMNS = (
+    "id, code, award_kind, nominee, unit, phone_last4, received_on, due_on, status,"
+    " resolved_on, decision_no, note"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportGroup:
+    """How many dossiers of one award kind, month of receipt and status share the same flags."""
+
+    award_kind: str
+    month: str
+    status: str
+    resolved: bool
+    on_time: bool
+    past_due: bool
+    dossiers: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    """One dossier as the export writes it: the stored fields, dates as ISO text."""
+
+    id: int
+    code: str
+    award_kind: str
+    nominee: str
+    unit: str
+    phone_last4: str
+    received_on: str
+    due_on: str
+    status: str
+    resolved_on: str | None
+    decision_no: str | None
+    note: str | None
+
+
+def _bounds(start: date | None, end: date | None) -> tuple[str, str]:
+    # ISO dates sort as text; these bounds take in every stored date.
+    return (start.isoformat() if start else "0000-01-01", end.isoformat() if end else "9999-12-31")
+
+
+class ReportRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def groups(self, start: date, end: date, as_of: date) -> list[ReportGroup]:
+        """Dossiers received in [start, end], grouped as they stood at the end of `as_of`."""
+        day = as_of.isoformat()
+        params = (
+            *_RESOLVED_KEYS,
+            day,
+            *_RESOLVED_KEYS,
+            day,
+            day,
+            start.isoformat(),
+            end.isoformat(),
+        )
+        rows = await self.db.fetch_all(_GROUPS_SQL, params)
+        return [
+            ReportGroup(
+                award_kind=row["award_kind"],
+                month=row["month"],
+                status=row["status"],
+                resolved=bool(row["resolved"]),
+                on_time=bool(row["on_time"]),
+                past_due=bool(row["past_due"]),
+                dossiers=row["dossiers"],
+            )
+            for row in rows
+        ]
+
+    async def count_received(self, start: date | None = None, end: date | None = None) -> int:
+        """How many dossiers were received in [start, end] (all of them without bounds)."""
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) FROM dossiers WHERE received_on BETWEEN ? AND ?", _bounds(start, end)
+        )
+        return int(row[0]) if row else 0
+
+    async def export_rows(
+        self, start: date | None = None, end: date | None = None, *, batch_size: int = 2000
+    ) -> AsyncIterator[list[ExportRow]]:
+        """The period's dossiers in order of receipt, a batch at a time.
+
+        Keyset pagination (received_on, id) keeps memory flat on a million rows and holds no
+        cursor open between batches, so writes on the shared connection are never blocked.
+        """
+        low, high = _bounds(start, end)
+        last_day, last_id = low, 0
+        while True:
+            # Spelled out rather than `(received_on, id) > (?, ?)`: SQLite does not narrow the
+            # index range by a row value, and each batch would rescan from the period's start.
+            rows = await self.db.fetch_all(
+                f"SELECT {_EXPORT_COLUMNS} FROM dossiers"
+                " WHERE received_on BETWEEN ? AND ? AND (received_on > ? OR id > ?)"
+                " ORDER BY received_on, id LIMIT ?",
+                (last_day, high, last_day, last_id, batch_size),
+            )
+            if not rows:
+                return
+            yield [ExportRow(*row) for row in rows]
+            last_day, last_id = rows[-1]["received_on"], rows[-1]["id"]

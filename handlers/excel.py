@@ -1,0 +1,273 @@
+"""Excel in and out: read an .xlsx sheet for the import, write dossiers as .xlsx or .csv.
+
+The export writes exactly the import's columns, so exporting and importing again changes
+nothing. Phones are stored as their last 4 digits only, and that is what the export writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+from db.reports import ExportRow
+from handlers.dossier_import import COLUMNS
+from handlers.texts import importing as timport
+from handlers.texts import report as t
+
+#: Compound-file (OLE2) signature: password-protected .xlsx files and old .xls files carry it.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+_SCAN_CHUNK = 1 << 20
+#: Columns holding dates: written as real dates so Excel sorts and filters them.
+_DATE_COLUMNS = frozenset({"received_on", "due_on", "resolved_on"})
+_WIDTHS = {"code": 28, "nominee": 30, "unit": 30, "note": 40, "award_kind": 12}
+
+Records = Iterator[tuple[int, list[str]]]
+
+
+class SheetError(Exception):
+    """The workbook cannot be read as the import expects; the message is for the user."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class Sheet:
+    """The first sheet of a workbook: its header and its rows, read lazily."""
+
+    header: list[str]
+    records: Records
+    #: From the sheet's stored dimension; only for a progress bar, it may be missing or wrong.
+    estimated_rows: int | None
+
+
+def read_sheet(data: bytes) -> Sheet:
+    """Open the first sheet of an .xlsx file for the import, or raise SheetError."""
+    if data.startswith(_OLE_MAGIC):
+        raise SheetError(t.XLSX_PROTECTED)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        if not workbook.worksheets:
+            raise SheetError(t.XLSX_NO_SHEET)
+        sheet = workbook.worksheets[0]
+        merged = _merged_ranges(sheet)
+        estimated = sheet.max_row - 1 if sheet.max_row else None
+        # Some writers store a wrong dimension (e.g. "A1"); read every cell that is there.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+        first = next(rows, None)
+    except SheetError:
+        raise
+    except Exception as exc:
+        # openpyxl reports a damaged file through many exception types (zip, XML, KeyError…).
+        raise SheetError(t.XLSX_UNREADABLE) from exc
+    if merged:
+        in_header = [text for text, top in merged if top == 1]
+        template = t.XLSX_MERGED_HEADER if in_header else t.XLSX_MERGED_CELLS
+        shown = in_header or [text for text, _ in merged]
+        workbook.close()
+        raise SheetError(template.format(ranges=", ".join(shown[:5])))
+    header = _trimmed([_cell_text(value) for value in first or ()])
+    if not header:
+        workbook.close()
+        raise SheetError(timport.EMPTY_FILE)
+    blank = [get_column_letter(i + 1) for i, name in enumerate(header) if not name.strip()]
+    if blank:
+        workbook.close()
+        raise SheetError(t.XLSX_BLANK_HEADER.format(columns=", ".join(blank)))
+
+    def records() -> Records:
+        line = 1
+        try:
+            for line, values in enumerate(rows, start=2):
+                yield line, _trimmed([_cell_text(value) for value in values])
+        except Exception as exc:
+            raise SheetError(t.XLSX_UNREADABLE_AT.format(line=line + 1), line + 1) from exc
+        finally:
+            workbook.close()
+
+    return Sheet(header=header, records=records(), estimated_rows=estimated)
+
+
+def _merged_ranges(sheet: object) -> list[tuple[str, int]]:
+    """Merged ranges of a read-only sheet as (text, top row).
+
+    Read-only mode does not parse merges, and loading the whole sheet would cost gigabytes on
+    a large file; the merges are listed at the end of the sheet's XML, so scan its bytes.
+    """
+    # A dict keeps the sheet's order and drops the repeats the overlapping windows produce.
+    found: dict[str, int] = {}
+    tail = b""
+    # `_get_source` is how openpyxl's read-only sheet opens its own XML part in the archive.
+    with sheet._get_source() as source:  # type: ignore[attr-defined]
+        while chunk := source.read(_SCAN_CHUNK):
+            window = tail + chunk
+            for match in _MERGE_RE.finditer(window):
+                first_col, first_row, last_col, last_row = match.groups()
+                text = f"{first_col.decode()}{first_row.decode()}"
+                if last_col:
+                    text += f":{last_col.decode()}{last_row.decode()}"
+                found[text] = int(first_row)
+            # Keep a tail so a tag cut between two chunks is still seen whole.
+            tail = window[-200:]
+    return list(found.items())
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the CSV would have it: dates in ISO form, whole numbers without `.0`."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """Drop empty cells at the end of a row: formatting often widens a sheet's used range."""
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+class DossierWriter(Protocol):
+    """Where an export goes, a batch of rows at a time; `close` finishes the file."""
+
+    def add(self, rows: Sequence[ExportRow]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def export_values(row: ExportRow) -> list[str | None]:
+    """A dossier in the import's column order; the phone column holds the stored last 4 digits."""
+    values = {
+        "code": row.code,
+        "award_kind": row.award_kind,
+        "nominee": row.nominee,
+        "unit": row.unit,
+        "phone": row.phone_last4,
+        "received_on": row.received_on,
+        "due_on": row.due_on,
+        "status": row.status,
+        "resolved_on": row.resolved_on,
+        "decision_no": row.decision_no,
+        "note": row.note,
+    }
+    return [values[column] for column in COLUMNS]
+
+
+class XlsxDossierWriter:
+    """A streaming (write-only) workbook: memory stays flat however many rows are written."""
+
+    def __init__(self, target: BinaryIO | Path) -> None:
+        self.target = target
+        self.workbook = openpyxl.Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet(t.XLSX_SHEET_TITLE)
+        for index, column in enumerate(COLUMNS, start=1):
+            width = _WIDTHS.get(column, 14)
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.freeze_panes = "A2"
+        self.sheet.append(list(COLUMNS))
+
+    def add(self, rows: Sequence[ExportRow]) -> None:
+        for row in rows:
+            self.sheet.append(
+                [
+                    self._cell(column, value)
+                    for column, value in zip(COLUMNS, export_values(row), strict=True)
+                ]
+            )
+
+    def _cell(self, column: str, value: str | None) -> object:
+        if not value:
+            return None
+        if column in _DATE_COLUMNS:
+            return date.fromisoformat(value)
+        # XML 1.0 cannot hold control characters; openpyxl would refuse the whole file.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith("="):
+            # A name such as "=HYPERLINK(…)" must stay text, never become a live formula.
+            cell = WriteOnlyCell(self.sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+
+    def close(self) -> None:
+        self.workbook.save(self.target)
+
+
+class CsvDossierWriter:
+    """UTF-8 with a BOM, so Excel opens the Vietnamese text correctly; the import reads both."""
+
+    def __init__(self, target: BinaryIO | Path) -> None:
+        if isinstance(target, Path):
+            self.stream = target.open("w", encoding="utf-8-sig", newline="")
+            self._owned = True
+        else:
+            self.stream = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
+            self._owned = False
+        self.writer = csv.writer(self.stream)
+        self.writer.writerow(COLUMNS)
+
+    def add(self, rows: Sequence[ExportRow]) -> None:
+        self.writer.writerows([value or "" for value in export_values(row)] for row in rows)
+
+    def close(self) -> None:
+        if self._owned:
+            self.stream.close()
+        else:
+            self.stream.flush()
+            self.stream.detach()
+
+
+WRITERS: dict[str, Callable[[BinaryIO | Path], DossierWriter]] = {
+    ".xlsx": XlsxDossierWriter,
+    ".csv": CsvDossierWriter,
+}
+
+
+async def write_dossiers(
+    batches: AsyncIterator[list[ExportRow]],
+    writer: DossierWriter,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Feed every batch to the writer and close it; return how many rows were written."""
+    written = 0
+    async for batch in batches:
+        writer.add(batch)
+        written += len(batch)
+        if on_batch is not None:
+            on_batch(len(batch))
+    writer.close()
+    return written
+
+
+def dossiers_xlsx(rows: Sequence[ExportRow]) -> bytes:
+    """The rows as the bytes of an .xlsx file (for sending as a document)."""
+    buffer = io.BytesIO()
+    writer = XlsxDossierWriter(buffer)
+    writer.add(rows)
+    writer.close()
+    return buffer.getvalue()

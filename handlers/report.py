@@ -1,0 +1,402 @@
+"""The half-year report (báo cáo 6 tháng): its figures, paragraph, table and chart; /thongke, /xuat.
+
+Usage (board staff): `/thongke` — dossiers received in the current half-year, as of today;
+`/thongke DD/MM/YYYY DD/MM/YYYY` — another period. `/xuat [DD/MM/YYYY DD/MM/YYYY]` — the
+period's dossiers as an .xlsx file that the import reads back unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from config.catalog import AwardCatalog
+from db.connection import Database
+from db.reports import ReportGroup, ReportRepository
+from handlers.domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
+from handlers.dossier_import import parse_date
+from handlers.excel import dossiers_xlsx
+from handlers.formatting import vn_date, vn_number, vn_percent
+from handlers.messages import Incoming, Reply
+from handlers.roles import STAFF
+from handlers.router import Router
+from handlers.services import Services
+from handlers.texts import report as t
+
+#: Withdrawn and stopped dossiers are finished without a result: neither resolved nor pending.
+CLOSED = frozenset({Status.withdrawn, Status.stopped})
+#: Beyond this a chat document gets too heavy to build and send; the CLI export has no limit.
+MAX_CHAT_EXPORT_ROWS = 50_000
+
+
+class ReportInputError(Exception):
+    """The requested period cannot be reported; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Dossiers received in [start, end], counted as they stood at the end of `as_of`."""
+
+    start: date
+    end: date
+    as_of: date
+
+
+def half_year(day: date) -> tuple[date, date]:
+    """The half-year (1 Jan–30 Jun or 1 Jul–31 Dec) that contains `day`."""
+    if day.month <= 6:
+        return date(day.year, 1, 1), date(day.year, 6, 30)
+    return date(day.year, 7, 1), date(day.year, 12, 31)
+
+
+def choose_period(
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
+    as_of: date | None = None,
+) -> Period:
+    """The period to report; with no dates, the current half-year up to the as-of day."""
+    as_of = as_of or today
+    if as_of > today:
+        raise ReportInputError(t.FUTURE_DATE.format(day=vn_date(as_of), today=vn_date(today)))
+    if start is None and end is None:
+        start, end = half_year(as_of)
+        return Period(start, min(end, as_of), as_of)
+    if start is None or end is None:
+        raise ReportInputError(t.BOTH_BOUNDS)
+    if end < start:
+        raise ReportInputError(t.END_BEFORE_START.format(start=vn_date(start), end=vn_date(end)))
+    for day in (start, end):
+        if day > today:
+            raise ReportInputError(t.FUTURE_DATE.format(day=vn_date(day), today=vn_date(today)))
+    if as_of < end:
+        raise ReportInputError(t.AS_OF_BEFORE_END.format(as_of=vn_date(as_of), end=vn_date(end)))
+    return Period(start, end, as_of)
+
+
+@dataclass
+class Tally:
+    """The report's counts for one slice: the whole period, one award kind or one month."""
+
+    received: int = 0
+    resolved: int = 0
+    passed: int = 0
+    failed: int = 0
+    on_time: int = 0
+    pending_within_deadline: int = 0
+    overdue: int = 0
+    closed: int = 0
+
+    @property
+    def pending(self) -> int:
+        return self.pending_within_deadline + self.overdue
+
+    def add(self, group: ReportGroup) -> None:
+        count = group.dossiers
+        status = Status(group.status)
+        self.received += count
+        if group.resolved:
+            self.resolved += count
+            if status in PASSED_APPRAISAL:
+                self.passed += count
+            else:
+                self.failed += count
+            if group.on_time:
+                self.on_time += count
+        elif status in CLOSED:
+            self.closed += count
+        elif group.past_due:
+            self.overdue += count
+        else:
+            self.pending_within_deadline += count
+
+
+@dataclass
+class ReportFigures:
+    """Everything the paragraph, the table, the JSON and the chart show."""
+
+    period: Period
+    total: Tally = field(default_factory=Tally)
+    by_award_kind: dict[str, Tally] = field(default_factory=dict)
+    #: Status as of the as-of day: one resolved later was still being handled (in review).
+    by_status: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
+    #: `YYYY-MM` of receipt → counts, every month of the period, in order.
+    by_month: dict[str, Tally] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.total.received == 0
+
+
+def _months(start: date, end: date) -> list[str]:
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def figures_from_groups(period: Period, groups: list[ReportGroup]) -> ReportFigures:
+    """Add up the grouped rows of the report query."""
+    figures = ReportFigures(period=period)
+    figures.by_month = {month: Tally() for month in _months(period.start, period.end)}
+    for group in groups:
+        figures.total.add(group)
+        figures.by_award_kind.setdefault(group.award_kind, Tally()).add(group)
+        figures.by_month.setdefault(group.month, Tally()).add(group)
+        status = Status(group.status)
+        if status in RESOLVED and not group.resolved:
+            status = Status.in_review
+        figures.by_status[status] += group.dossiers
+    return figures
+
+
+async def build_report(db: Database, period: Period) -> ReportFigures:
+    """The figures of the period, from one grouped scan of the dossiers table."""
+    groups = await ReportRepository(db).groups(period.start, period.end, period.as_of)
+    return figures_from_groups(period, groups)
+
+
+def share(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole` with one decimal (half up); None when `whole` is 0."""
+    if whole == 0:
+        return None
+    return math.floor(part * 1000 / whole + 0.5) / 10
+
+
+def report_percent(part: int, whole: int) -> str:
+    """A share as the report writes it: whole percent, `95%`.
+
+    Rounding must not claim `100%` or `0%` when that is not exactly true (one late dossier in
+    a thousand is not "100% on time"), so near the ends one decimal is shown: `99,9%`.
+    """
+    if whole == 0 or part == 0:
+        return vn_percent(0)
+    if part == whole:
+        return vn_percent(100)
+    value = part * 100 / whole
+    rounded = math.floor(value + 0.5)
+    if 0 < rounded < 100:
+        return vn_percent(rounded)
+    return vn_percent(min(max(math.floor(value * 10 + 0.5) / 10, 0.1), 99.9), 1)
+
+
+def report_paragraph(figures: ReportFigures) -> str:
+    """The paragraph in the board's own words, e.g. "Tiếp nhận 3.829 hồ sơ, giải quyết …"."""
+    total = figures.total
+    pending = _pending_clause(total)
+    if total.resolved == 0:
+        text = t.PARAGRAPH_NONE_RESOLVED.format(received=vn_number(total.received), pending=pending)
+    else:
+        text = t.PARAGRAPH.format(
+            received=vn_number(total.received),
+            resolved=vn_number(total.resolved),
+            passed=vn_number(total.passed),
+            passed_pct=report_percent(total.passed, total.resolved),
+            failed=vn_number(total.failed),
+            failed_pct=report_percent(total.failed, total.resolved),
+            on_time_pct=report_percent(total.on_time, total.resolved),
+            pending=pending,
+        )
+    if total.closed:
+        text += t.CLOSED_SENTENCE.format(closed=vn_number(total.closed))
+    return text
+
+
+def _pending_clause(total: Tally) -> str:
+    within, overdue = total.pending_within_deadline, total.overdue
+    if within and overdue:
+        return t.PENDING_BOTH.format(within=vn_number(within), overdue=vn_number(overdue))
+    if overdue:
+        return t.PENDING_OVERDUE.format(overdue=vn_number(overdue))
+    if within:
+        return t.PENDING_WITHIN.format(within=vn_number(within))
+    return t.PENDING_NONE
+
+
+def award_kind_lines(figures: ReportFigures, catalog: AwardCatalog) -> list[str]:
+    """The table by award kind, most received first, one line each (readable on a phone)."""
+    lines = [t.BY_AWARD_KIND]
+    ranked = sorted(figures.by_award_kind.items(), key=lambda item: (-item[1].received, item[0]))
+    for code, tally in ranked:
+        line = t.AWARD_LINE.format(
+            name=catalog.name_of(code),
+            received=vn_number(tally.received),
+            resolved=vn_number(tally.resolved),
+            passed=vn_number(tally.passed),
+            failed=vn_number(tally.failed),
+            pending=vn_number(tally.pending),
+        )
+        if tally.overdue:
+            line += t.AWARD_OVERDUE.format(overdue=vn_number(tally.overdue))
+        lines.append(line)
+    return lines
+
+
+def status_lines(figures: ReportFigures) -> list[str]:
+    lines = [t.BY_STATUS.format(as_of=vn_date(figures.period.as_of))]
+    lines += [
+        t.STATUS_LINE.format(label=status.label, count=vn_number(count))
+        for status, count in figures.by_status.items()
+        if count
+    ]
+    return lines
+
+
+def report_text(
+    figures: ReportFigures, catalog: AwardCatalog, *, with_statuses: bool = False
+) -> str:
+    """Heading, paragraph and the table by award kind (and by status when asked)."""
+    period = figures.period
+    lines = [
+        t.HEADING.format(
+            start=vn_date(period.start), end=vn_date(period.end), as_of=vn_date(period.as_of)
+        ),
+        report_paragraph(figures),
+        "",
+        *award_kind_lines(figures, catalog),
+    ]
+    if with_statuses:
+        lines += ["", *status_lines(figures)]
+    return "\n".join(lines)
+
+
+def _tally_json(tally: Tally) -> dict[str, int]:
+    return {
+        "received": tally.received,
+        "resolved": tally.resolved,
+        "passed": tally.passed,
+        "failed": tally.failed,
+        "on_time": tally.on_time,
+        "pending": tally.pending,
+        "pending_within_deadline": tally.pending_within_deadline,
+        "overdue": tally.overdue,
+    }
+
+
+def report_json(figures: ReportFigures, catalog: AwardCatalog) -> dict[str, Any]:
+    """The figures under the keys the issue fixes; shares are percentages of resolved."""
+    total = figures.total
+    return {
+        "received": total.received,
+        "resolved": total.resolved,
+        "passed": total.passed,
+        "passed_pct": share(total.passed, total.resolved),
+        "failed": total.failed,
+        "failed_pct": share(total.failed, total.resolved),
+        "on_time": total.on_time,
+        "on_time_pct": share(total.on_time, total.resolved),
+        "pending": total.pending,
+        "pending_within_deadline": total.pending_within_deadline,
+        "overdue": total.overdue,
+        "by_award_kind": {
+            code: {"name": catalog.name_of(code), **_tally_json(tally)}
+            for code, tally in sorted(figures.by_award_kind.items())
+        },
+        "by_status": {status.value: count for status, count in figures.by_status.items()},
+    }
+
+
+def report_chart(figures: ReportFigures) -> bytes:
+    """The chart of the figures as PNG bytes."""
+    # matplotlib takes a noticeable moment to import: only pay for it when a chart is drawn.
+    from handlers.chart import MonthBar, render_chart
+
+    period = figures.period
+    months = [
+        MonthBar(
+            label=t.CHART_MONTH.format(month=int(key[5:7]), year=int(key[:4])),
+            received=tally.received,
+            resolved=tally.resolved,
+            pending=tally.pending,
+        )
+        for key, tally in figures.by_month.items()
+    ]
+    return render_chart(
+        months,
+        figures.total.passed,
+        figures.total.failed,
+        title=t.CHART_TITLE.format(start=vn_date(period.start), end=vn_date(period.end)),
+        subtitle=t.CHART_MONTHS_TITLE.format(as_of=vn_date(period.as_of)),
+        shares=(
+            report_percent(figures.total.passed, figures.total.resolved),
+            report_percent(figures.total.failed, figures.total.resolved),
+        ),
+    )
+
+
+def period_from_args(args: str, today: date, usage: str) -> Period:
+    """`` or `DD/MM/YYYY DD/MM/YYYY` typed after a command, as a period up to today."""
+    words = args.split()
+    if not words:
+        return choose_period(today)
+    if len(words) != 2:
+        raise ReportInputError(usage)
+    days = []
+    for word in words:
+        day = parse_date(word)
+        if day is None:
+            raise ReportInputError(t.BAD_DATE.format(value=word[:40]) + "\n" + usage)
+        days.append(day)
+    return choose_period(today, days[0], days[1])
+
+
+def register(router: Router) -> None:
+    router.command("thongke", thongke, t.COMMAND_DESCRIPTIONS["thongke"], roles=STAFF)
+    router.command("xuat", xuat, t.COMMAND_DESCRIPTIONS["xuat"], roles=STAFF)
+
+
+async def thongke(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+    """The report's text, then its chart as a photo."""
+    try:
+        period = period_from_args(args, services.today(), t.USAGE)
+    except ReportInputError as exc:
+        return [Reply(str(exc))]
+    figures = await build_report(services.db, period)
+    if figures.empty:
+        return [Reply(_empty_message(period))]
+    # Rendering takes a few hundred milliseconds of CPU: keep the event loop serving others.
+    png = await asyncio.to_thread(report_chart, figures)
+    caption = t.CHART_CAPTION.format(start=vn_date(period.start), end=vn_date(period.end))
+    return [
+        Reply(report_text(figures, services.catalog)),
+        Reply(caption, image=png, image_name=f"thong-ke-{_stamp(period)}.png"),
+    ]
+
+
+async def xuat(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+    """The period's dossiers as an .xlsx document."""
+    try:
+        period = period_from_args(args, services.today(), t.EXPORT_USAGE)
+    except ReportInputError as exc:
+        return [Reply(str(exc))]
+    repository = ReportRepository(services.db)
+    count = await repository.count_received(period.start, period.end)
+    if count == 0:
+        return [Reply(_empty_message(period))]
+    if count > MAX_CHAT_EXPORT_ROWS:
+        return [
+            Reply(
+                t.EXPORT_TOO_MANY.format(
+                    count=vn_number(count), limit=vn_number(MAX_CHAT_EXPORT_ROWS)
+                )
+            )
+        ]
+    batches = repository.export_rows(period.start, period.end)
+    rows = [row async for batch in batches for row in batch]
+    document = await asyncio.to_thread(dossiers_xlsx, rows)
+    caption = t.EXPORT_CAPTION.format(
+        count=vn_number(len(rows)), start=vn_date(period.start), end=vn_date(period.end)
+    )
+    return [Reply(caption, document=document, document_name=f"ho-so-{_stamp(period)}.xlsx")]
+
+
+def _empty_message(period: Period) -> str:
+    return t.EMPTY_PERIOD.format(start=vn_date(period.start), end=vn_date(period.end))
+
+
+def _stamp(period: Period) -> str:
+    return f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
