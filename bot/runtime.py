@@ -9,6 +9,7 @@ import signal
 from collections.abc import Awaitable, Callable
 
 from bot.app import App, open_app
+from bot.nomination_drafts import expire_drafts_loop
 from bot.outbox import OutboxDispatcher, Sender
 from config.settings import Settings
 from handlers.roles import Role
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 
 #: Extra background loops (the reminder scheduler, ...): each gets the app and a stop event.
 BackgroundLoop = Callable[[App, asyncio.Event], Awaitable[None]]
-BACKGROUND_LOOPS: list[BackgroundLoop] = []
+BACKGROUND_LOOPS: list[BackgroundLoop] = [expire_drafts_loop]
 
 
 def citizen_menu(app: App) -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     send_rate: int = Field(default=25, ge=1, le=30)
     digest_time: time = time(7, 30)
     log_level: str = "INFO"
+    #: Emulation movements and thematic topics a nomination may name (config/movements.py).
+    movements_file: Path = CONFIG_DIR / "movements.toml"
+    #: An untouched nomination draft expires after this: `24h`, `90m`, `2d`, or hours as a number.
+    draft_ttl: timedelta = timedelta(hours=24)
     # Zalo Bot API (issue 7): the token is part of every request URL, so it is never logged.
     zalo_token: SecretStr | None = None
     zalo_base_url: str = "https://bot-api.zaloplatforms.com/bot"
@@ -138,6 +142,34 @@ class Settings(BaseSettings):
         # Zalo asks for 8 to 256 characters; Telegram allows only A-Z, a-z, 0-9, _ and -.
         if value is not None and not WEBHOOK_SECRET_RE.fullmatch(value.get_secret_value()):
             raise ValueError("expected 8 to 256 characters among A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("movements_file")
+    @classmethod
+    def _movements(cls, value: Path) -> Path:
+        from config.movements import MovementsError, load_movements
+
+        try:
+            load_movements(value)
+        except MovementsError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("draft_ttl", mode="before")
+    @classmethod
+    def _draft_ttl(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            units = {"m": 60, "h": 3600, "d": 86400}
+            number, unit = (value[:-1], value[-1]) if value[-1:] in units else (value, "h")
+            try:
+                value = timedelta(seconds=float(number) * units[unit])
+            except (ValueError, OverflowError):
+                raise ValueError("expected a duration such as 24h, 90m or 2d") from None
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            value = timedelta(hours=value)
+        if isinstance(value, timedelta) and not timedelta(minutes=5) <= value <= timedelta(days=30):
+            raise ValueError("must be between 5 minutes and 30 days")
         return value
 
     @property

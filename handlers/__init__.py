@@ -10,11 +10,21 @@ if TYPE_CHECKING:  # the domain package is imported by db/, so keep this import 
 
 def build_router() -> Router:
     """Every feature registers its commands, buttons, flows and text handlers here."""
-    from handlers import follow, lookup, privacy, qr, report, staff, start, status_update
+    from handlers import (
+        follow,
+        lookup,
+        nomination,
+        privacy,
+        qr,
+        report,
+        staff,
+        start,
+        status_update,
+    )
     from handlers.roles import refusal, role_of
     from handlers.router import Router
 
     router = Router(role_of=role_of, refusal=refusal)
-    for feature in (start, lookup, follow, privacy, staff, status_update, qr, report):
+    for feature in (start, lookup, follow, privacy, staff, status_update, qr, report, nomination):
         feature.register(router)
     return router

@@ -15,6 +15,7 @@ from db.conversations import ConversationRepository
 from db.dossiers import DossierRepository
 from db.follows import FollowRepository
 from db.inbound import InboundRepository
+from db.nominations import NominationRepository
 from db.outbox import OutboxRepository
 from db.public_files import PublicFileRepository
 from db.staff import StaffRepository
@@ -44,6 +45,7 @@ class Services:
     staff: StaffRepository = field(init=False)
     follows: FollowRepository = field(init=False)
     outbox: OutboxRepository = field(init=False)
+    nominations: NominationRepository = field(init=False)
     inbound: InboundRepository = field(init=False)
     public_files: PublicFileRepository = field(init=False)
 
@@ -54,6 +56,7 @@ class Services:
         self.staff = StaffRepository(self.db)
         self.follows = FollowRepository(self.db)
         self.outbox = OutboxRepository(self.db)
+        self.nominations = NominationRepository(self.db)
         self.inbound = InboundRepository(self.db)
         self.public_files = PublicFileRepository(self.db)
 

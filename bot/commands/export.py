@@ -61,10 +61,30 @@ async def export_dossiers(
 async def export_nominations(
     services: Services, start: date | None, end: date | None, target: Path
 ) -> int:
-    # Nominations are registered by a feature not built yet; when it lands, its repository
-    # supplies the rows here the way ReportRepository.export_rows does for dossiers.
-    print(t.NO_NOMINATIONS, file=sys.stderr)
-    return EXIT_FAILED
+    from handlers.nomination_export import write_nominations
+
+    total = await services.nominations.count_received(start, end)
+    if total == 0:
+        empty = start is None and end is None
+        print(t.NO_NOMINATIONS if empty else _nothing_message(start, end), file=sys.stderr)
+        return EXIT_FAILED
+    began = time.monotonic()
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        with progress_bar(total, t.PROGRESS_EXPORT) as bar:
+            rows = services.nominations.export_rows(start, end)
+            written = await write_nominations(
+                rows, partial, suffix=target.suffix, on_batch=bar.update
+            )
+        os.replace(partial, target)
+    except OSError as exc:
+        print(t.EXPORT_WRITE_FAILED.format(path=target, reason=exc.strerror), file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        partial.unlink(missing_ok=True)
+    seconds = f"{time.monotonic() - began:.1f}".replace(".", ",")
+    print(t.EXPORT_DONE.format(count=vn_number(written), path=target, seconds=seconds))
+    return EXIT_OK
 
 
 EXPORTERS: dict[str, Exporter] = {
