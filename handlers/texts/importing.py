@@ -37,3 +37,4 @@ FIELD_NAMES = {
     "decision_no": "số quyết định",
     "note": "ghi chú",
 }
+FORBIDDEN_MOVE = "hồ sơ {code} đang “{current}”, không thể chuyển sang “{target}”"
