@@ -6,12 +6,15 @@ first when this chat has not proved them); `/dangtheodoi` lists; `/botheodoi COD
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from db.models import Dossier
 from handlers import lookup
 from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers.messages import Choice, Incoming, Reply
-from handlers.router import Router
+from handlers.router import CommandHandler, PayloadHandler, Router
 from handlers.services import Services
+from handlers.texts import common as tc
 from handlers.texts import follow as t
 from handlers.texts import lookup as tl
 
@@ -19,11 +22,11 @@ MAX_FOLLOWS = 10
 
 
 def register(router: Router) -> None:
-    router.command("theodoi", follow_command, t.COMMANDS["theodoi"])
+    router.command("theodoi", _command(_follow_code, t.FOLLOW_USAGE), t.COMMANDS["theodoi"])
     router.command("dangtheodoi", list_follows, t.COMMANDS["dangtheodoi"])
-    router.command("botheodoi", unfollow_command, t.COMMANDS["botheodoi"])
-    router.payload("fl", follow_button)
-    router.payload("uf", unfollow_button)
+    router.command("botheodoi", _command(_unfollow, t.UNFOLLOW_USAGE), t.COMMANDS["botheodoi"])
+    router.payload("fl", _button(_follow_code))
+    router.payload("uf", _button(_unfollow))
 
 
 async def with_follow_button(
@@ -60,22 +63,33 @@ async def _follow_code(incoming: Incoming, services: Services, code: str) -> lis
     return [await add_follow(incoming, services, dossier)]
 
 
-async def follow_command(incoming: Incoming, services: Services, args: str) -> list[Reply]:
-    if not args:
-        return [Reply(t.FOLLOW_USAGE)]
-    code = normalize_code(args)
-    if code is None:
-        return [Reply(tl.BAD_FORMAT.format(text=args[:60], example=EXAMPLE_CODE))]
-    return await _follow_code(incoming, services, code)
+CodeAction = Callable[[Incoming, Services, str], Awaitable[list[Reply]]]
 
 
-async def follow_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    code = normalize_code(rest)
-    if code is None:
-        from handlers.texts import common
+def _command(action: CodeAction, usage: str) -> CommandHandler:
+    """`/theodoi CODE` and `/botheodoi CODE`: a usage line or a format error, else `action`."""
 
-        return [Reply(common.STALE_BUTTON)]
-    return await _follow_code(incoming, services, code)
+    async def handler(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+        if not args:
+            return [Reply(usage)]
+        code = normalize_code(args)
+        if code is None:
+            return [Reply(tl.BAD_FORMAT.format(text=args[:60], example=EXAMPLE_CODE))]
+        return await action(incoming, services, code)
+
+    return handler
+
+
+def _button(action: CodeAction) -> PayloadHandler:
+    """A follow / stop-following button: a forged payload is a stale button."""
+
+    async def handler(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+        code = normalize_code(rest)
+        if code is None:
+            return [Reply(tc.STALE_BUTTON)]
+        return await action(incoming, services, code)
+
+    return handler
 
 
 async def list_follows(incoming: Incoming, services: Services, _args: str) -> list[Reply]:
@@ -95,21 +109,3 @@ async def _unfollow(incoming: Incoming, services: Services, code: str) -> list[R
     )
     template = t.UNFOLLOWED if removed else t.NOT_FOLLOWING
     return [Reply(template.format(code=dossier.code if dossier else code))]
-
-
-async def unfollow_command(incoming: Incoming, services: Services, args: str) -> list[Reply]:
-    if not args:
-        return [Reply(t.UNFOLLOW_USAGE)]
-    code = normalize_code(args)
-    if code is None:
-        return [Reply(tl.BAD_FORMAT.format(text=args[:60], example=EXAMPLE_CODE))]
-    return await _unfollow(incoming, services, code)
-
-
-async def unfollow_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    code = normalize_code(rest)
-    if code is None:
-        from handlers.texts import common
-
-        return [Reply(common.STALE_BUTTON)]
-    return await _unfollow(incoming, services, code)
