@@ -105,7 +105,10 @@ class UpdateRunner:
             # Marked handled all the same: an update that always fails must not come back.
             log.exception("%s update %s failed", source.channel, update_id)
         if update_id is not None:
-            await self.repository.mark_handled(source.channel, update_id, self.clock())
+            try:
+                await self.repository.mark_handled(source.channel, update_id, self.clock())
+            except Exception:
+                log.exception("%s update %s handled but not marked", source.channel, update_id)
 
     async def drain(self) -> None:
         """Wait until every scheduled update is handled (tests, shutdown)."""

@@ -99,8 +99,9 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
         stop.set()
         if web is not None:
             web.stop()
-        await runner.close()
+        # The Zalo long poll in flight is let finish (≤ 30 s): cut off, its update is lost.
         await asyncio.gather(*tasks, return_exceptions=True)
+        await runner.close()
         if application is not None:
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()

@@ -22,7 +22,7 @@ import secrets
 import socket
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import uvicorn
@@ -34,6 +34,7 @@ from starlette.routing import Route
 
 from bot.inbound import UpdateRunner, UpdateSource
 from config.settings import Settings
+from db.health import oldest_pending_by_channel
 from db.outbox import DEAD, PENDING
 from handlers.services import Services
 
@@ -123,26 +124,39 @@ def _client(request: Request) -> str:
 async def health(
     services: Services, channels: Sequence[str], max_pending_age: timedelta = MAX_PENDING_AGE
 ) -> tuple[bool, dict[str, Any]]:
-    """The health report and whether it is healthy."""
+    """The health report and whether it is healthy.
+
+    A backlog counts only on the running `channels` (all when none are named): notices for a
+    channel this process does not serve wait for it without anything being wrong here.
+    """
     now = services.now()
     try:
         counts = await services.outbox.counts()
         oldest = await services.outbox.oldest_pending_created_at()
+        by_channel = await oldest_pending_by_channel(services.db)
         last_sent = {channel: await services.outbox.last_sent_at(channel) for channel in channels}
     except Exception as exc:
         log.error("health check: database unreachable: %s", type(exc).__name__)
         return False, {"status": "unhealthy", "database": "unreachable", "problems": ["database"]}
-    age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else None
-    problems = []
-    if age is not None and age > max_pending_age.total_seconds():
-        problems.append("outbox_backlog")
+
+    def age_of(moment: datetime | None) -> float | None:
+        return round(max(0.0, (now - moment).total_seconds()), 1) if moment else None
+
+    ages = {channel: age_of(moment) for channel, moment in sorted(by_channel.items())}
+    watched = channels or list(ages)
+    problems = [
+        f"outbox_backlog:{channel}"
+        for channel in watched
+        if (ages.get(channel) or 0.0) > max_pending_age.total_seconds()
+    ]
     report = {
         "status": "unhealthy" if problems else "ok",
         "database": "ok",
         "outbox": {
             "pending": counts.get(PENDING, 0),
             "dead": counts.get(DEAD, 0),
-            "oldest_pending_age_seconds": round(age, 1) if age is not None else None,
+            "oldest_pending_age_seconds": age_of(oldest),
+            "oldest_pending_age_by_channel": ages,
         },
         "last_sent": {
             channel: sent.isoformat() if sent is not None else None
@@ -196,7 +210,12 @@ class _Server(uvicorn.Server):
 def bind(host: str, port: int) -> socket.socket:
     """Open the listening socket first, so a busy port fails before webhooks are registered."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family)
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        raise SystemExit(
+            f"TDKT_HTTP_HOST/TDKT_HTTP_PORT: cannot listen on {host}:{port} ({exc.strerror})"
+        ) from None
 
 
 class WebServer:

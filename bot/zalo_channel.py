@@ -338,6 +338,11 @@ async def start_zalo(core: BotCore, settings: Settings) -> tuple[ZaloChannel, Za
     client = ZaloClient(settings.zalo_token.get_secret_value(), base_url=settings.zalo_base_url)
     try:
         me = await client.get_me()
+    except ZaloError as exc:
+        await client.aclose()
+        raise SystemExit(
+            f"TDKT_ZALO_TOKEN: getMe failed, the bot cannot start Zalo ({exc})"
+        ) from None
     except BaseException:
         await client.aclose()
         raise

@@ -330,7 +330,12 @@ async def test_healthz_healthy(
     assert response.status_code == 200
     report = response.json()
     assert report["status"] == "ok" and report["database"] == "ok"
-    assert report["outbox"] == {"pending": 0, "dead": 0, "oldest_pending_age_seconds": None}
+    assert report["outbox"] == {
+        "pending": 0,
+        "dead": 0,
+        "oldest_pending_age_seconds": None,
+        "oldest_pending_age_by_channel": {},
+    }
     assert report["last_sent"] == {"telegram": None, "zalo": None}
     # A fresh pending message is no problem.
     await services.outbox.enqueue(
@@ -354,8 +359,27 @@ async def test_healthz_unhealthy_with_an_old_backlog(
     assert response.status_code == 503
     report = response.json()
     assert report["status"] == "unhealthy"
-    assert report["problems"] == ["outbox_backlog"]
+    assert report["problems"] == ["outbox_backlog:zalo"]
     assert report["outbox"]["oldest_pending_age_seconds"] == 1200.0
+    assert report["outbox"]["oldest_pending_age_by_channel"] == {"zalo": 1200.0}
+
+
+async def test_backlog_of_a_channel_not_served_here_is_no_alarm(
+    services: Services, runner: UpdateRunner, clock: MovableClock
+) -> None:
+    """Only Zalo runs; old notices for Telegram followers wait without making it unhealthy."""
+    await services.outbox.enqueue(
+        key="k1", channel="telegram", chat_id="1", payload={"text": "x"}, at=services.now()
+    )
+    clock.advance(hours=3)
+    app = build_web_app(services, runner, [], channels=["zalo"])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/healthz")
+    assert response.status_code == 200
+    report = response.json()
+    assert report["outbox"]["oldest_pending_age_by_channel"] == {"telegram": 10800.0}
+    assert report["last_sent"] == {"zalo": None}
 
 
 async def test_healthz_unhealthy_without_database(web: httpx.AsyncClient, db: Database) -> None:

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -611,6 +612,7 @@ async def test_token_never_appears_in_logs(
     zalo: ZaloChannel, zalo_api: FakeZalo, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # even if someone turned httpx up
     client = zalo.client
     await client.get_me()
     await client.send_text(CHAT, "Xin chào")
@@ -631,3 +633,32 @@ async def test_token_never_appears_in_logs(
     assert TOKEN not in caplog.text
     assert TOKEN.split(":")[1] not in caplog.text
     assert TOKEN not in str(caught.value) and caught.value.__cause__ is None
+
+
+# --- the command line --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "console"), [([], False), (["run"], False), (["run", "--console"], True)]
+)
+def test_a_zalo_token_alone_serves_the_channels(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str], console: bool
+) -> None:
+    import bot.cli as cli
+
+    for name in ("TDKT_TELEGRAM_TOKEN", "TDKT_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TDKT_ZALO_TOKEN", TOKEN)
+    monkeypatch.setenv("TDKT_DATABASE", str(tmp_path / "bot.sqlite3"))
+    monkeypatch.chdir(tmp_path)
+    served: list[tuple[Settings, bool]] = []
+
+    def run_channels(settings: Settings, *, console: bool = False) -> int:
+        served.append((settings, console))
+        return 0
+
+    monkeypatch.setattr(cli, "run_channels", run_channels)
+    monkeypatch.setattr(cli, "setup_logging", lambda _level: None)
+    assert cli.main(argv) == 0
+    ((settings, with_console),) = served
+    assert settings.zalo_token is not None and with_console is console
