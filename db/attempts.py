@@ -13,8 +13,16 @@ class LookupAttemptRepository:
         self.db = db
 
     async def record(
-        self, *, channel: str, chat_id: str, dossier_code: str, at: datetime, succeeded: bool
+        self,
+        *,
+        channel: str,
+        chat_id: str,
+        dossier_code: str,
+        at: datetime,
+        succeeded: bool,
+        end_conversation: bool = False,
     ) -> None:
+        """Count the attempt; `end_conversation` also closes the chat's lookup in one write."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO lookup_attempts"
@@ -22,6 +30,11 @@ class LookupAttemptRepository:
                 " VALUES (?, ?, ?, ?, ?)",
                 (channel, chat_id, dossier_code, instant_to_db(at), int(succeeded)),
             )
+            if end_conversation:
+                await conn.execute(
+                    "DELETE FROM conversations WHERE channel = ? AND chat_id = ?",
+                    (channel, chat_id),
+                )
 
     async def failures_for_chat(self, channel: str, chat_id: str, since: datetime) -> int:
         row = await self.db.fetch_one(
@@ -58,6 +71,22 @@ class LookupAttemptRepository:
             (*params, instant_to_db(since)),
         )
         return [datetime.fromisoformat(row[0]) for row in rows]
+
+    async def recent_failures(
+        self, since: datetime, *, channel: str, chat_id: str, dossier_code: str
+    ) -> tuple[list[datetime], list[datetime]]:
+        """`failure_times` of the chat and of the dossier, in one query (the lookup's hot path)."""
+        stamp = instant_to_db(since)
+        rows = await self.db.fetch_all(
+            "SELECT 0, attempted_at FROM lookup_attempts WHERE channel = ? AND chat_id = ?"
+            " AND attempted_at >= ? AND succeeded = 0"
+            " UNION ALL SELECT 1, attempted_at FROM lookup_attempts WHERE dossier_code = ?"
+            " AND attempted_at >= ? AND succeeded = 0 ORDER BY 2",
+            (channel, chat_id, stamp, dossier_code, stamp),
+        )
+        by_chat = [datetime.fromisoformat(row[1]) for row in rows if row[0] == 0]
+        by_dossier = [datetime.fromisoformat(row[1]) for row in rows if row[0] == 1]
+        return by_chat, by_dossier
 
     async def oldest_failure_since(
         self, *, channel: str, chat_id: str, dossier_code: str, since: datetime

@@ -112,9 +112,9 @@ async def _verify(
         dossier_code=code,
         at=now,
         succeeded=ok,
+        end_conversation=ok,
     )
     if ok:
-        await services.conversations.clear(incoming.channel, incoming.chat_id)
         from handlers import follow  # follow starts lookups too; import here, not at the top
 
         card = await status_card(services, dossier)
@@ -137,11 +137,12 @@ async def _attempts_left(services: Services, incoming: Incoming, code: str) -> i
 
 async def _cooldown_until(services: Services, incoming: Incoming, code: str) -> datetime | None:
     """When the lookup opens again, or None when the chat and the dossier are not locked."""
-    since = services.now() - FAILURE_WINDOW
-    by_chat = await services.attempts.failure_times(
-        since, channel=incoming.channel, chat_id=incoming.chat_id
+    by_chat, by_dossier = await services.attempts.recent_failures(
+        services.now() - FAILURE_WINDOW,
+        channel=incoming.channel,
+        chat_id=incoming.chat_id,
+        dossier_code=code,
     )
-    by_dossier = await services.attempts.failure_times(since, dossier_code=code)
     # A full limit opens again when the failure that keeps it full leaves the window.
     opens = [
         times[len(times) - limit]

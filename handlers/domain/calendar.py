@@ -17,6 +17,9 @@ class WorkCalendar:
     days_off: frozenset[date] = frozenset()
     working_weekends: frozenset[date] = frozenset()
     _vn: holidays.HolidayBase = field(default_factory=lambda: holidays.country_holidays("VN"))
+    # The holidays package takes microseconds per question; due dates, status cards and the
+    # reminder sweep ask about the same few hundred days again and again.
+    _known: dict[date, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_file(cls, path: Path) -> WorkCalendar:
@@ -29,6 +32,12 @@ class WorkCalendar:
         )
 
     def is_working_day(self, day: date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         if day in self.working_weekends:
             return True
         if day in self.days_off:
