@@ -108,7 +108,13 @@ class FollowRepository:
     async def erase_chat(self, channel: str, chat_id: str) -> None:
         """Delete follows, lookup attempts, every notice to the chat and its open steps."""
         async with self.db.transaction() as conn:
-            for table in ("follows", "lookup_attempts", "conversations", "offered_choices"):
+            for table in (
+                "follows",
+                "lookup_attempts",
+                "conversations",
+                "offered_choices",
+                "nomination_drafts",
+            ):
                 await conn.execute(
                     f"DELETE FROM {table} WHERE channel = ? AND chat_id = ?", (channel, chat_id)
                 )
