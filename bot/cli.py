@@ -123,6 +123,9 @@ async def run_console(settings: Settings) -> int:
             banner.append(tconsole.ADMIN_HINT)
         else:
             banner.append(tconsole.DATABASE_LINE.format(path=path))
+        from bot.scheduler import tick
+
+        await tick(app.services)  # reminders due now, like the served bot's first tick
         await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
     finally:
         await app.close()
@@ -140,6 +143,8 @@ def run_channels(settings: Settings, *, console: bool = False) -> int:
 async def import_file(settings: Settings, path: Path) -> int:
     """Validate every row first; write all of them in one transaction or nothing."""
     from bot.progress import track_rows, wants_bar
+    from db.reminders import UnknownOfficerError
+    from handlers.assignment import import_error_lines
     from handlers.dossier_import import parse_csv, parse_xlsx
     from handlers.texts import report as treport
 
@@ -165,9 +170,15 @@ async def import_file(settings: Settings, path: Path) -> int:
         if wants_bar(len(parsed.rows)):
             # The write is one transaction with no progress to report: say what is happening.
             print(treport.IMPORT_WRITING.format(count=len(parsed.rows)), file=sys.stderr)
-        counts = await app.services.dossiers.upsert_many(
-            parsed.rows, actor="import", now=app.services.now()
-        )
+        try:
+            counts = await app.services.dossiers.upsert_many(
+                parsed.rows, actor="import", now=app.services.now()
+            )
+        except UnknownOfficerError as exc:
+            for line in import_error_lines(exc):
+                print(line, file=sys.stderr)
+            print(timport.NOTHING_WRITTEN.format(count=len(exc.problems)), file=sys.stderr)
+            return EXIT_FAILED
     finally:
         await app.close()
     print(

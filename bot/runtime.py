@@ -34,8 +34,10 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
     so every notice goes out on the channel of the chat it is for.
     """
     from bot.inbound import UpdateRunner, keep_tidy
+    from bot.scheduler import install as install_scheduler
     from bot.telegram_channel import TelegramSender, build_application
 
+    install_scheduler()  # the reminder tick (issue 4) runs beside every channel
     app = await open_app(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

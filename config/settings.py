@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     send_rate: int = Field(default=25, ge=1, le=30)
     digest_time: time = time(7, 30)
+    #: Reminders (issue 4): working days before the due date (`3,1`), escalation to the leaders
+    #: after this many working days overdue (0 = never), quiet hours when nothing is sent.
+    reminder_days_before: Annotated[tuple[int, ...], NoDecode] = (3, 1)
+    escalate_after_days: int = Field(default=2, ge=0, le=60)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(7, 0)
     log_level: str = "INFO"
     #: Emulation movements and thematic topics a nomination may name (config/movements.py).
     movements_file: Path = CONFIG_DIR / "movements.toml"
@@ -61,6 +67,19 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         """`TDKT_DATABASE=` in a .env template means unset, not the current directory."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("reminder_days_before", mode="before")
+    @classmethod
+    def _days_before(cls, value: object) -> object:
+        """`3,1` → (3, 1): distinct working-day counts, largest first; empty means none."""
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.isdigit() and 1 <= int(part) <= 60 for part in parts):
+                raise ValueError("expected working days from 1 to 60 separated by commas, e.g. 3,1")
+            value = [int(part) for part in parts]
+        if isinstance(value, list | tuple):
+            return tuple(sorted({int(item) for item in value}, reverse=True))
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -11,6 +11,7 @@ import aiosqlite
 from db.connection import Database
 from db.models import Dossier, DossierInput, HistoryEntry, ImportCounts, instant_to_db
 from db.outbox import enqueue
+from db.reminders import assign_imported
 from handlers.domain.statuses import Status
 
 #: Renders the notice a follower gets for a status change (text and choices as a dict).
@@ -193,6 +194,8 @@ class DossierRepository:
                         await _notify_followers(conn, dossier, entry, notice, now)
                 inserted += len(inserts)
                 updated += len(updates)
+            # The import's officer column (issue 4); raises, rolling back, on unknown names.
+            await assign_imported(conn, items, actor=actor, stamp=stamp)
         return ImportCounts(inserted=inserted, updated=updated, unchanged=unchanged)
 
     async def statuses(self, codes: Sequence[str]) -> dict[str, Status]:

@@ -76,6 +76,8 @@ class DossierInput:
     resolved_on: date | None = None
     decision_no: str | None = None
     note: str | None = None
+    #: The import's `officer` column: an officer's registered name or staff id (None: keep).
+    officer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # the domain package is imported by db/, so keep this import 
 def build_router() -> Router:
     """Every feature registers its commands, buttons, flows and text handlers here."""
     from handlers import (
+        assignment,
         follow,
         lookup,
         nomination,
@@ -20,11 +21,14 @@ def build_router() -> Router:
         staff,
         start,
         status_update,
+        worklist,
     )
     from handlers.roles import refusal, role_of
     from handlers.router import Router
 
     router = Router(role_of=role_of, refusal=refusal)
     for feature in (start, lookup, follow, privacy, staff, status_update, qr, report, nomination):
+        feature.register(router)
+    for feature in (assignment, worklist):
         feature.register(router)
     return router

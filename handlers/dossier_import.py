@@ -273,6 +273,7 @@ def _validate(
             resolved_on=resolved_on,
             decision_no=record.get("decision_no") or None,
             note=record.get("note") or None,
+            officer=record.get("officer") or None,
         ),
         [],
     )

@@ -18,6 +18,7 @@ from db.inbound import InboundRepository
 from db.nominations import NominationRepository
 from db.outbox import OutboxRepository
 from db.public_files import PublicFileRepository
+from db.reminders import ReminderRepository
 from db.staff import StaffRepository
 from handlers.domain.calendar import WorkCalendar, load_legacy_provinces
 
@@ -46,6 +47,7 @@ class Services:
     follows: FollowRepository = field(init=False)
     outbox: OutboxRepository = field(init=False)
     nominations: NominationRepository = field(init=False)
+    reminders: ReminderRepository = field(init=False)
     inbound: InboundRepository = field(init=False)
     public_files: PublicFileRepository = field(init=False)
 
@@ -57,6 +59,7 @@ class Services:
         self.follows = FollowRepository(self.db)
         self.outbox = OutboxRepository(self.db)
         self.nominations = NominationRepository(self.db)
+        self.reminders = ReminderRepository(self.db)
         self.inbound = InboundRepository(self.db)
         self.public_files = PublicFileRepository(self.db)
 

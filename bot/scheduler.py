@@ -1,0 +1,151 @@
+"""The reminder scheduler: a tick that derives from the database what is due now, every minute.
+
+Nothing is held in memory between ticks: each tick reads the dossiers whose reminder day has
+come and the digests not yet recorded for today, and writes the records and the outbox rows
+together. So a tick may run late, twice, or after a restart on a fresh connection, and every
+reminder and digest still goes out exactly once. It runs for every channel; the outbox
+dispatcher delivers. In quiet hours (21:00–07:00), and each morning before the digest time
+(07:30), the tick enqueues nothing: what falls there is enqueued by the first tick after, so
+outbox rows are never post-dated and nothing waits in the outbox through the night.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from db.reminders import Outgoing
+from handlers.reminders import (
+    BOARD_TOP,
+    DigestWindow,
+    ReminderRules,
+    WorkdayIndex,
+    digest_key,
+    leader_digest,
+    make_planner,
+    officer_digest,
+)
+from handlers.services import Services
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from db.models import StaffMember
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 60.0
+
+
+async def tick(services: Services) -> int:
+    """Enqueue every reminder and digest due at `services.now()`; return how many messages.
+
+    Idempotent: a second tick at the same moment enqueues nothing.
+    """
+    rules = ReminderRules.from_settings(services.settings)
+    local_now = services.local_now()
+    if not rules.may_send(local_now):
+        # Quiet hours, or before the day's digest time: what is due waits, in the database.
+        return 0
+    today = local_now.date()
+    index = WorkdayIndex(services.calendar, today)
+    staff, blocked = await services.reminders.recipients()
+    enqueued = 0
+    if services.calendar.is_working_day(today):
+        # Digests first: the overview arrives before the single reminders of the morning.
+        # Only today's: a digest missed while the bot was down is never sent late.
+        enqueued += await _digests(services, rules, index, staff, blocked, today)
+    planner = make_planner(
+        rules=rules,
+        index=index,
+        horizon=today,
+        today=today,
+        staff=staff,
+        blocked=blocked,
+        award_name=services.catalog.name_of,
+    )
+    result = await services.reminders.sweep(horizon=today, planner=planner, now=services.now())
+    enqueued += result.messages
+    if enqueued:
+        log.info("reminder tick: %d message(s), %d dossier(s) looked at", enqueued, result.dossiers)
+    return enqueued
+
+
+async def _digests(
+    services: Services,
+    rules: ReminderRules,
+    index: WorkdayIndex,
+    staff: list[StaffMember],
+    blocked: set[int],
+    day: date,
+) -> int:
+    """Today's digest for everyone who wants reminders and has none recorded for today."""
+    done = await services.reminders.digested(day)
+    waiting = [
+        member
+        for member in staff
+        if member.active
+        and member.reminders_enabled
+        and member.id not in blocked
+        and member.id not in done
+    ]
+    if not waiting:
+        return 0
+    window = DigestWindow.build(day, rules, index)
+    board: tuple[dict[str, Any] | None, int] | None = None
+    sent = 0
+    for member in waiting:
+        if member.role == "leader":
+            if board is None:
+                board = await _board_digest(services, window, rules, index)
+            payload, items = board
+        else:
+            found = await services.reminders.open_items(member.id, window.soon_until)
+            payload, items = officer_digest(member, found, window, rules, index), len(found)
+        message = None
+        if payload is not None:
+            message = Outgoing(
+                key=digest_key(member, day),
+                channel=member.channel,
+                chat_id=member.chat_id,
+                payload=payload,
+            )
+        recorded = await services.reminders.record_digest(
+            staff_id=member.id, day=day, items=items, message=message, now=services.now()
+        )
+        sent += int(recorded and message is not None)
+    return sent
+
+
+async def _board_digest(
+    services: Services, window: DigestWindow, rules: ReminderRules, index: WorkdayIndex
+) -> tuple[dict[str, Any] | None, int]:
+    counts = await services.reminders.board_counts(
+        window.today, window.today_until, window.soon_until
+    )
+    most_overdue, _total = await services.reminders.worklist(
+        officer_id=None, overdue_before=window.today, limit=BOARD_TOP, offset=0
+    )
+    payload = leader_digest(counts, most_overdue, window, rules, index)
+    return payload, counts.running + counts.supplement
+
+
+async def run_scheduler(app: App, stop: asyncio.Event) -> None:
+    """Tick every minute until `stop`; a failing tick is logged and the next one tries again."""
+    while not stop.is_set():
+        try:
+            await tick(app.services)
+        except Exception:
+            log.exception("reminder tick failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)
+
+
+def install() -> None:
+    """Add the scheduler to the runtime's background loops (once)."""
+    from bot.runtime import BACKGROUND_LOOPS
+
+    if run_scheduler not in BACKGROUND_LOOPS:
+        BACKGROUND_LOOPS.append(run_scheduler)
