@@ -419,6 +419,7 @@ def leader_digest(
         )
         for number, item in enumerate(most_overdue, start=1)
     ]
+    lines += ["", t.BOARD_FOOTER]
     return {"text": "\n".join(lines), "choices": [[t.BOARD_BUTTON, "wl:q:1"]]}
 
 

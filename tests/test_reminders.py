@@ -12,17 +12,20 @@ import pytest
 from bot.scheduler import tick
 from config.settings import SettingsError, load_settings
 from db.models import DossierInput, OutboxMessage, StaffMember
-from db.reminders import UnknownOfficerError
+from db.reminders import BoardCounts, UnknownOfficerError, WorkItem
 from handlers.domain.calendar import WorkCalendar
 from handlers.domain.codes import EXAMPLE_CODE
 from handlers.domain.statuses import Status
 from handlers.dossier_import import parse_csv
 from handlers.messages import Reply
 from handlers.reminders import (
+    DigestWindow,
     ReminderRules,
     WorkdayIndex,
     deadline_phrase,
+    leader_digest,
     next_reminder_day,
+    officer_digest,
     reminders_due,
 )
 from handlers.router import BotCore
@@ -566,3 +569,65 @@ async def test_giao_with_no_officers_yet(core: BotCore, services: Services) -> N
     await register(services, "huy", "Phạm Huy", role="leader")
     await add_dossiers(services, item(1, date(2026, 11, 27)))
     assert await driver(core, "huy").say(f"/giao {code(1)}") == t.ASSIGN_NO_OFFICERS
+
+
+# --- digest content -------------------------------------------------------------------------------
+
+
+def work(seq: int, due_on: date, status: Status = Status.in_review, **extra: object) -> WorkItem:
+    values: dict[str, object] = {
+        "id": seq,
+        "code": code(seq),
+        "nominee": f"Người {seq}",
+        "award_kind": "BKCT",
+        "status": status,
+        "due_on": due_on,
+        "supplement_since": None,
+        "officer_id": 1,
+        "officer_name": "Nguyễn Thị Lan",
+    }
+    values.update(extra)
+    return WorkItem(**values)  # type: ignore[arg-type]
+
+
+def test_officer_digest_sections_and_overflow(calendar: WorkCalendar) -> None:
+    rules = ReminderRules()
+    index = WorkdayIndex(calendar, date(2026, 11, 20))
+    window = DigestWindow.build(date(2026, 11, 20), rules, index)  # Friday
+    # Due on Saturday or Sunday counts as today; "soon" (3 working days) runs to Thursday 26,
+    # as Tuesday 24 is a holiday.
+    assert (window.today_until, window.soon_until) == (date(2026, 11, 22), date(2026, 11, 26))
+    member = StaffMember(1, "telegram", "1", "1", "Nguyễn Thị Lan", "officer", True, True)
+    assert officer_digest(member, [], window, rules, index) is None
+    items = [
+        work(1, date(2026, 11, 20)),
+        work(2, date(2026, 11, 25), officer_id=None, officer_name=None),
+        *(work(seq, date(2026, 11, 10)) for seq in range(3, 15)),
+        work(15, date(2026, 12, 1), Status.needs_supplement, supplement_since=date(2026, 11, 16)),
+    ]
+    digest = officer_digest(member, items, window, rules, index)
+    assert digest is not None
+    text = digest["text"]
+    assert text.splitlines()[0] == "🗓 Công việc ngày 20/11/2026 — Nguyễn Thị Lan"
+    assert f"{t.DIGEST_TODAY.format(count=1)}\n• {code(1)} — Người 1 — hạn 20/11/2026" in text
+    assert f"• {code(2)} — Người 2 — hạn 25/11/2026 (còn 2 ngày làm việc) — chưa giao" in text
+    assert t.DIGEST_OVERDUE.format(count=12) in text
+    assert t.DIGEST_MORE.format(count=2) in text
+    assert f"• {code(15)} — Người 15 — chờ bổ sung từ 16/11/2026" in text
+    assert digest["choices"] == [[t.DIGEST_BUTTON, "wl:v:1"]]
+
+
+def test_leader_digest_counts_and_most_overdue(calendar: WorkCalendar) -> None:
+    rules = ReminderRules()
+    index = WorkdayIndex(calendar, date(2026, 11, 25))
+    window = DigestWindow.build(date(2026, 11, 25), rules, index)
+    assert leader_digest(BoardCounts(0, 0, 0, 0, 0, 0), [], window, rules, index) is None
+    counts = BoardCounts(running=7, due_today=1, due_soon=2, overdue=2, supplement=1, unassigned=3)
+    top = [work(1, date(2026, 11, 20)), work(2, date(2026, 11, 23), officer_name=None)]
+    text = leader_digest(counts, top, window, rules, index)["text"]  # type: ignore[index]
+    assert "• Đang xử lý: 7\n• Đến hạn hôm nay: 1\n• Sắp đến hạn trong 3 ngày làm việc: 2" in text
+    assert "• Quá hạn: 2\n• Chờ bổ sung: 1\n• Chưa giao chuyên viên: 3" in text
+    assert f"1. {code(1)} — Người 1 — quá hạn 2 ngày làm việc — Nguyễn Thị Lan" in text
+    assert f"2. {code(2)} — Người 2 — quá hạn 1 ngày làm việc — chưa giao" in text
+    quiet = leader_digest(BoardCounts(1, 0, 1, 0, 0, 0), [], window, rules, index)
+    assert quiet is not None and t.BOARD_NO_OVERDUE in quiet["text"]

@@ -64,6 +64,7 @@ BOARD_TOP = "{count} hồ sơ quá hạn lâu nhất:"
 BOARD_TOP_LINE = "{index}. {code} — {nominee} — {phrase} — {officer}"
 BOARD_NO_OVERDUE = "Không có hồ sơ nào quá hạn."
 BOARD_BUTTON = "Xem hồ sơ quá hạn"
+BOARD_FOOTER = "Xem đầy đủ: /quahan"
 
 # --- work lists -------------------------------------------------------------------------------
 VIEC_HEADER_MINE = "Việc của bạn: {count} hồ sơ đang xử lý (của bạn và chưa giao), theo hạn:"
