@@ -75,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     command = args.command or "run"
     console = command == "console" or (command == "run" and not _has_channel(settings))
-    setup_logging("WARNING" if console else settings.log_level)
+    # Only serving logs progress; one-off commands keep stderr for what the officer must read.
+    serving = command == "run" and not console
+    setup_logging(settings.log_level if serving else "WARNING")
     try:
         if command == "import":
             return asyncio.run(import_file(settings, args.file))
@@ -145,7 +147,8 @@ async def import_file(settings: Settings, path: Path) -> int:
     from bot.progress import track_rows, wants_bar
     from db.reminders import UnknownOfficerError
     from handlers.assignment import import_error_lines
-    from handlers.dossier_import import parse_csv, parse_xlsx
+    from handlers.dossier_import import check_moves, parse_csv, parse_xlsx
+    from handlers.notices import status_notice_renderer
     from handlers.texts import report as treport
 
     try:
@@ -162,6 +165,8 @@ async def import_file(settings: Settings, path: Path) -> int:
             app.services.calendar,
             track=track_rows(treport.PROGRESS_IMPORT),
         )
+        if parsed.ok:
+            check_moves(parsed, await app.services.dossiers.statuses([r.code for r in parsed.rows]))
         if not parsed.ok:
             for line in parsed.error_lines():
                 print(line, file=sys.stderr)
@@ -172,7 +177,10 @@ async def import_file(settings: Settings, path: Path) -> int:
             print(treport.IMPORT_WRITING.format(count=len(parsed.rows)), file=sys.stderr)
         try:
             counts = await app.services.dossiers.upsert_many(
-                parsed.rows, actor="import", now=app.services.now()
+                parsed.rows,
+                actor="import",
+                now=app.services.now(),
+                notice=status_notice_renderer(),
             )
         except UnknownOfficerError as exc:
             for line in import_error_lines(exc):

@@ -19,6 +19,7 @@ from handlers.domain.calendar import WorkCalendar
 from handlers.domain.codes import normalize_code
 from handlers.domain.statuses import RESOLVED, Status, parse_status
 from handlers.domain.text import fold
+from handlers.domain.transitions import can_reach
 from handlers.texts import importing as t
 
 COLUMNS = (
@@ -70,6 +71,8 @@ RowTracker = Callable[
 class ParsedImport:
     rows: list[DossierInput] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    #: The file line of each row, for errors found after parsing (forbidden status moves).
+    lines: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -159,7 +162,27 @@ def parse_rows(
         elif row is not None:
             seen[row.code] = line
             result.rows.append(row)
+            result.lines.append(line)
     return result
+
+
+def check_moves(parsed: ParsedImport, current: dict[str, Status]) -> None:
+    """An import is a snapshot: a row may show a later status, never an impossible one.
+
+    Uses the same transition table as officers in chat (a path must exist from the stored
+    status), so nothing leaves returned, rejected, withdrawn or stopped through an import.
+    """
+    for line, row in zip(parsed.lines, parsed.rows, strict=True):
+        stored = current.get(row.code)
+        if stored is not None and not can_reach(stored, row.status):
+            parsed.errors.append(
+                (
+                    line,
+                    t.FORBIDDEN_MOVE.format(
+                        code=row.code, current=stored.label, target=row.status.label
+                    ),
+                )
+            )
 
 
 def parse_csv(
