@@ -75,12 +75,15 @@ class OutboxDispatcher:
         *,
         max_attempts: int = MAX_ATTEMPTS,
         rng: random.Random | None = None,
+        quiet: Callable[[datetime], bool] | None = None,
     ) -> None:
         self.repository = repository
         self.senders = dict(senders)
         self.clock = clock
         self.max_attempts = max_attempts
         self.rng = rng or random.Random()
+        #: True in the quiet hours (21:00–07:00 local): nothing leaves then, not even a retry.
+        self.quiet = quiet
         self._chat_ready: dict[tuple[str, str], datetime] = {}
         self._recent: dict[str, deque[datetime]] = {}
         self.wakeup = asyncio.Event()
@@ -93,6 +96,8 @@ class OutboxDispatcher:
             return await self._pass(limit)
 
     async def _pass(self, limit: int) -> int:
+        if self.quiet is not None and self.quiet(self.clock()):
+            return 0
         messages = await self.repository.due(self.clock(), limit, channels=self.senders)
         accepted = 0
         for message in messages:

@@ -12,6 +12,7 @@ from bot.app import App, open_app
 from bot.nomination_drafts import expire_drafts_loop
 from bot.outbox import OutboxDispatcher, Sender
 from config.settings import Settings
+from handlers.reminders import ReminderRules
 from handlers.roles import Role
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,13 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
 
             senders["console"] = ConsoleSender(CHAT_ID)
             tasks.append(asyncio.create_task(_until_done(_console(app), stop)))
-        dispatcher = OutboxDispatcher(app.services.outbox, senders, app.services.clock)
+        rules = ReminderRules.from_settings(settings)
+        dispatcher = OutboxDispatcher(
+            app.services.outbox,
+            senders,
+            app.services.clock,
+            quiet=lambda now: rules.is_quiet(now.astimezone(settings.tz).time()),
+        )
         tasks.append(asyncio.create_task(dispatcher.run(stop)))
         tasks.append(asyncio.create_task(keep_tidy(runner, app.services.public_files, stop)))
         tasks += [asyncio.create_task(background(app, stop)) for background in BACKGROUND_LOOPS]

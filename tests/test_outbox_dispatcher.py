@@ -590,3 +590,32 @@ async def test_cli_prints_counts_and_last_errors(
     )
     assert "[pending]" in lines[3] and "Bad Gateway" in lines[3]
     assert len(lines) == 4
+
+
+# --- quiet hours ----------------------------------------------------------------------------
+
+
+async def test_nothing_leaves_in_quiet_hours_not_even_a_retry(
+    services: Services, application: Application, api: FakeBotApi, clock: MovableClock
+) -> None:
+    from handlers.reminders import ReminderRules
+
+    rules = ReminderRules()
+    sender = TelegramSender(application, rate=25)
+    quiet_dispatcher = OutboxDispatcher(
+        services.outbox,
+        {"telegram": sender},
+        clock,
+        rng=random.Random(3),
+        quiet=lambda now: rules.is_quiet(now.astimezone(services.tz).time()),
+    )
+    clock.set_local("2026-11-25 20:59")
+    await put(services.outbox, clock, "2001", "Nhắc hạn")
+    clock.advance(minutes=2)  # 21:01, quiet
+    assert await quiet_dispatcher.drain() == 0
+    clock.set_local("2026-11-26 06:59")
+    assert await quiet_dispatcher.drain() == 0
+    assert api.requests == []
+    clock.set_local("2026-11-26 07:00")
+    assert await quiet_dispatcher.drain() == 1
+    assert api.sent_to("2001") == ["Nhắc hạn"]
