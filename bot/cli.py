@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"Cấu hình không hợp lệ — {exc}", file=sys.stderr)
+        print(tconsole.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
         return EXIT_CONFIG
     command = args.command or "run"
     console = command == "console" or (command == "run" and not _has_channel(settings))
@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_console(settings))
         return run_channels(settings, console=getattr(args, "console", False))
     except CatalogError as exc:
-        print(f"Cấu hình không hợp lệ — TDKT_AWARD_CATALOG: {exc}", file=sys.stderr)
+        print(tconsole.CATALOG_INVALID.format(detail=exc), file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return EXIT_OK

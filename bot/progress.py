@@ -9,6 +9,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from handlers.dossier_import import RowTracker
+from handlers.texts import console as tconsole
 
 #: Smaller jobs finish before a bar would help; the one-line summary is enough.
 THRESHOLD = 1000
@@ -36,7 +37,7 @@ def progress_bar(
         total=total,
         initial=initial,
         desc=description,
-        unit=" dòng",
+        unit=tconsole.PROGRESS_UNIT,
         unit_scale=True,
         file=stream,
         leave=False,

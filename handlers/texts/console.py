@@ -14,3 +14,6 @@ ADMIN_HINT = (
     "Trên cơ sở dữ liệu minh họa, bạn là quản trị viên: thử /capnhat, /qr, /moi canbo. "
     "Gõ /help để xem tất cả lệnh."
 )
+CONFIG_INVALID = "Cấu hình không hợp lệ — {detail}"
+CATALOG_INVALID = "Cấu hình không hợp lệ — TDKT_AWARD_CATALOG: {detail}"
+PROGRESS_UNIT = " dòng"
