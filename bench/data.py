@@ -16,6 +16,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -191,7 +192,9 @@ def database(count: int) -> Path:
         leftover.unlink()
     started = time.perf_counter()
     print(f"building a database of {count:,} dossiers in {WORK} …", file=sys.stderr, flush=True)
-    asyncio.run(_migrate(building))
+    # Callable from inside an event loop too: the migration gets a loop of its own.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, _migrate(building)).result()
     catalog, calendar = catalog_and_calendar()
     insert_dossiers_sync(building, dossiers(count, catalog, calendar), now=NOW)
     _checkpoint(building)

@@ -34,6 +34,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.outbox import ChatBlocked, PermanentError, RetryLater, TransientError
+from bot.telegram_request import AiohttpRequest
 from handlers.messages import Attachment, AttachmentKind, Channel, Choice, Incoming, Reply
 from handlers.router import BotCore
 
@@ -244,7 +245,8 @@ def build_application(
     """The python-telegram-bot Application that feeds every update to `core`."""
     builder = ApplicationBuilder().token(token).base_url(base_url)
     builder = builder.concurrent_updates(PerChatUpdateProcessor())
-    builder = builder.request(request or HTTPXRequest(connection_pool_size=32))
+    # aiohttp: httpx's pool bookkeeping used most of the CPU under many concurrent chats.
+    builder = builder.request(request or AiohttpRequest(connection_pool_size=32))
     builder = builder.get_updates_request(
         get_updates_request or HTTPXRequest(connection_pool_size=2, read_timeout=40)
     )
