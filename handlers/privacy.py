@@ -7,6 +7,7 @@ lookup attempts, notices waiting for this chat and any open step.
 from __future__ import annotations
 
 from handlers.conversation import current_flow, start_flow
+from handlers.lookup import FAILURE_WINDOW
 from handlers.messages import Choice, Incoming, Reply
 from handlers.router import Router
 from handlers.services import Services
@@ -48,7 +49,11 @@ async def on_button(incoming: Incoming, services: Services, rest: str) -> list[R
     if await current_flow(services, incoming, FLOW, nonce) is None:
         return [Reply(tc.STALE_BUTTON)]
     if answer == "yes":
-        await services.follows.erase_chat(incoming.channel, incoming.chat_id)
+        await services.follows.erase_chat(
+            incoming.channel,
+            incoming.chat_id,
+            keep_failures_since=services.now() - FAILURE_WINDOW,
+        )
         return [Reply(t.ERASED)]
     await services.conversations.clear(incoming.channel, incoming.chat_id)
     return [Reply(t.ERASE_KEPT)]

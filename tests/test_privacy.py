@@ -8,7 +8,7 @@ from handlers.services import Services
 from handlers.status_update import apply_status_change
 from handlers.texts import common as tc
 from handlers.texts import follow as t
-from tests.conftest import ChatDriver
+from tests.conftest import ChatDriver, MovableClock
 from tests.test_status_update import (
     CODE,
     OTHER_CODE,
@@ -63,13 +63,18 @@ async def test_erase_after_confirmation(services: Services, core: BotCore) -> No
     assert summary["follows"] == 2 and summary["attempts"] == 3 and summary["pending"] == 1
     assert await mine.say(payload=payload_of(ask, ":yes")) == t.ERASED
 
+    # The failed attempt of the last hour stays: it is the guessing limit, not personal data.
     assert await services.follows.chat_summary("console", "me") == {
         "follows": 0,
-        "attempts": 0,
+        "attempts": 1,
         "pending": 0,
         "conversations": 0,
     }
-    for table in ("follows", "lookup_attempts", "conversations", "offered_choices"):
+    attempts = await services.db.fetch_all(
+        "SELECT succeeded FROM lookup_attempts WHERE channel = 'console' AND chat_id = 'me'"
+    )
+    assert [row[0] for row in attempts] == [0]
+    for table in ("follows", "conversations", "offered_choices"):
         rows = await services.db.fetch_all(
             f"SELECT 1 FROM {table} WHERE channel = 'console' AND chat_id = 'me'"
         )
@@ -108,3 +113,29 @@ async def test_erase_on_the_console_by_number(services: Services, core: BotCore)
     await mine.say("/xoadulieu")
     assert await mine.say("1") == t.ERASED
     assert (await services.follows.chat_summary("console", "me"))["follows"] == 0
+
+
+async def test_erasing_does_not_reset_the_guessing_limit(
+    services: Services, core: BotCore, clock: MovableClock
+) -> None:
+    """Guess, erase, guess again: the cooldown still comes after 5 failures in an hour."""
+    await seed_dossier(services, status=Status.in_review)
+    guesser = ChatDriver(core, "console", "guesser")
+    failures = 0
+    replies = ""
+    for guess in range(20):
+        await guesser.say(CODE)
+        replies = await guesser.say(f"{guess:04d}")
+        if "tạm khóa" in replies:
+            break
+        failures += 1
+        if failures % 2 == 0:
+            confirm = await guesser.send("/xoadulieu")
+            assert await guesser.say(payload=payload_of(confirm, ":yes")) == t.ERASED
+    # The 5th wrong answer of the hour is answered with the lock, erases notwithstanding.
+    assert failures == 4 and "tạm khóa" in replies
+    # An hour later the old failures are no longer kept by an erase.
+    clock.advance(minutes=61)
+    confirm = await guesser.send("/xoadulieu")
+    await guesser.say(payload=payload_of(confirm, ":yes"))
+    assert (await services.follows.chat_summary("console", "guesser"))["attempts"] == 0

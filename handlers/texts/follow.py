@@ -45,5 +45,8 @@ ERASE_CONFIRM = (
 )
 ERASE_YES = "Xóa dữ liệu"
 ERASE_NO = "Không xóa"
-ERASED = "Đã xóa dữ liệu của bạn. Bạn vẫn có thể tra cứu hồ sơ bất cứ lúc nào."
+ERASED = (
+    "Đã xóa dữ liệu của bạn. Để chống dò mã, các lần nhập sai 4 số cuối trong 1 giờ qua "
+    "được giữ đến hết giờ đó. Bạn vẫn có thể tra cứu hồ sơ bất cứ lúc nào."
+)
 ERASE_KEPT = "Đã giữ nguyên dữ liệu."
