@@ -33,8 +33,8 @@ NOBODY, CANCEL = "none", "no"
 
 def register(router: Router) -> None:
     router.command("giao", start, t.COMMANDS["giao"], roles=LEADERS)
-    router.flow(FLOW, on_text)
-    router.payload("gv", on_button)
+    router.flow(FLOW, on_text, roles=LEADERS)
+    router.payload("gv", on_button, roles=LEADERS)
 
 
 async def start(incoming: Incoming, services: Services, args: str) -> list[Reply]:

@@ -99,7 +99,7 @@ def register(router: Router) -> None:
     )
     router.flow(FLOW, on_text)
     router.payload(PREFIX, on_button)
-    router.payload(PAGE_PREFIX, on_page)
+    router.payload(PAGE_PREFIX, on_page, roles=STAFF)
 
 
 # --- Commands ------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ class Router:
     payloads: dict[str, PayloadHandler] = field(default_factory=dict)
     flows: dict[str, FlowHandler] = field(default_factory=dict)
     text_handlers: list[TextHandler] = field(default_factory=list)
+    #: Roles allowed to reach a flow or a button prefix (`flow:NAME`, `payload:PREFIX`).
+    guarded: dict[str, frozenset[str]] = field(default_factory=dict)
     role_of: RoleResolver = citizen_role
     refusal: Callable[[str], str] = lambda _role: t.UNKNOWN_COMMAND
 
@@ -59,11 +61,21 @@ class Router:
     ) -> None:
         self.commands[name] = Command(name, handler, description, roles, listed)
 
-    def payload(self, prefix: str, handler: PayloadHandler) -> None:
+    def payload(
+        self, prefix: str, handler: PayloadHandler, *, roles: frozenset[str] | None = None
+    ) -> None:
         self.payloads[prefix] = handler
+        if roles is not None:
+            self.guarded[f"payload:{prefix}"] = roles
 
-    def flow(self, name: str, handler: FlowHandler) -> None:
+    def flow(
+        self, name: str, handler: FlowHandler, *, roles: frozenset[str] | None = None
+    ) -> None:
+        """`roles`: every message of the flow is checked, so a revoked officer, or a citizen
+        typing in a group where an officer opened the flow, is refused at each step."""
         self.flows[name] = handler
+        if roles is not None:
+            self.guarded[f"flow:{name}"] = roles
 
     def text(self, handler: TextHandler) -> None:
         self.text_handlers.append(handler)
@@ -155,6 +167,9 @@ class BotCore:
                 return await self._route_command(incoming, *parsed)
         conversation = await services.conversations.get(incoming.channel, incoming.chat_id)
         if conversation is not None and conversation.flow in self.router.flows:
+            refused = await self._refusal(incoming, f"flow:{conversation.flow}")
+            if refused is not None:
+                return refused
             return await self.router.flows[conversation.flow](incoming, services, conversation)
         if not text:
             return [Reply(t.TEXT_EXPECTED if incoming.attachments else t.EMPTY)]
@@ -174,11 +189,21 @@ class BotCore:
                 return [Reply(self.router.refusal(role))]
         return await command.handler(incoming, self.services, args)
 
+    async def _refusal(self, incoming: Incoming, key: str) -> list[Reply] | None:
+        roles = self.router.guarded.get(key)
+        if roles is None:
+            return None
+        role = await self.router.role_of(incoming, self.services)
+        return None if role in roles else [Reply(self.router.refusal(role))]
+
     async def _route_payload(self, incoming: Incoming, payload: str) -> list[Reply]:
         prefix, _, rest = payload.partition(":")
         handler = self.router.payloads.get(prefix)
         if handler is None:
             return [Reply(t.STALE_BUTTON)]
+        refused = await self._refusal(incoming, f"payload:{prefix}")
+        if refused is not None:
+            return refused
         return await handler(incoming, self.services, rest)
 
 

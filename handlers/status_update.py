@@ -36,8 +36,8 @@ _ORDER = list(Status)
 
 def register(router: Router) -> None:
     router.command("capnhat", start, t.COMMAND, roles=STAFF)
-    router.flow(FLOW, on_text)
-    router.payload("st", on_button)
+    router.flow(FLOW, on_text, roles=STAFF)
+    router.payload("st", on_button, roles=STAFF)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def register(router: Router) -> None:
     router.command("viec", show_work, t.COMMANDS["viec"], roles=STAFF)
     router.command("quahan", show_overdue, t.COMMANDS["quahan"], roles=STAFF)
     router.command("nhacnho", switch_reminders, t.COMMANDS["nhacnho"], roles=STAFF)
-    router.payload("wl", on_page)
+    router.payload("wl", on_page, roles=STAFF)
 
 
 async def show_work(incoming: Incoming, services: Services, _args: str) -> list[Reply]:

@@ -21,6 +21,7 @@ from handlers.services import Services
 from handlers.status_update import apply_status_change
 from handlers.texts import common as tc
 from handlers.texts import lookup as tl
+from handlers.texts import staff as ts
 from handlers.texts import status as t
 from tests.conftest import ChatDriver, MovableClock
 
@@ -319,7 +320,7 @@ async def test_citizen_in_the_same_chat_cannot_press(
     before = await snapshot(services.db)
     # A group chat: another member (a citizen) presses the officer's button.
     text = await officer.say(payload=payload_of(confirm, ":ok"), sender_id="citizen9")
-    assert text == tc.STALE_BUTTON
+    assert text == ts.REFUSED
     assert await snapshot(services.db) == before
 
 
@@ -330,7 +331,7 @@ async def test_revoked_officer_cannot_finish(services: Services, officer: ChatDr
     member = await services.staff.by_user("console", "off1")
     assert member is not None
     assert await services.staff.revoke(member.id, services.now())
-    assert await officer.say(payload=payload_of(confirm, ":ok")) == tc.STALE_BUTTON
+    assert await officer.say(payload=payload_of(confirm, ":ok")) == ts.REFUSED
     stored = await services.dossiers.get_by_code(CODE)
     assert stored is not None and stored.status is Status.in_review
 
@@ -502,3 +503,22 @@ async def test_clock_is_the_services_clock(
     assert entry.changed_at == clock.current
     stored = await services.dossiers.get_by_code(CODE)
     assert stored is not None and stored.resolved_on == date(2026, 12, 1)
+
+
+async def test_flow_text_is_refused_once_the_officer_is_revoked(
+    services: Services, core: BotCore, officer: ChatDriver
+) -> None:
+    """Typing codes into an open /capnhat shows nothing once the role is gone."""
+    await seed_dossier(services, status=Status.in_review)
+    await officer.say("/capnhat")
+    member = await services.staff.by_user("console", "off1")
+    assert member is not None
+    assert await services.staff.revoke(member.id, services.now())
+    text = await officer.say(CODE)
+    assert text == ts.REFUSED
+    assert "Nguyễn" not in text
+    # A citizen typing a code in a group chat where an officer opened the flow is refused too.
+    await make_staff(services, "off2")
+    group = ChatDriver(core, "console", "group1")
+    await group.say("/capnhat", sender_id="off2")
+    assert await group.say(CODE, sender_id="citizen7") == ts.REFUSED
