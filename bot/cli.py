@@ -145,9 +145,11 @@ def run_channels(settings: Settings, *, console: bool = False) -> int:
 async def import_file(settings: Settings, path: Path) -> int:
     """Validate every row first; write all of them in one transaction or nothing."""
     from bot.progress import track_rows, wants_bar
+    from db.dossiers import ForbiddenMove
     from db.reminders import UnknownOfficerError
     from handlers.assignment import import_error_lines
-    from handlers.dossier_import import check_moves, parse_csv, parse_xlsx
+    from handlers.domain.transitions import can_reach
+    from handlers.dossier_import import parse_csv, parse_xlsx, prepare
     from handlers.notices import status_notice_renderer
     from handlers.texts import report as treport
 
@@ -166,7 +168,9 @@ async def import_file(settings: Settings, path: Path) -> int:
             track=track_rows(treport.PROGRESS_IMPORT),
         )
         if parsed.ok:
-            check_moves(parsed, await app.services.dossiers.statuses([r.code for r in parsed.rows]))
+            services = app.services
+            stored = await services.dossiers.get_many([row.code for row in parsed.rows])
+            prepare(parsed, stored, services.today(), services.calendar)
         if not parsed.ok:
             for line in parsed.error_lines():
                 print(line, file=sys.stderr)
@@ -181,7 +185,18 @@ async def import_file(settings: Settings, path: Path) -> int:
                 actor="import",
                 now=app.services.now(),
                 notice=status_notice_renderer(),
+                allowed_move=can_reach,
             )
+        except ForbiddenMove as exc:
+            # An officer moved the dossier while the file was being read: nothing is written.
+            print(
+                timport.FORBIDDEN_MOVE.format(
+                    code=exc.code, current=exc.stored.label, target=exc.target.label
+                ),
+                file=sys.stderr,
+            )
+            print(timport.NOTHING_WRITTEN.format(count=1), file=sys.stderr)
+            return EXIT_FAILED
         except UnknownOfficerError as exc:
             for line in import_error_lines(exc):
                 print(line, file=sys.stderr)

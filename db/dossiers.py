@@ -32,6 +32,7 @@ _DATA_FIELDS = (
     "resolved_on",
     "decision_no",
     "note",
+    "supplement_since",
 )
 
 
@@ -150,8 +151,13 @@ class DossierRepository:
         actor: str,
         now: datetime,
         notice: NoticeRenderer | None = None,
+        allowed_move: Callable[[Status, Status], bool] | None = None,
     ) -> ImportCounts:
         """Insert or update by code in one transaction; a changed status goes to the history.
+
+        `allowed_move(stored, new)` is checked against the rows as they are inside this
+        transaction (an officer may have moved one since the file was validated); a refused
+        move raises ForbiddenMove and nothing is written.
 
         Works in chunks with executemany so that a million-row import is a few seconds of
         SQLite work rather than millions of round trips to aiosqlite's thread.
@@ -173,6 +179,9 @@ class DossierRepository:
                     else:
                         updates.append((*values, stamp, row["id"]))
                         if row["status"] != item.status.value:
+                            stored = Status(row["status"])
+                            if allowed_move is not None and not allowed_move(stored, item.status):
+                                raise ForbiddenMove(item.code, stored, item.status)
                             status_changes.append((row, item))
                 await conn.executemany(_INSERT_SQL, inserts)
                 await conn.executemany(
@@ -198,17 +207,27 @@ class DossierRepository:
             await assign_imported(conn, items, actor=actor, stamp=stamp)
         return ImportCounts(inserted=inserted, updated=updated, unchanged=unchanged)
 
-    async def statuses(self, codes: Sequence[str]) -> dict[str, Status]:
-        """Current statuses of the given codes that exist (to check an import's moves)."""
-        found: dict[str, Status] = {}
+    async def get_many(self, codes: Sequence[str]) -> dict[str, Dossier]:
+        """The dossiers of the given codes that exist, by code (to prepare an import)."""
+        found: dict[str, Dossier] = {}
         for start in range(0, len(codes), _CHUNK):
             chunk = list(codes[start : start + _CHUNK])
             rows = await self.db.fetch_all(
-                f"SELECT code, status FROM dossiers WHERE code IN ({','.join('?' * len(chunk))})",
+                f"SELECT {_COLUMNS} FROM dossiers WHERE code IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
-            found.update({row[0]: Status(row[1]) for row in rows})
+            found.update({row["code"]: Dossier.from_row(row) for row in rows})
         return found
+
+
+class ForbiddenMove(Exception):
+    """An import would move a dossier where the transition table does not allow."""
+
+    def __init__(self, code: str, stored: Status, target: Status) -> None:
+        super().__init__(f"{code}: {stored} -> {target}")
+        self.code = code
+        self.stored = stored
+        self.target = target
 
 
 async def _existing_by_code(

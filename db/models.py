@@ -78,6 +78,8 @@ class DossierInput:
     note: str | None = None
     #: The import's `officer` column: an officer's registered name or staff id (None: keep).
     officer: str | None = None
+    #: Since when a needs_supplement dossier waits (its deadline is paused from this day).
+    supplement_since: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,16 +10,16 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from config.catalog import AwardCatalog
-from db.models import DossierInput
+from db.models import Dossier, DossierInput
 from handlers.domain.calendar import WorkCalendar
 from handlers.domain.codes import normalize_code
 from handlers.domain.statuses import RESOLVED, Status, parse_status
 from handlers.domain.text import fold
-from handlers.domain.transitions import can_reach
+from handlers.domain.transitions import can_reach, due_on_after_supplement
 from handlers.texts import importing as t
 
 COLUMNS = (
@@ -60,6 +60,7 @@ ALIASES = {
     "ghi chu": "note",
 }
 LIMITS = {"nominee": 300, "unit": 300, "decision_no": 100, "note": 2000}
+MIN_YEAR, MAX_YEAR = 1945, 2100
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 #: Wraps the (line, cells) records, e.g. with a progress bar; gets an estimate of their number.
 RowTracker = Callable[
@@ -73,6 +74,8 @@ class ParsedImport:
     errors: list[tuple[int, str]] = field(default_factory=list)
     #: The file line of each row, for errors found after parsing (forbidden status moves).
     lines: list[int] = field(default_factory=list)
+    #: Whether each row's due date was computed (its cell was empty): the stored one wins.
+    due_computed: list[bool] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -88,12 +91,15 @@ def parse_date(value: str) -> date | None:
     try:
         match = _DMY.fullmatch(value)
         if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return date.fromisoformat(value)
+            day = date(int(match[3]), int(match[2]), int(match[1]))
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day = date.fromisoformat(value)
+        else:
+            return None
     except ValueError:
         return None
-    return None
+    # Exports use 31/12/9999 and the like for "no date"; no dossier lives outside this range.
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
 
 
 def phone_last4(value: str) -> str | None:
@@ -163,26 +169,50 @@ def parse_rows(
             seen[row.code] = line
             result.rows.append(row)
             result.lines.append(line)
+            result.due_computed.append(not record.get("due_on"))
     return result
 
 
-def check_moves(parsed: ParsedImport, current: dict[str, Status]) -> None:
-    """An import is a snapshot: a row may show a later status, never an impossible one.
+def prepare(
+    parsed: ParsedImport,
+    stored: dict[str, Dossier],
+    today: date,
+    calendar: WorkCalendar,
+) -> None:
+    """Merge an export snapshot with what the board already knows about each dossier.
 
-    Uses the same transition table as officers in chat (a path must exist from the stored
-    status), so nothing leaves returned, rejected, withdrawn or stopped through an import.
+    - a row may show a later status, never an impossible one: the officers' transition table
+      must allow a path from the stored status (nothing leaves returned, rejected, withdrawn
+      or stopped), else the row is an error;
+    - an empty phone or due-date cell keeps the stored value (a column missing from one export
+      must not erase every second factor, nor an extension granted for supplements);
+    - a move into needs_supplement pauses the clock from today; a move out of it pushes the
+      stored due date by the working days waited, as a change made in chat does.
     """
-    for line, row in zip(parsed.lines, parsed.rows, strict=True):
-        stored = current.get(row.code)
-        if stored is not None and not can_reach(stored, row.status):
-            parsed.errors.append(
-                (
-                    line,
-                    t.FORBIDDEN_MOVE.format(
-                        code=row.code, current=stored.label, target=row.status.label
-                    ),
-                )
+    for index, (line, row) in enumerate(zip(parsed.lines, parsed.rows, strict=True)):
+        before = stored.get(row.code)
+        since = today if row.status is Status.needs_supplement else None
+        if before is None:
+            parsed.rows[index] = replace(row, supplement_since=since)
+            continue
+        if not can_reach(before.status, row.status):
+            message = t.FORBIDDEN_MOVE.format(
+                code=row.code, current=before.status.label, target=row.status.label
             )
+            parsed.errors.append((line, message))
+            continue
+        due_on = before.due_on if parsed.due_computed[index] else row.due_on
+        if before.status is Status.needs_supplement:
+            if row.status is Status.needs_supplement:
+                since = before.supplement_since
+            elif parsed.due_computed[index]:
+                due_on = due_on_after_supplement(due_on, before.supplement_since, today, calendar)
+        parsed.rows[index] = replace(
+            row,
+            phone_last4=row.phone_last4 or before.phone_last4,
+            due_on=due_on,
+            supplement_since=since,
+        )
 
 
 def parse_csv(
