@@ -15,6 +15,7 @@ _IN_RESOLVED = "status IN (" + ", ".join("?" * len(_RESOLVED_KEYS)) + ")"
 # status with no resolved date cannot be placed in time, so it does not count as resolved.
 _RESOLVED_AS_OF = f"({_IN_RESOLVED} AND resolved_on IS NOT NULL AND resolved_on <= ?)"
 
+# A needs_supplement dossier's clock is paused: it is never counted as overdue.
 # One scan of the period's index range; the groups are few (kinds × months × statuses × flags),
 # so the figures, the table by award kind, the statuses and the monthly series all come from it.
 _GROUPS_SQL = f"""
@@ -23,7 +24,7 @@ SELECT award_kind,
        status,
        {_RESOLVED_AS_OF} AS resolved,
        ({_RESOLVED_AS_OF} AND resolved_on <= due_on) AS on_time,
-       (due_on < ?) AS past_due,
+       (due_on < ? AND status <> 'needs_supplement') AS past_due,
        COUNT(*) AS dossiers
 FROM dossiers
 WHERE received_on BETWEEN ? AND ?

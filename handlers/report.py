@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -386,7 +386,9 @@ async def xuat(incoming: Incoming, services: Services, args: str) -> list[Reply]
             )
         ]
     batches = repository.export_rows(period.start, period.end)
-    rows = [row async for batch in batches for row in batch]
+    # A file sent in chat can be forwarded: it leaves out the citizens' second factor
+    # (the command-line export keeps it, for the round trip with the import).
+    rows = [replace(row, phone_last4="") async for batch in batches for row in batch]
     document = await asyncio.to_thread(dossiers_xlsx, rows)
     caption = t.EXPORT_CAPTION.format(
         count=vn_number(len(rows)), start=vn_date(period.start), end=vn_date(period.end)

@@ -7,6 +7,7 @@ import os
 import struct
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -318,10 +319,11 @@ async def test_thongke_sends_the_paragraph_the_table_then_the_chart(
     assert photo.image is not None and photo.image.startswith(PNG_MAGIC)
     assert photo.image_name.endswith(".png")
 
-    # Two weeks later dossiers 8 (due 05/12) and 9 (due 25/11) are overdue as well.
+    # Two weeks later dossier 9 (due 25/11) is overdue as well; dossier 8 (due 05/12) waits
+    # for supplements, its clock paused, so it is not counted as overdue.
     clock.set_local("2026-12-10 09:00")
     later = (await chat.send("/thongke"))[0].text
-    assert "còn 4 hồ sơ quá hạn giải quyết." in later
+    assert "còn 1 hồ sơ đang trong thời hạn giải quyết và 3 hồ sơ quá hạn." in later
 
 
 async def test_thongke_for_a_period_and_its_bad_input(services: Services) -> None:
@@ -353,7 +355,8 @@ async def test_xuat_sends_the_periods_dossiers_as_xlsx(services: Services) -> No
     parsed = parse_xlsx(reply.document, services.catalog, services.calendar)
     assert parsed.ok, parsed.errors
     in_period = sorted((r for r in rows if r.received_on >= date(2026, 7, 1)), key=_order)
-    assert parsed.rows == in_period
+    # A file sent in chat can be forwarded: it carries no second factor.
+    assert parsed.rows == [replace(r, phone_last4="") for r in in_period]
 
     nothing = await chat.send("/xuat 01/01/2020 31/01/2020")
     assert nothing[0].document is None
