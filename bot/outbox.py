@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 2.0
 MAX_BACKOFF_SECONDS = 3600.0
 IDLE_POLL_SECONDS = 1.0
+RECORD_ATTEMPTS = 6
 
 
 class SendError(Exception):
@@ -145,9 +147,24 @@ class OutboxDispatcher:
         except Exception as exc:  # TransientError and anything unexpected: retry with backoff
             await self._retry(message, exc)
         else:
-            await self.repository.mark_sent(message.id, self.clock())
+            await self._record_sent(message)
             return True
         return False
+
+    async def _record_sent(self, message: OutboxMessage) -> None:
+        """The API has the message: recording that must not fail, or it would go out again.
+
+        Another process (an import) may hold the write lock beyond the busy timeout, so keep
+        trying for a while before giving up (and then the message is resent once, not lost).
+        """
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                await self.repository.mark_sent(message.id, self.clock())
+                return
+            except sqlite3.OperationalError as exc:
+                log.warning("outbox %s: sent, not yet recorded (%s)", message.id, exc)
+                await asyncio.sleep(min(30.0, 0.5 * 2**attempt))
+        await self.repository.mark_sent(message.id, self.clock())
 
     async def _retry(self, message: OutboxMessage, exc: Exception) -> None:
         attempts = message.attempts + 1

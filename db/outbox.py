@@ -55,21 +55,24 @@ class OutboxRepository:
     async def due(
         self, now: datetime, limit: int = 200, channels: Collection[str] | None = None
     ) -> list[OutboxMessage]:
-        """Pending messages whose time has come, oldest first; only of `channels` if given.
+        """The oldest pending message of each chat, when its time has come, oldest first.
 
-        Filtering here matters: messages of a channel nobody sends on would otherwise fill
-        every batch and starve the channels that are served.
+        Only a chat's head is eligible: its notices arrive in order even when one waits for a
+        retry, and a chat with hundreds of reminders cannot fill the batch while one message a
+        second leaves for it, starving everyone else. Only `channels`, if given: messages of a
+        channel nobody sends on would otherwise fill every batch too.
         """
         only = ""
-        params: list[object] = [instant_to_db(now)]
+        params: list[object] = []
         if channels is not None:
             only = f" AND channel IN ({', '.join('?' * len(channels))})"
             params += sorted(channels)
         rows = await self.db.fetch_all(
-            "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
-            + only
-            + " ORDER BY next_attempt_at, id LIMIT ?",
-            (*params, limit),
+            "SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox"
+            " WHERE state = 'pending'" + only + " GROUP BY channel, chat_id) head"
+            " ON o.id = head.id WHERE o.next_attempt_at <= ?"
+            " ORDER BY o.next_attempt_at, o.id LIMIT ?",
+            (*params, instant_to_db(now), limit),
         )
         return [OutboxMessage.from_row(row) for row in rows]
 

@@ -619,3 +619,31 @@ async def test_nothing_leaves_in_quiet_hours_not_even_a_retry(
     clock.set_local("2026-11-26 07:00")
     assert await quiet_dispatcher.drain() == 1
     assert api.sent_to("2001") == ["Nhắc hạn"]
+
+
+# --- fairness and order ---------------------------------------------------------------------
+
+
+async def test_a_busy_chat_does_not_starve_the_others(
+    services: Services, dispatcher: OutboxDispatcher, api: FakeBotApi, clock: MovableClock
+) -> None:
+    for number in range(300):
+        await put(services.outbox, clock, "3001", f"Nhắc {number}")
+    await put(services.outbox, clock, "3002", "Hồ sơ của bạn đã có quyết định")
+    await run_until(dispatcher, clock, seconds=1.0)
+    assert api.sent_to("3002") == ["Hồ sơ của bạn đã có quyết định"]
+    # The busy chat still gets its messages one a second, in order.
+    await run_until(dispatcher, clock, seconds=4.0)
+    assert api.sent_to("3001") == [f"Nhắc {n}" for n in range(len(api.sent_to("3001")))]
+    assert 4 <= len(api.sent_to("3001")) <= 6
+
+
+async def test_a_failed_notice_is_not_overtaken_by_the_next(
+    services: Services, dispatcher: OutboxDispatcher, api: FakeBotApi, clock: MovableClock
+) -> None:
+    api.script["3003"] = [api_error(500, "Internal Server Error")]
+    await put(services.outbox, clock, "3003", "Đã có quyết định khen thưởng")
+    clock.advance(seconds=0.01)
+    await put(services.outbox, clock, "3003", "Đã trả kết quả")
+    await run_until(dispatcher, clock, seconds=30.0, step=0.5)
+    assert api.sent_to("3003") == ["Đã có quyết định khen thưởng", "Đã trả kết quả"]

@@ -1,0 +1,3 @@
+-- The dispatcher sends each chat's oldest pending message first (order within a chat, fairness
+-- between chats); this index finds those heads without scanning the whole outbox.
+CREATE INDEX outbox_pending_chat ON outbox (channel, chat_id, id) WHERE state = 'pending';
