@@ -97,7 +97,7 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
             app.services.outbox,
             senders,
             app.services.clock,
-            quiet=lambda now: rules.is_quiet(now.astimezone(settings.tz).time()),
+            quiet=rules.quiet_at(settings.tz),
         )
         tasks.append(asyncio.create_task(dispatcher.run(stop)))
         tasks.append(asyncio.create_task(keep_tidy(runner, app.services.public_files, stop)))

@@ -20,7 +20,7 @@ import json
 import logging
 import secrets
 import socket
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -122,7 +122,11 @@ def _client(request: Request) -> str:
 
 
 async def health(
-    services: Services, channels: Sequence[str], max_pending_age: timedelta = MAX_PENDING_AGE
+    services: Services,
+    channels: Sequence[str],
+    max_pending_age: timedelta = MAX_PENDING_AGE,
+    *,
+    backlog_expected: bool = False,
 ) -> tuple[bool, dict[str, Any]]:
     """The health report and whether it is healthy.
 
@@ -147,7 +151,7 @@ async def health(
     problems = [
         f"outbox_backlog:{channel}"
         for channel in watched
-        if (ages.get(channel) or 0.0) > max_pending_age.total_seconds()
+        if not backlog_expected and (ages.get(channel) or 0.0) > max_pending_age.total_seconds()
     ]
     report = {
         "status": "unhealthy" if problems else "ok",
@@ -174,11 +178,20 @@ def build_web_app(
     *,
     channels: Sequence[str] = (),
     max_pending_age: timedelta = MAX_PENDING_AGE,
+    quiet: Callable[[datetime], bool] | None = None,
 ) -> Starlette:
-    """The ASGI app; `channels` are the running channels whose last send /healthz shows."""
+    """The ASGI app; `channels` are the running channels whose last send /healthz shows.
+
+    `quiet`: the quiet hours, when nothing is sent; a backlog then (and while it drains in
+    the first minutes after) is expected, not a fault.
+    """
 
     async def healthz(_request: Request) -> Response:
-        healthy, report = await health(services, channels, max_pending_age)
+        now = services.now()
+        expected = quiet is not None and (quiet(now) or quiet(now - max_pending_age))
+        healthy, report = await health(
+            services, channels, max_pending_age, backlog_expected=expected
+        )
         return JSONResponse(report, status_code=200 if healthy else 503)
 
     async def public_file(request: Request) -> Response:
@@ -280,6 +293,9 @@ async def start_webhooks(
             webhook.source.channel,
         )
     channels = [webhook.source.channel for webhook in webhooks]
-    web_app = build_web_app(app.services, runner, webhooks, channels=channels)
+    from handlers.reminders import ReminderRules
+
+    quiet = ReminderRules.from_settings(settings).quiet_at(settings.tz)
+    web_app = build_web_app(app.services, runner, webhooks, channels=channels, quiet=quiet)
     log.info("listening on %s:%d", settings.http_host, settings.http_port)
     return WebServer(web_app, sock)

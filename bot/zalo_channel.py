@@ -327,6 +327,10 @@ class ZaloSender:
         except ZaloError as exc:
             raise sender_error(exc) from None
         if choices and self.conversations is not None and self.clock is not None:
+            if await self.conversations.get(self.channel, chat_id) is not None:
+                # The person is in the middle of a step (the 4 digits, a nomination): their
+                # next numbers answer that step, not the notice's buttons.
+                return
             await self.conversations.offer_choices(
                 self.channel, chat_id, [choice.payload for choice in choices], self.clock()
             )

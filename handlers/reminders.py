@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from config.settings import Settings
 from db.models import StaffMember
@@ -92,6 +93,10 @@ class ReminderRules:
         if start < end:
             return start <= moment < end
         return moment >= start or moment < end
+
+    def quiet_at(self, tz: ZoneInfo) -> Callable[[datetime], bool]:
+        """Whether an instant falls in the quiet hours, for the outbox and /healthz."""
+        return lambda moment: self.is_quiet(moment.astimezone(tz).time())
 
     @property
     def send_time(self) -> time:

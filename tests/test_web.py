@@ -490,3 +490,25 @@ def test_webhook_settings_are_validated(tmp_path: Path) -> None:
         load_settings(_env_file=None, telegram_webhook_secret="has spaces in it")
     with pytest.raises(SettingsError, match="TDKT_HTTP_PORT"):
         load_settings(_env_file=None, http_port="70000")
+
+
+async def test_a_backlog_kept_by_the_quiet_hours_is_no_alarm(
+    services: Services, runner: UpdateRunner, clock: MovableClock
+) -> None:
+    """Nothing is sent from 21:00 to 07:00: a notice waiting then is expected, not a fault."""
+    from handlers.reminders import ReminderRules
+
+    quiet = ReminderRules().quiet_at(services.tz)
+    app = build_web_app(services, runner, [], channels=["zalo"], quiet=quiet)
+    transport = httpx.ASGITransport(app=app)
+    clock.set_local("2026-11-25 20:55")
+    await services.outbox.enqueue(
+        key="k1", channel="zalo", chat_id=CHAT, payload={"text": "x"}, at=services.now()
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        statuses = []
+        for moment in ("2026-11-25 23:00", "2026-11-26 07:10", "2026-11-26 07:20"):
+            clock.set_local(moment)
+            statuses.append((await client.get("/healthz")).status_code)
+    # At 07:20 the morning's sending has had its 15 minutes: a backlog then is stuck.
+    assert statuses == [200, 200, 503]
