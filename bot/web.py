@@ -67,7 +67,7 @@ class _BodyTooLarge(Exception):
 
 async def _read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared.isdecimal() and int(declared) > MAX_BODY_BYTES:
         raise _BodyTooLarge
     body = b""
     async for chunk in request.stream():

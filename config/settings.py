@@ -74,7 +74,7 @@ class Settings(BaseSettings):
         """`3,1` → (3, 1): distinct working-day counts, largest first; empty means none."""
         if isinstance(value, str):
             parts = [part.strip() for part in value.split(",") if part.strip()]
-            if not all(part.isdigit() and 1 <= int(part) <= 60 for part in parts):
+            if not all(part.isdecimal() and 1 <= int(part) <= 60 for part in parts):
                 raise ValueError("expected working days from 1 to 60 separated by commas, e.g. 3,1")
             value = [int(part) for part in parts]
         if isinstance(value, list | tuple):

@@ -467,7 +467,7 @@ async def assign_imported(
     problems: list[tuple[str, str, int]] = []
     for item in named:
         reference = str(item.officer).strip()
-        if reference.isdigit() and int(reference) in ids:
+        if reference.isdecimal() and int(reference) in ids:
             resolved.append((item.code, int(reference)))
             continue
         matches = by_name.get(fold(reference), [])

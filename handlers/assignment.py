@@ -111,7 +111,7 @@ async def on_button(incoming: Incoming, services: Services, rest: str) -> list[R
     if choice == CANCEL:
         await services.conversations.clear(incoming.channel, incoming.chat_id)
         return [Reply(t.ASSIGN_CANCELLED)]
-    if choice != NOBODY and not choice.isdigit():
+    if choice != NOBODY and not choice.isdecimal():
         return [Reply(tc.STALE_BUTTON)]
     code = conversation.data["code"]
     dossier = await services.reminders.assignable([code])

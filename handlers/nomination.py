@@ -251,7 +251,7 @@ async def _stale(
 def _typed_choice(services: Services, draft: NominationDraft, text: str) -> str:
     """A number typed where buttons are offered picks that option (Telegram has no numbers)."""
     stripped = text.strip().rstrip(".")
-    if draft.step in ("type", "award", "movement") and stripped.isdigit():
+    if draft.step in ("type", "award", "movement") and stripped.isdecimal():
         options = _options(services, draft)
         index = int(stripped)
         if 1 <= index <= len(options):
@@ -405,7 +405,7 @@ async def _review_text(
     for words, verb in ((_CONFIRM_WORDS, "ok"), (_EDIT_WORDS, "edit"), (_CANCEL_WORDS, "cancel")):
         if folded in words:
             return await _review_action(incoming, services, draft, verb)
-    if folded.isdigit() and 1 <= int(folded) <= 3:
+    if folded.isdecimal() and 1 <= int(folded) <= 3:
         return await _review_action(
             incoming, services, draft, ("ok", "edit", "cancel")[int(folded) - 1]
         )
@@ -417,7 +417,7 @@ async def _edit_text(services: Services, draft: NominationDraft, text: str) -> l
     fields = [*EDITABLE, "review"]
     labels = [fold(t.EDIT_FIELDS[step]) for step in EDITABLE] + [fold(t.BACK_TO_REVIEW)]
     chosen: str | None = None
-    if folded.isdigit() and 1 <= int(folded) <= len(fields):
+    if folded.isdecimal() and 1 <= int(folded) <= len(fields):
         chosen = fields[int(folded) - 1]
     else:
         for step, label in zip(fields, labels, strict=True):
@@ -795,12 +795,12 @@ async def expire_drafts(services: Services) -> int:
 
 
 async def my_nominations(incoming: Incoming, services: Services, args: str) -> list[Reply]:
-    page = int(args) if args.strip().isdigit() else 1
+    page = int(args) if args.strip().isdecimal() else 1
     return [await _page(incoming, services, page)]
 
 
 async def on_page(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    if await role_of(incoming, services) not in STAFF or not rest.isdigit():
+    if await role_of(incoming, services) not in STAFF or not rest.isdecimal():
         return [Reply(tc.STALE_BUTTON)]
     return [await _page(incoming, services, int(rest))]
 

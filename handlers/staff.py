@@ -111,7 +111,7 @@ async def revoke_button(incoming: Incoming, services: Services, rest: str) -> li
     action, _, raw_id = rest.partition(":")
     if action == "no":
         return [Reply(t.KEPT)]
-    if not raw_id.isdigit() or action not in ("ask", "yes"):
+    if not raw_id.isdecimal() or action not in ("ask", "yes"):
         from handlers.texts import common
 
         return [Reply(common.STALE_BUTTON)]

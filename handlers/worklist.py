@@ -43,7 +43,7 @@ async def show_overdue(incoming: Incoming, services: Services, _args: str) -> li
 
 async def on_page(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
     kind, _, raw_page = rest.partition(":")
-    if kind not in (ALL_DUE, OVERDUE) or not raw_page.isdigit() or not 1 <= int(raw_page) <= 9999:
+    if kind not in (ALL_DUE, OVERDUE) or not raw_page.isdecimal() or not 1 <= int(raw_page) <= 9999:
         return [Reply(tc.STALE_BUTTON)]
     if await role_of(incoming, services) not in STAFF:
         return [Reply(ts.REFUSED)]

@@ -250,7 +250,7 @@ def normalize_phone(text: str) -> str | None:
     digits = _PHONE_SEPARATORS.sub("", text)
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
-    if len(digits) == 10 and digits.isdigit() and digits[0] == "0" and digits[1] != "0":
+    if len(digits) == 10 and digits.isdecimal() and digits[0] == "0" and digits[1] != "0":
         return digits
     return None
 
