@@ -37,6 +37,7 @@ from config.settings import Settings
 from db.health import oldest_pending_by_channel
 from db.outbox import DEAD, PENDING
 from handlers.services import Services
+from handlers.texts import console as tconsole
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -227,7 +228,7 @@ def bind(host: str, port: int) -> socket.socket:
         return socket.create_server((host, port), family=family)
     except OSError as exc:
         raise SystemExit(
-            f"TDKT_HTTP_HOST/TDKT_HTTP_PORT: cannot listen on {host}:{port} ({exc.strerror})"
+            tconsole.LISTEN_FAILED.format(host=host, port=port, detail=exc.strerror)
         ) from None
 
 

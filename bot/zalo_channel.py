@@ -25,6 +25,7 @@ from config.settings import Settings
 from db.conversations import ConversationRepository
 from handlers.messages import Attachment, AttachmentKind, Channel, Choice, Incoming, Reply, numbered
 from handlers.router import BotCore
+from handlers.texts import console as tconsole
 from handlers.texts import zalo as t
 
 log = logging.getLogger(__name__)
@@ -344,9 +345,7 @@ async def start_zalo(core: BotCore, settings: Settings) -> tuple[ZaloChannel, Za
         me = await client.get_me()
     except ZaloError as exc:
         await client.aclose()
-        raise SystemExit(
-            f"TDKT_ZALO_TOKEN: getMe failed, the bot cannot start Zalo ({exc})"
-        ) from None
+        raise SystemExit(tconsole.ZALO_START_FAILED.format(detail=exc)) from None
     except BaseException:
         await client.aclose()
         raise

@@ -17,3 +17,7 @@ ADMIN_HINT = (
 CONFIG_INVALID = "Cấu hình không hợp lệ — {detail}"
 CATALOG_INVALID = "Cấu hình không hợp lệ — TDKT_AWARD_CATALOG: {detail}"
 PROGRESS_UNIT = " dòng"
+ZALO_START_FAILED = (
+    "TDKT_ZALO_TOKEN: Zalo từ chối getMe, bot không khởi động được kênh Zalo ({detail})"
+)
+LISTEN_FAILED = "TDKT_HTTP_HOST/TDKT_HTTP_PORT: không mở được cổng {host}:{port} ({detail})"
