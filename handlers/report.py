@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from config.catalog import AwardCatalog
-from db.connection import Database
 from db.reports import ReportGroup, ReportRepository
 from handlers.domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
 from handlers.dossier_import import parse_date
@@ -154,9 +153,9 @@ def figures_from_groups(period: Period, groups: list[ReportGroup]) -> ReportFigu
     return figures
 
 
-async def build_report(db: Database, period: Period) -> ReportFigures:
+async def build_report(reports: ReportRepository, period: Period) -> ReportFigures:
     """The figures of the period, from one grouped scan of the dossiers table."""
-    groups = await ReportRepository(db).groups(period.start, period.end, period.as_of)
+    groups = await reports.groups(period.start, period.end, period.as_of)
     return figures_from_groups(period, groups)
 
 
@@ -355,7 +354,7 @@ async def thongke(incoming: Incoming, services: Services, args: str) -> list[Rep
         period = period_from_args(args, services.today(), t.USAGE)
     except ReportInputError as exc:
         return [Reply(str(exc))]
-    figures = await build_report(services.db, period)
+    figures = await build_report(services.reports, period)
     if figures.empty:
         return [Reply(_empty_message(period))]
     # Rendering takes a few hundred milliseconds of CPU: keep the event loop serving others.
@@ -373,7 +372,7 @@ async def xuat(incoming: Incoming, services: Services, args: str) -> list[Reply]
         period = period_from_args(args, services.today(), t.EXPORT_USAGE)
     except ReportInputError as exc:
         return [Reply(str(exc))]
-    repository = ReportRepository(services.db)
+    repository = services.reports
     count = await repository.count_received(period.start, period.end)
     if count == 0:
         return [Reply(_empty_message(period))]

@@ -19,6 +19,7 @@ from db.nominations import NominationRepository
 from db.outbox import OutboxRepository
 from db.public_files import PublicFileRepository
 from db.reminders import ReminderRepository
+from db.reports import ReportRepository
 from db.staff import StaffRepository
 from handlers.domain.calendar import WorkCalendar, load_legacy_provinces
 
@@ -50,6 +51,7 @@ class Services:
     reminders: ReminderRepository = field(init=False)
     inbound: InboundRepository = field(init=False)
     public_files: PublicFileRepository = field(init=False)
+    reports: ReportRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.dossiers = DossierRepository(self.db)
@@ -62,6 +64,7 @@ class Services:
         self.reminders = ReminderRepository(self.db)
         self.inbound = InboundRepository(self.db)
         self.public_files = PublicFileRepository(self.db)
+        self.reports = ReportRepository(self.db)
 
     @property
     def tz(self) -> ZoneInfo:

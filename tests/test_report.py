@@ -95,7 +95,7 @@ async def test_figures_of_the_hand_made_set(services: Services) -> None:
     await load(services, hand_made())
     period = Period(date(2026, 7, 1), date(2026, 11, 25), as_of=date(2026, 11, 25))
 
-    figures = await build_report(services.db, period)
+    figures = await build_report(services.reports, period)
     data = report_json(figures, services.catalog)
 
     assert {k: v for k, v in data.items() if not k.startswith("by_")} == {
@@ -163,7 +163,7 @@ async def test_as_of_reissues_a_past_report(services: Services) -> None:
 
     # At the end of August dossier 5 (rejected on 20/09) was still being handled, in time.
     august = report_json(
-        await build_report(services.db, Period(*july_august, as_of=date(2026, 8, 31))),
+        await build_report(services.reports, Period(*july_august, as_of=date(2026, 8, 31))),
         services.catalog,
     )
     # Dossiers 1–5 and 10 were received; 1, 2, 3 passed and 4 failed by then.
@@ -179,7 +179,7 @@ async def test_as_of_reissues_a_past_report(services: Services) -> None:
 
     # By mid-September its due date (12/09) had passed: the same dossier is now overdue.
     september = report_json(
-        await build_report(services.db, Period(*july_august, as_of=date(2026, 9, 15))),
+        await build_report(services.reports, Period(*july_august, as_of=date(2026, 9, 15))),
         services.catalog,
     )
     assert (september["resolved"], september["pending_within_deadline"]) == (4, 0)
@@ -187,7 +187,7 @@ async def test_as_of_reissues_a_past_report(services: Services) -> None:
 
     # And today it is resolved, late: 2 of the 5 were late.
     today = report_json(
-        await build_report(services.db, Period(*july_august, as_of=date(2026, 11, 25))),
+        await build_report(services.reports, Period(*july_august, as_of=date(2026, 11, 25))),
         services.catalog,
     )
     assert (today["resolved"], today["failed"], today["on_time"], today["pending"]) == (5, 2, 3, 0)
@@ -226,7 +226,7 @@ async def test_paragraph_is_the_boards_own_sentence(services: Services) -> None:
     await load(services, rows)
 
     figures = await build_report(
-        services.db, Period(date(2025, 1, 1), date(2025, 6, 30), as_of=date(2025, 6, 30))
+        services.reports, Period(date(2025, 1, 1), date(2025, 6, 30), as_of=date(2025, 6, 30))
     )
 
     assert report_paragraph(figures) == (

@@ -19,7 +19,6 @@ from bot.app import open_app
 from bot.commands.report import OptionError, parse_day
 from bot.progress import progress_bar
 from config.settings import Settings
-from db.reports import ReportRepository
 from handlers.excel import WRITERS, write_dossiers
 from handlers.formatting import vn_date, vn_number
 from handlers.services import Services
@@ -36,7 +35,7 @@ Exporter = Callable[[Services, date | None, date | None, Path], Awaitable[int]]
 async def export_dossiers(
     services: Services, start: date | None, end: date | None, target: Path
 ) -> int:
-    repository = ReportRepository(services.db)
+    repository = services.reports
     total = await repository.count_received(start, end)
     if total == 0:
         print(_nothing_message(start, end), file=sys.stderr)

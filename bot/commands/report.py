@@ -82,7 +82,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         except ReportInputError as exc:
             print(exc, file=sys.stderr)
             return EXIT_FAILED
-        figures = await build_report(services.db, period)
+        figures = await build_report(services.reports, period)
         if figures.empty:
             print(
                 t.EMPTY_PERIOD.format(start=vn_date(period.start), end=vn_date(period.end)),
