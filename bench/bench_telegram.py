@@ -136,6 +136,7 @@ async def lookup_bot(base_url: str, replies: Replies, path: Path) -> tuple[Appli
     application = build_application(
         app.core, TOKEN, base_url=base_url, request=CountingRequest(replies)
     )
+    application.bot_data["app"] = app  # for benchmarks that also run the outbox
     return application, app.close
 
 

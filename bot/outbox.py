@@ -88,6 +88,8 @@ class OutboxDispatcher:
         self.quiet = quiet
         self._chat_ready: dict[tuple[str, str], datetime] = {}
         self._recent: dict[str, deque[datetime]] = {}
+        #: The earliest moment a message the last pass held back (rate, chat) may go.
+        self._held_until: datetime | None = None
         self.wakeup = asyncio.Event()
         # One pass at a time: two overlapping passes would read the same pending rows.
         self._pass_lock = asyncio.Lock()
@@ -101,6 +103,7 @@ class OutboxDispatcher:
         if self.quiet is not None and self.quiet(self.clock()):
             return 0
         messages = await self.repository.due(self.clock(), limit, channels=self.senders)
+        self._held_until = None
         accepted = 0
         for message in messages:
             sender = self.senders.get(message.channel)
@@ -115,15 +118,21 @@ class OutboxDispatcher:
         key = (message.channel, message.chat_id)
         ready = self._chat_ready.get(key)
         if ready is not None and ready > now:
+            self._hold(ready)
             return False
         window = self._recent.setdefault(message.channel, deque())
         while window and window[0] <= now - timedelta(seconds=1):
             window.popleft()
         if len(window) >= sender.rate:
+            self._hold(window[0] + timedelta(seconds=1))
             return False
         window.append(now)
         self._chat_ready[key] = now + timedelta(seconds=sender.per_chat_interval)
         return True
+
+    def _hold(self, until: datetime) -> None:
+        if self._held_until is None or until < self._held_until:
+            self._held_until = until
 
     async def _deliver(self, sender: Sender, message: OutboxMessage) -> bool:
         try:
@@ -204,6 +213,11 @@ class OutboxDispatcher:
                 log.exception("outbox pass failed")
                 sent = 0
             delay = 0.05 if sent else IDLE_POLL_SECONDS
+            if not sent and self._held_until is not None:
+                # Held back by the limits, not idle: wake when the first of them may go, or
+                # a whole idle poll is lost each second and the rate falls short of `rate`.
+                wait = (self._held_until - self.clock()).total_seconds()
+                delay = min(IDLE_POLL_SECONDS, max(0.005, wait))
             self.wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(_first(stop, self.wakeup), timeout=delay)

@@ -14,7 +14,6 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Generator, Iterable
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -99,6 +98,11 @@ class Connection:
         self._connection = connection
 
     @property
+    def raw(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself, for the Database's own hot paths."""
+        return self._connection
+
+    @property
     def row_factory(self) -> Any:
         return self._connection.row_factory
 
@@ -151,26 +155,20 @@ class Database:
         self.path = path
         self._write_lock = asyncio.Lock()
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: nothing half-written."""
-        async with self._write_lock:
-            await self.connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.connection
-            except BaseException:
-                await self.connection.execute("ROLLBACK")
-                raise
-            else:
-                await self.connection.execute("COMMIT")
+    def transaction(self) -> _Transaction:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: nothing half-written.
 
+        `async with db.transaction() as conn:` — conn is the shared connection.
+        """
+        return _Transaction(self)
+
+    # The two readers every repository uses run straight on sqlite3: a lookup reads a dozen
+    # times, and the async wrappers cost more than the indexed query itself.
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self.connection.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        return self.connection.raw.execute(sql, tuple(params)).fetchone()
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self.connection.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return self.connection.raw.execute(sql, tuple(params)).fetchall()
 
     async def schema_version(self) -> int:
         row = await self.fetch_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
@@ -178,6 +176,40 @@ class Database:
 
     async def close(self) -> None:
         await self.connection.close()
+
+
+class _Transaction:
+    """The async context manager of `Database.transaction()` (a class: it runs per write)."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def __aenter__(self) -> Connection:
+        db = self._db
+        await db._write_lock.acquire()
+        try:
+            db.connection.raw.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            db._write_lock.release()
+            raise
+        return db.connection
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
+        raw = self._db.connection.raw
+        try:
+            if exc_type is None:
+                try:
+                    raw.execute("COMMIT")
+                except BaseException:
+                    if raw.in_transaction:
+                        raw.execute("ROLLBACK")
+                    raise
+            elif raw.in_transaction:
+                raw.execute("ROLLBACK")
+        finally:
+            self._db._write_lock.release()
 
 
 def _migrations() -> list[tuple[int, str, str]]:

@@ -183,12 +183,16 @@ class DossierRepository:
                             if allowed_move is not None and not allowed_move(stored, item.status):
                                 raise ForbiddenMove(item.code, stored, item.status)
                             status_changes.append((row, item))
+                async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM dossiers") as cursor:
+                    last_id = (await cursor.fetchone())[0]
                 await conn.executemany(_INSERT_SQL, inserts)
-                await conn.executemany(
+                # New rows get ids above the largest one, so one statement writes their history
+                # (a lookup by code per row took a fifth of a million-row import).
+                await conn.execute(
                     "INSERT INTO dossier_history"
                     " (dossier_id, changed_at, actor, from_status, to_status, note)"
-                    " SELECT id, ?, ?, NULL, status, note FROM dossiers WHERE code = ?",
-                    [(stamp, actor, insert[0]) for insert in inserts],
+                    " SELECT id, ?, ?, NULL, status, note FROM dossiers WHERE id > ? ORDER BY id",
+                    (stamp, actor, last_id),
                 )
                 await conn.executemany(_UPDATE_SQL, updates)
                 for row, item in status_changes:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from config.catalog import AwardCatalog
 from db.models import Dossier, DossierInput
@@ -85,6 +86,7 @@ class ParsedImport:
         return [t.LINE_ERROR.format(line=line, message=message) for line, message in self.errors]
 
 
+@lru_cache(maxsize=8192)  # a million-row export holds a few thousand distinct dates
 def parse_date(value: str) -> date | None:
     """`YYYY-MM-DD` or `DD/MM/YYYY`; None when it is neither or not a real day."""
     value = value.strip()
@@ -107,7 +109,7 @@ def phone_last4(value: str) -> str | None:
     digits = re.sub(r"[\s.\-()]", "", value)
     if digits.startswith("+"):
         digits = digits[1:]
-    if not digits.isdigit():
+    if not digits.isdecimal():
         return None
     # Only the last 4 digits are stored, so an export writes those; re-importing keeps them.
     if len(digits) == 4:

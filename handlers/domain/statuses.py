@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 from handlers.domain.text import fold
 
@@ -47,6 +48,8 @@ _BY_FOLDED = {fold(label): status for status, label in LABELS.items()}
 _BY_FOLDED.update({fold(label.split(" — ")[0]): status for status, label in LABELS.items()})
 
 
+# Imports ask this for every row with a handful of distinct labels; folding is the slow part.
+@lru_cache(maxsize=1024)
 def parse_status(text: str) -> Status | None:
     """A status from its key (`in_review`) or its Vietnamese label, accents optional."""
     key = text.strip().lower()
