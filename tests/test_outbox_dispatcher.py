@@ -18,16 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 import httpx
 import pytest
-from telegram import Update
 from telegram.ext import Application
-from telegram.request import HTTPXRequest
 
 from bot.outbox import MAX_ATTEMPTS, OutboxDispatcher
-from bot.telegram_channel import TelegramSender, build_application
+from bot.telegram_channel import TelegramSender
 from config.settings import ROOT, Settings
 from db.connection import Database, open_database
 from db.outbox import OutboxRepository
@@ -37,19 +34,21 @@ from handlers.services import Services
 from handlers.status_update import apply_status_change
 from handlers.texts import outbox as t_outbox
 from tests.conftest import MovableClock
+from tests.fakes import (
+    BOT_USER,
+    Updates,
+    api_error,
+    decode_body,
+    feed,
+    ok,
+    running_application,
+    sent_message,
+    start_application,
+)
 from tests.test_status_update import follow_verified, outbox_rows, seed_dossier
 
-TOKEN = "123:ABC"
 Action = Callable[[httpx.Request], httpx.Response]
-
-
-def api_error(status: int, description: str, **parameters: Any) -> httpx.Response:
-    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
-    if parameters:
-        body["parameters"] = parameters
-    return httpx.Response(status, json=body)
-
-
+CITIZEN = {"id": 777, "is_bot": False, "first_name": "Dân"}
 TOO_MANY = api_error(429, "Too Many Requests: retry after 7", retry_after=7)
 SERVER_ERROR = api_error(500, "Internal Server Error")
 BLOCKED = api_error(403, "Forbidden: bot was blocked by the user")
@@ -71,30 +70,20 @@ class FakeBotApi:
     accepted: list[tuple[str, str, datetime]] = field(default_factory=list)
     #: Every sendMessage request: (chat id, the clock).
     requests: list[tuple[str, datetime]] = field(default_factory=list)
-    bodies: list[dict[str, str]] = field(default_factory=list)
+    bodies: list[dict[str, Any]] = field(default_factory=list)
     #: Called with the request's fields before a message is accepted.
-    before_accept: Callable[[dict[str, str]], Awaitable[None]] | None = None
+    before_accept: Callable[[dict[str, Any]], Awaitable[None]] | None = None
     #: Raise `Crash` after accepting the message with this number (1-based); None: never.
     crash_after: int | None = None
 
     async def handler(self, request: httpx.Request) -> httpx.Response:
         method = request.url.path.rsplit("/", 1)[-1]
         if method == "getMe":
-            return ok(
-                {
-                    "id": 123,
-                    "is_bot": True,
-                    "first_name": "Trợ lý TĐKT",
-                    "username": "tdkt_test_bot",
-                    "can_join_groups": True,
-                    "can_read_all_group_messages": False,
-                    "supports_inline_queries": False,
-                }
-            )
+            return ok(BOT_USER)
         if method in ("setMyCommands", "answerCallbackQuery"):
             return ok(True)
         assert method == "sendMessage", method
-        fields = {key: values[0] for key, values in parse_qs(request.content.decode()).items()}
+        fields, _files = decode_body(request)
         chat_id = fields["chat_id"]
         self.requests.append((chat_id, self.clock()))
         self.bodies.append(fields)
@@ -111,32 +100,16 @@ class FakeBotApi:
             # Telegram has the message; the bot dies before it hears back.
             raise Crash
         return ok(
-            {
-                "message_id": len(self.accepted),
-                "date": int(self.clock().timestamp()),
-                "chat": {"id": int(chat_id), "type": "private", "first_name": "Dân"},
-                "text": fields["text"],
-            }
+            sent_message(
+                chat_id,
+                len(self.accepted),
+                date=int(self.clock().timestamp()),
+                text=fields["text"],
+            )
         )
 
     def sent_to(self, chat_id: str) -> list[str]:
         return [text for chat, text, _at in self.accepted if chat == chat_id]
-
-
-def ok(result: Any) -> httpx.Response:
-    return httpx.Response(200, json={"ok": True, "result": result})
-
-
-async def start_application(core: BotCore, api: FakeBotApi) -> Application:
-    transport = httpx.MockTransport(api.handler)
-    application = build_application(
-        core,
-        TOKEN,
-        request=HTTPXRequest(httpx_kwargs={"transport": transport}),
-        get_updates_request=HTTPXRequest(httpx_kwargs={"transport": transport}),
-    )
-    await application.initialize()
-    return application
 
 
 @pytest.fixture
@@ -146,9 +119,8 @@ def api(clock: MovableClock) -> FakeBotApi:
 
 @pytest.fixture
 async def application(core: BotCore, api: FakeBotApi) -> AsyncIterator[Application]:
-    application = await start_application(core, api)
-    yield application
-    await application.shutdown()
+    async with running_application(core, api.handler) as application:
+        yield application
 
 
 @pytest.fixture
@@ -195,7 +167,7 @@ async def test_marked_sent_only_after_the_api_accepted(
     await put(services.outbox, clock, "1001", "Hồ sơ đã chuyển", choices=[["Xem", "fl:X"]])
     states: list[str] = []
 
-    async def check(_fields: dict[str, str]) -> None:
+    async def check(_fields: dict[str, Any]) -> None:
         states.append((await row_of(services.db, "Hồ sơ đã chuyển"))["state"])
 
     api.before_accept = check
@@ -245,7 +217,7 @@ async def test_429_wait_survives_a_restart(
 ) -> None:
     api = FakeBotApi(clock)
     api.script["1001"] = [TOO_MANY]
-    app = await start_application(core, api)
+    app = await start_application(core, api.handler)
     first = OutboxDispatcher(services.outbox, {"telegram": TelegramSender(app, rate=25)}, clock)
     await put(services.outbox, clock, "1001", "A1")
     await put(services.outbox, clock, "1001", "A2")
@@ -358,21 +330,8 @@ async def test_403_blocked_chat(
     assert len(api.sent_to("555")) == 2
 
     # The person unblocks the bot and presses Start: a real update through the Application.
-    update = Update.de_json(
-        {
-            "update_id": 1,
-            "message": {
-                "message_id": 10,
-                "date": int(clock().timestamp()),
-                "chat": {"id": 777, "type": "private", "first_name": "Dân"},
-                "from": {"id": 777, "is_bot": False, "first_name": "Dân"},
-                "text": "/start",
-                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-            },
-        },
-        application.bot,
-    )
-    await application.process_update(update)
+    update = Updates(CITIZEN, update_id=0).text("/start", date=int(clock().timestamp()))
+    await feed(application, update)
     assert await services.db.fetch_all("SELECT * FROM blocked_chats") == []
     assert "Xin chào" in api.sent_to("777")[-1]
 
@@ -424,7 +383,7 @@ async def test_second_dispatcher_after_a_crash_loses_nothing(
     for index in range(total):
         await put(first_outbox, clock, str(2000 + index), f"N{index}")
     api_1 = FakeBotApi(clock, crash_after=crash_after)
-    app_1 = await start_application(core, api_1)
+    app_1 = await start_application(core, api_1.handler)
     first = OutboxDispatcher(first_outbox, {"telegram": TelegramSender(app_1, rate=25)}, clock)
     stop = asyncio.Event()
     with pytest.raises(Crash):
@@ -436,7 +395,7 @@ async def test_second_dispatcher_after_a_crash_loses_nothing(
     clock.advance(seconds=30)
     second_db = await open_database(path)
     api_2 = FakeBotApi(clock)
-    app_2 = await start_application(core, api_2)
+    app_2 = await start_application(core, api_2.handler)
     second_outbox = OutboxRepository(second_db)
     second = OutboxDispatcher(second_outbox, {"telegram": TelegramSender(app_2, rate=25)}, clock)
     await second.drain()
@@ -462,7 +421,7 @@ async def test_follower_gets_one_notice_across_a_restart(
     # The bot stops before sending; a new process opens the same database file.
     reopened = await open_database(settings.database)
     api = FakeBotApi(clock)
-    app = await start_application(core, api)
+    app = await start_application(core, api.handler)
     dispatcher = OutboxDispatcher(
         OutboxRepository(reopened), {"telegram": TelegramSender(app, rate=25)}, clock
     )

@@ -39,6 +39,7 @@ async def seed_dossier(
     *,
     status: Status = Status.received,
     phone: str = DIGITS,
+    received_on: date = date(2026, 11, 20),
     due_on: date = date(2026, 12, 28),
     **changes: Any,
 ) -> Dossier:
@@ -49,7 +50,7 @@ async def seed_dossier(
         nominee="Nguyễn Văn An",
         unit="Trường THCS Lê Quý Đôn",
         phone_last4=phone,
-        received_on=date(2026, 11, 20),
+        received_on=received_on,
         due_on=due_on,
         status=status,
         **changes,
@@ -61,7 +62,11 @@ async def seed_dossier(
 
 
 async def make_staff(
-    services: Services, user_id: str, role: str = "officer", channel: str = "console"
+    services: Services,
+    user_id: str,
+    role: str = "officer",
+    channel: str = "console",
+    name: str | None = None,
 ) -> StaffMember:
     """Register someone as officer or leader through a one-time invite, as /dangky does."""
     code = f"TEST-{channel}-{user_id}"
@@ -70,7 +75,12 @@ async def make_staff(
         code=code, role=role, created_by="test", now=now, expires_at=now + timedelta(hours=1)
     )
     member = await services.staff.redeem_invite(
-        code=code, channel=channel, user_id=user_id, chat_id=user_id, name=f"CB {user_id}", now=now
+        code=code,
+        channel=channel,
+        user_id=user_id,
+        chat_id=user_id,
+        name=name or f"CB {user_id}",
+        now=now,
     )
     assert member is not None
     return member

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from datetime import date
-from email import policy
-from email.parser import BytesParser
 from typing import Any
-from urllib.parse import parse_qs
 
 import httpx
 import pytest
-from telegram import Update
 from telegram.ext import Application
-from telegram.request import HTTPXRequest
 
 import bot.telegram_channel as telegram_channel
-from bot.telegram_channel import CALLBACK_DATA_LIMIT, TEXT_LIMIT, build_application, split_text
-from db.models import DossierInput
+from bot.telegram_channel import CALLBACK_DATA_LIMIT, TEXT_LIMIT, split_text
 from handlers.domain.codes import to_deep_link_payload
 from handlers.domain.statuses import Status
 from handlers.messages import Choice, Incoming, Reply
@@ -29,121 +21,21 @@ from handlers.router import BotCore
 from handlers.services import Services
 from handlers.texts import common as tc
 from handlers.texts import lookup as tl
+from tests.fakes import (
+    BOT_USER,
+    TOKEN,
+    USER_ID,
+    FakeBotApi,
+    Updates,
+    feed,
+    markup_of,
+    ok,
+    running_application,
+)
+from tests.test_status_update import seed_dossier
 
-TOKEN = "123:ABC"
-USER_ID = 1001
 CODE = "000.00.21.H01-261110-0001"
 DIGITS = "5678"
-BOT_USER = {
-    "id": 123,
-    "is_bot": True,
-    "first_name": "TDKT",
-    "username": "tdkt_bot",
-    "can_join_groups": True,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
-}
-USER = {"id": USER_ID, "is_bot": False, "first_name": "Lan", "last_name": "Nguyễn"}
-PRIVATE_CHAT = {"id": USER_ID, "type": "private", "first_name": "Lan", "last_name": "Nguyễn"}
-DATE = 1795572000  # 2026-11-25 02:00 UTC
-
-
-@dataclass
-class Call:
-    """One Bot API request the bot made: the method and its decoded parameters."""
-
-    method: str
-    params: dict[str, Any]
-    files: dict[str, bytes] = field(default_factory=dict)
-
-
-Responder = Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]] | None]
-
-
-class FakeBotApi:
-    """Answers Bot API requests like api.telegram.org; tests queue special answers."""
-
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-        self.overrides: list[Responder] = []
-        self.next_message_id = 500
-
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        prefix = f"/bot{TOKEN}/"
-        assert request.url.path.startswith(prefix), request.url
-        method = request.url.path[len(prefix) :]
-        params, files = decode_body(request)
-        self.calls.append(Call(method, params, files))
-        for responder in list(self.overrides):
-            answer = responder(method, params)
-            if answer is not None:
-                self.overrides.remove(responder)
-                status, body = answer
-                return httpx.Response(status, json=body)
-        return httpx.Response(200, json={"ok": True, "result": self.result(method, params)})
-
-    def result(self, method: str, params: dict[str, Any]) -> Any:
-        if method == "getMe":
-            return BOT_USER
-        if method in ("sendMessage", "sendPhoto", "sendDocument"):
-            self.next_message_id += 1
-            message: dict[str, Any] = {
-                "message_id": self.next_message_id,
-                "date": DATE,
-                "chat": {"id": int(params["chat_id"]), "type": "private"},
-                "from": BOT_USER,
-            }
-            if method == "sendMessage":
-                message["text"] = params["text"]
-            elif method == "sendPhoto":
-                message["photo"] = [
-                    {"file_id": "AgAD", "file_unique_id": "u1", "width": 10, "height": 10}
-                ]
-            else:
-                message["document"] = {"file_id": "BQAD", "file_unique_id": "u2"}
-            if "caption" in params:
-                message["caption"] = params["caption"]
-            return message
-        return True  # answerCallbackQuery, setMyCommands, ...
-
-    def sent(self, method: str = "sendMessage") -> list[Call]:
-        return [call for call in self.calls if call.method == method]
-
-
-def decode_body(request: httpx.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """Parameters of a Bot API request, whether JSON, form-encoded or multipart."""
-    content_type = request.headers.get("content-type", "")
-    body = request.content
-    if not body:
-        return {}, {}
-    if content_type.startswith("application/json"):
-        return json.loads(body), {}
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        form = parse_qs(body.decode(), keep_blank_values=True)
-        return {key: values[-1] for key, values in form.items()}, {}
-    assert content_type.startswith("multipart/form-data"), content_type
-    message = BytesParser(policy=policy.HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
-    )
-    params: dict[str, Any] = {}
-    files: dict[str, bytes] = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        assert isinstance(name, str) and isinstance(payload, bytes)
-        if part.get_filename():
-            files[name] = payload
-        else:
-            params[name] = payload.decode()
-    return params, files
-
-
-def markup_of(call: Call) -> dict[str, Any] | None:
-    """The reply_markup parameter, decoded from its JSON text."""
-    markup = call.params.get("reply_markup")
-    if markup is None:
-        return None
-    return json.loads(markup) if isinstance(markup, str) else markup
 
 
 @pytest.fixture
@@ -153,16 +45,8 @@ def api() -> FakeBotApi:
 
 @pytest.fixture
 async def app(core: BotCore, api: FakeBotApi) -> AsyncIterator[Application]:
-    transport = httpx.MockTransport(api.handler)
-    application = build_application(
-        core,
-        TOKEN,
-        request=HTTPXRequest(httpx_kwargs={"transport": transport}),
-        get_updates_request=HTTPXRequest(httpx_kwargs={"transport": transport}),
-    )
-    await application.initialize()
-    yield application
-    await application.shutdown()
+    async with running_application(core, api.handler) as application:
+        yield application
 
 
 @pytest.fixture
@@ -177,77 +61,19 @@ def errors(app: Application) -> list[BaseException]:
     return caught
 
 
-class Updates:
-    """Builds real Bot API update JSON, numbering updates and messages."""
-
-    def __init__(self) -> None:
-        self.update_id = 9000
-        self.message_id = 1
-
-    def _next(self) -> tuple[int, int]:
-        self.update_id += 1
-        self.message_id += 1
-        return self.update_id, self.message_id
-
-    def message(self, **content: Any) -> dict[str, Any]:
-        update_id, message_id = self._next()
-        message = {"message_id": message_id, "date": DATE, "chat": PRIVATE_CHAT, "from": USER}
-        message.update(content)
-        return {"update_id": update_id, "message": message}
-
-    def text(self, text: str) -> dict[str, Any]:
-        entities = []
-        if text.startswith("/"):
-            length = len(text.split(" ")[0])
-            entities = [{"type": "bot_command", "offset": 0, "length": length}]
-        return self.message(text=text, entities=entities) if entities else self.message(text=text)
-
-    def callback(self, data: str) -> dict[str, Any]:
-        update_id, message_id = self._next()
-        return {
-            "update_id": update_id,
-            "callback_query": {
-                "id": "4382bfdwdsb323b2d9",
-                "from": USER,
-                "chat_instance": "-5471923611",
-                "data": data,
-                "message": {
-                    "message_id": message_id,
-                    "date": DATE,
-                    "chat": PRIVATE_CHAT,
-                    "from": BOT_USER,
-                    "text": "Tin nhắn cũ có nút",
-                },
-            },
-        }
-
-
 @pytest.fixture
 def updates() -> Updates:
     return Updates()
 
 
-async def feed(app: Application, data: dict[str, Any]) -> None:
-    """Hand one update to the application as long polling would."""
-    await app.process_update(Update.de_json(data, app.bot))
-
-
 async def add_dossier(services: Services) -> None:
-    await services.dossiers.upsert_many(
-        [
-            DossierInput(
-                code=CODE,
-                award_kind="BKCT",
-                nominee="Nguyễn Văn An",
-                unit="Trường THCS Lê Quý Đôn",
-                phone_last4=DIGITS,
-                received_on=date(2026, 11, 10),
-                due_on=date(2026, 12, 2),
-                status=Status.in_review,
-            )
-        ],
-        actor="import",
-        now=services.now(),
+    await seed_dossier(
+        services,
+        CODE,
+        status=Status.in_review,
+        phone=DIGITS,
+        received_on=date(2026, 11, 10),
+        due_on=date(2026, 12, 2),
     )
 
 
@@ -501,18 +327,10 @@ async def test_base_url_is_honoured(core: BotCore) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(str(request.url))
-        return httpx.Response(200, json={"ok": True, "result": BOT_USER})
+        return ok(BOT_USER)
 
-    transport = httpx.MockTransport(handler)
-    application = build_application(
-        core,
-        TOKEN,
-        base_url="http://localhost:8081/bot",
-        request=HTTPXRequest(httpx_kwargs={"transport": transport}),
-        get_updates_request=HTTPXRequest(httpx_kwargs={"transport": transport}),
-    )
-    await application.initialize()
-    await application.shutdown()
+    async with running_application(core, handler, base_url="http://localhost:8081/bot"):
+        pass
     assert seen == [f"http://localhost:8081/bot{TOKEN}/getMe"]
 
 

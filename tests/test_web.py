@@ -10,12 +10,11 @@ from typing import Any
 import httpx
 import pytest
 from telegram.ext import Application
-from telegram.request import HTTPXRequest
 
 from bot.app import App
 from bot.inbound import UpdateRunner
 from bot.outbox import OutboxDispatcher
-from bot.telegram_channel import TelegramSender, TelegramUpdates, build_application
+from bot.telegram_channel import TelegramSender, TelegramUpdates
 from bot.web import Webhook, bind, build_web_app, start_webhooks
 from bot.zalo_channel import ZaloChannel, ZaloSender
 from bot.zalo_client import ZaloClient
@@ -29,9 +28,9 @@ from handlers.texts import follow as tf
 from handlers.texts import lookup as tl
 from handlers.texts import status as ts
 from tests.conftest import MovableClock
-from tests.test_telegram_channel import TOKEN as TELEGRAM_TOKEN
-from tests.test_telegram_channel import USER_ID, FakeBotApi, Updates, markup_of
-from tests.test_zalo import CHAT, CODE, DIGITS, FakeZalo, ZaloUpdates, seed_dossier
+from tests.fakes import USER_ID, FakeBotApi, Updates, buttons_of, running_application
+from tests.test_status_update import seed_dossier
+from tests.test_zalo import CHAT, CODE, DIGITS, FakeZalo, ZaloUpdates
 
 TELEGRAM_SECRET = "tg-secret-0123456789"
 ZALO_SECRET = "zalo-secret-0123456789"
@@ -54,16 +53,8 @@ def tg_api() -> FakeBotApi:
 
 @pytest.fixture
 async def tg_app(core: BotCore, tg_api: FakeBotApi) -> AsyncIterator[Application]:
-    transport = httpx.MockTransport(tg_api.handler)
-    application = build_application(
-        core,
-        TELEGRAM_TOKEN,
-        request=HTTPXRequest(httpx_kwargs={"transport": transport}),
-        get_updates_request=HTTPXRequest(httpx_kwargs={"transport": transport}),
-    )
-    await application.initialize()
-    yield application
-    await application.shutdown()
+    async with running_application(core, tg_api.handler) as application:
+        yield application
 
 
 @pytest.fixture
@@ -258,16 +249,6 @@ async def test_telegram_wrong_secret_and_bad_update(
 # --- both channels -----------------------------------------------------------------------
 
 
-def button_payload(call: Any, label: str) -> str:
-    markup = markup_of(call)
-    assert markup is not None, call.params
-    for row in markup["inline_keyboard"]:
-        for button in row:
-            if button["text"] == label:
-                return str(button["callback_data"])
-    raise AssertionError(f"no button {label!r} in {markup}")
-
-
 async def test_status_change_on_telegram_notifies_a_zalo_follower(
     web: httpx.AsyncClient,
     runner: UpdateRunner,
@@ -295,10 +276,10 @@ async def test_status_change_on_telegram_notifies_a_zalo_follower(
         return tg_api.sent()[-1]
 
     menu = await press(tg_updates.text(f"/capnhat {CODE}"))
-    note = await press(tg_updates.callback(button_payload(menu, Status.in_review.label)))
+    note = await press(tg_updates.callback(buttons_of(menu)[Status.in_review.label]))
     assert note.params["text"] == ts.ASK_NOTE_OPTIONAL
-    confirm = await press(tg_updates.callback(button_payload(note, ts.SKIP)))
-    done = await press(tg_updates.callback(button_payload(confirm, ts.YES)))
+    confirm = await press(tg_updates.callback(buttons_of(note)[ts.SKIP]))
+    done = await press(tg_updates.callback(buttons_of(confirm)[ts.YES]))
     assert done.params["text"] == ts.DONE.format(
         code=CODE, label=Status.in_review.label, followers=1
     )

@@ -7,7 +7,6 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,6 @@ from bot.zalo_channel import (
 from bot.zalo_client import TEXT_LIMIT, ZaloClient, ZaloError, ZaloNetworkError
 from config.settings import Settings
 from db.connection import Database
-from db.models import Dossier, DossierInput
 from handlers import build_router
 from handlers.domain.statuses import Status
 from handlers.domain.text import MAX_INPUT_CHARS
@@ -46,6 +44,7 @@ from handlers.texts import lookup as tl
 from handlers.texts import status as ts
 from handlers.texts import zalo as tz
 from tests.conftest import MovableClock
+from tests.test_status_update import seed_dossier
 
 TOKEN = "1459232241454765289:zalo-SECRET-access-token"
 BASE_URL = "https://bot-api.zaloplatforms.com/bot"
@@ -53,24 +52,6 @@ CHAT = "e4ea2cd5189df1c3a88c"
 NO_UPDATE = {"ok": False, "error_code": 408, "description": "Request timeout"}
 CODE = "000.00.21.H01-261120-0001"
 DIGITS = "5678"
-
-
-async def seed_dossier(services: Services, *, status: Status = Status.received) -> Dossier:
-    """One dossier, as an import writes it."""
-    item = DossierInput(
-        code=CODE,
-        award_kind="BKCT",
-        nominee="Nguyễn Văn An",
-        unit="Trường THCS Lê Quý Đôn",
-        phone_last4=DIGITS,
-        received_on=date(2026, 11, 20),
-        due_on=date(2026, 12, 28),
-        status=status,
-    )
-    await services.dossiers.upsert_many([item], actor="test", now=services.now())
-    dossier = await services.dossiers.get_by_code(CODE)
-    assert dossier is not None
-    return dossier
 
 
 @dataclass
