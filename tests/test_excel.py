@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +16,7 @@ from db.reports import ReportRepository
 from handlers.dossier_import import ParsedImport, parse_csv, parse_xlsx, phone_last4
 from handlers.excel import WRITERS, write_dossiers
 from handlers.services import Services
+from tests.cli import run_cli
 
 HEADER_VN = [
     "Mã hồ sơ",
@@ -282,19 +280,6 @@ def test_progress_bar_only_on_a_terminal_for_big_jobs() -> None:
 
 
 # --- Command line -------------------------------------------------------------------------
-
-
-def run_cli(settings: Settings, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TDKT_DATABASE": str(settings.database)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
 
 
 async def test_cli_export_import_round_trip(

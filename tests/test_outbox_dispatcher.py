@@ -9,10 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import os
 import random
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,7 +22,7 @@ from telegram.ext import Application
 
 from bot.outbox import MAX_ATTEMPTS, OutboxDispatcher
 from bot.telegram_channel import TelegramSender
-from config.settings import ROOT, Settings
+from config.settings import Settings
 from db.connection import Database, open_database
 from db.outbox import OutboxRepository
 from handlers.domain.statuses import Status
@@ -33,6 +30,7 @@ from handlers.router import BotCore
 from handlers.services import Services
 from handlers.status_update import apply_status_change
 from handlers.texts import outbox as t_outbox
+from tests.cli import run_cli
 from tests.conftest import MovableClock
 from tests.fakes import (
     BOT_USER,
@@ -502,21 +500,6 @@ async def test_rate_setting_is_honoured(
 
 
 # --- the command line -------------------------------------------------------------------------
-
-
-def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ...` in a child process on the test's database file."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TDKT_")}
-    env["TDKT_DATABASE"] = str(settings.database)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 async def test_cli_prints_counts_and_last_errors(

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import struct
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -30,6 +27,7 @@ from handlers.report import (
 )
 from handlers.router import BotCore, Router
 from handlers.services import Services
+from tests.cli import run_cli
 from tests.conftest import ChatDriver, MovableClock
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -368,19 +366,6 @@ def _order(row: DossierInput) -> tuple[date, str]:
 
 
 # --- On the command line ------------------------------------------------------------------
-
-
-def run_cli(settings: Settings, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TDKT_DATABASE": str(settings.database)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
 
 
 async def test_cli_json_keys_as_of_and_chart(
