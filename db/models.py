@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
 from handlers.domain.statuses import Status
 
@@ -22,6 +23,26 @@ def instant_from_db(text: str) -> datetime:
 
 def date_or_none(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+_Record = TypeVar("_Record")
+
+
+def from_columns(cls: type[_Record], row: sqlite3.Row, **converted: Any) -> _Record:
+    """The dataclass `cls` from the row's columns of the same names as its fields.
+
+    `converted` gives the fields whose stored value needs converting (dates, instants,
+    statuses, JSON); every other field takes its column's value as SQLite returns it.
+    """
+    for name in _field_names(cls):
+        if name not in converted:
+            converted[name] = row[name]
+    return cls(**converted)
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(cls))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,19 +65,13 @@ class Dossier:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Dossier:
-        return cls(
-            id=row["id"],
-            code=row["code"],
-            award_kind=row["award_kind"],
-            nominee=row["nominee"],
-            unit=row["unit"],
-            phone_last4=row["phone_last4"],
+        return from_columns(
+            cls,
+            row,
             received_on=date.fromisoformat(row["received_on"]),
             due_on=date.fromisoformat(row["due_on"]),
             status=Status(row["status"]),
             resolved_on=date_or_none(row["resolved_on"]),
-            decision_no=row["decision_no"],
-            note=row["note"],
             supplement_since=date_or_none(row["supplement_since"]),
         )
 
@@ -96,14 +111,12 @@ class HistoryEntry:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> HistoryEntry:
-        return cls(
-            id=row["id"],
-            dossier_id=row["dossier_id"],
+        return from_columns(
+            cls,
+            row,
             changed_at=instant_from_db(row["changed_at"]),
-            actor=row["actor"],
             from_status=Status(row["from_status"]) if row["from_status"] else None,
             to_status=Status(row["to_status"]),
-            note=row["note"],
         )
 
 
@@ -121,12 +134,9 @@ class Conversation:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Conversation:
-        return cls(
-            channel=row["channel"],
-            chat_id=row["chat_id"],
-            flow=row["flow"],
-            step=row["step"],
-            nonce=row["nonce"],
+        return from_columns(
+            cls,
+            row,
             updated_at=instant_from_db(row["updated_at"]),
             data=json.loads(row["data"]),
         )
@@ -154,13 +164,9 @@ class StaffMember:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> StaffMember:
-        return cls(
-            id=row["id"],
-            channel=row["channel"],
-            user_id=row["user_id"],
-            chat_id=row["chat_id"],
-            name=row["name"],
-            role=row["role"],
+        return from_columns(
+            cls,
+            row,
             active=bool(row["active"]),
             reminders_enabled=bool(row["reminders_enabled"]),
         )
@@ -202,14 +208,9 @@ class OutboxMessage:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> OutboxMessage:
-        return cls(
-            id=row["id"],
-            dedupe_key=row["dedupe_key"],
-            channel=row["channel"],
-            chat_id=row["chat_id"],
+        return from_columns(
+            cls,
+            row,
             payload=json.loads(row["payload"]),
-            state=row["state"],
-            attempts=row["attempts"],
             next_attempt_at=instant_from_db(row["next_attempt_at"]),
-            last_error=row["last_error"],
         )
