@@ -17,7 +17,7 @@ from typing import Any
 import aiosqlite
 
 from db.connection import Database
-from db.models import instant_from_db, instant_to_db
+from db.models import from_columns, instant_from_db, instant_to_db
 from db.outbox import enqueue
 from handlers.domain.codes import make_code
 from handlers.domain.statuses import Status
@@ -50,12 +50,9 @@ class NominationDraft:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> NominationDraft:
-        return cls(
-            channel=row["channel"],
-            chat_id=row["chat_id"],
-            officer=row["officer"],
-            step=row["step"],
-            nonce=row["nonce"],
+        return from_columns(
+            cls,
+            row,
             created_at=instant_from_db(row["created_at"]),
             updated_at=instant_from_db(row["updated_at"]),
             data=json.loads(row["data"]),
@@ -340,11 +337,9 @@ class NominationRepository:
             (registered_by, limit, offset),
         )
         return [
-            NominationSummary(
-                code=row["code"],
-                nominee_type=row["nominee_type"],
-                nominee_name=row["nominee_name"],
-                award_kind=row["award_kind"],
+            from_columns(
+                NominationSummary,
+                row,
                 status=Status(row["status"]),
                 received_on=date.fromisoformat(row["received_on"]),
                 due_on=date.fromisoformat(row["due_on"]),
@@ -361,7 +356,7 @@ class NominationRepository:
             " JOIN dossiers d ON d.id = n.dossier_id WHERE d.code = ? ORDER BY a.position",
             (code,),
         )
-        return [AttachmentInput(**{key: row[key] for key in row.keys()}) for row in rows]
+        return [from_columns(AttachmentInput, row) for row in rows]
 
     async def count_received(self, start: date | None = None, end: date | None = None) -> int:
         """Nominations whose dossier was received in [start, end] (all without bounds)."""
@@ -394,10 +389,7 @@ class NominationRepository:
             if not rows:
                 return
             yield [
-                NominationExportRow(
-                    **{key: row[key] for key in row.keys() if key not in ("id", "attachments")},
-                    attachments=row["attachments"] or "",
-                )
+                from_columns(NominationExportRow, row, attachments=row["attachments"] or "")
                 for row in rows
             ]
             after = (rows[-1]["received_on"], rows[-1]["id"])

@@ -18,7 +18,7 @@ from typing import Any
 import aiosqlite
 
 from db.connection import Database
-from db.models import DossierInput, StaffMember, date_or_none, instant_to_db
+from db.models import DossierInput, StaffMember, date_or_none, from_columns, instant_to_db
 from db.outbox import enqueue
 from handlers.domain.statuses import Status
 from handlers.domain.text import fold
@@ -37,8 +37,9 @@ SWEEP_BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
-class ReminderCandidate:
-    """A dossier whose reminder wake-up date has come."""
+class DossierBrief:
+    """A dossier as the reminder sweep and /giao see it, with its raw officer id (maybe no
+    longer active)."""
 
     id: int
     code: str
@@ -49,16 +50,16 @@ class ReminderCandidate:
     officer_id: int | None
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> ReminderCandidate:
-        return cls(
-            id=row["id"],
-            code=row["code"],
-            nominee=row["nominee"],
-            award_kind=row["award_kind"],
-            status=Status(row["status"]),
-            due_on=date.fromisoformat(row["due_on"]),
-            officer_id=row["officer_id"],
+    def from_row(cls, row: sqlite3.Row) -> DossierBrief:
+        return from_columns(
+            cls, row, status=Status(row["status"]), due_on=date.fromisoformat(row["due_on"])
         )
+
+
+#: A dossier whose reminder wake-up date has come.
+ReminderCandidate = DossierBrief
+#: A dossier as /giao needs it.
+AssignableDossier = DossierBrief
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,16 +116,12 @@ class WorkItem:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> WorkItem:
-        return cls(
-            id=row["id"],
-            code=row["code"],
-            nominee=row["nominee"],
-            award_kind=row["award_kind"],
+        return from_columns(
+            cls,
+            row,
             status=Status(row["status"]),
             due_on=date.fromisoformat(row["due_on"]),
             supplement_since=date_or_none(row["supplement_since"]),
-            officer_id=row["officer_id"],
-            officer_name=row["officer_name"],
         )
 
 
@@ -138,19 +135,6 @@ class BoardCounts:
     overdue: int
     supplement: int
     unassigned: int
-
-
-@dataclass(frozen=True, slots=True)
-class AssignableDossier:
-    """A dossier as /giao needs it, with its raw officer id (maybe no longer active)."""
-
-    id: int
-    code: str
-    nominee: str
-    award_kind: str
-    status: Status
-    due_on: date
-    officer_id: int | None
 
 
 class UnknownOfficerError(ValueError):
@@ -344,15 +328,7 @@ class ReminderRepository:
                 (code,),
             )
             if row is not None:
-                return AssignableDossier(
-                    id=row["id"],
-                    code=row["code"],
-                    nominee=row["nominee"],
-                    award_kind=row["award_kind"],
-                    status=Status(row["status"]),
-                    due_on=date.fromisoformat(row["due_on"]),
-                    officer_id=row["officer_id"],
-                )
+                return AssignableDossier.from_row(row)
         return None
 
     async def active_officers(self) -> list[StaffMember]:
