@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.app import open_app
-from bot.commands.report import OptionError, parse_day
+from bot.commands.report import OptionError, add_period_arguments, parse_period
 from bot.progress import progress_bar
 from config.settings import Settings
 from handlers.excel import WRITERS, write_dossiers
@@ -40,21 +40,12 @@ async def export_dossiers(
     if total == 0:
         print(_nothing_message(start, end), file=sys.stderr)
         return EXIT_FAILED
-    began = time.monotonic()
-    partial = target.with_name(f".{target.name}.part")
-    try:
+
+    async def write(partial: Path, on_batch: Callable[[int], None]) -> int:
         writer = WRITERS[target.suffix.lower()](partial)
-        with progress_bar(total, t.PROGRESS_EXPORT) as bar:
-            written = await write_dossiers(repository.export_rows(start, end), writer, bar.update)
-        os.replace(partial, target)
-    except OSError as exc:
-        print(t.EXPORT_WRITE_FAILED.format(path=target, reason=exc.strerror), file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        partial.unlink(missing_ok=True)
-    seconds = f"{time.monotonic() - began:.1f}".replace(".", ",")
-    print(t.EXPORT_DONE.format(count=vn_number(written), path=target, seconds=seconds))
-    return EXIT_OK
+        return await write_dossiers(repository.export_rows(start, end), writer, on_batch)
+
+    return await _write_export(target, total, write)
 
 
 async def export_nominations(
@@ -67,14 +58,26 @@ async def export_nominations(
         empty = start is None and end is None
         print(t.NO_NOMINATIONS if empty else _nothing_message(start, end), file=sys.stderr)
         return EXIT_FAILED
+
+    async def write(partial: Path, on_batch: Callable[[int], None]) -> int:
+        rows = services.nominations.export_rows(start, end)
+        return await write_nominations(rows, partial, suffix=target.suffix, on_batch=on_batch)
+
+    return await _write_export(target, total, write)
+
+
+async def _write_export(
+    target: Path,
+    total: int,
+    write: Callable[[Path, Callable[[int], None]], Awaitable[int]],
+) -> int:
+    """Let `write` fill a `.part` file next to `target` (with a progress bar over `total`
+    rows), then rename it: a failed export leaves no file. Prints the count and the time."""
     began = time.monotonic()
     partial = target.with_name(f".{target.name}.part")
     try:
         with progress_bar(total, t.PROGRESS_EXPORT) as bar:
-            rows = services.nominations.export_rows(start, end)
-            written = await write_nominations(
-                rows, partial, suffix=target.suffix, on_batch=bar.update
-            )
+            written = await write(partial, bar.update)
         os.replace(partial, target)
     except OSError as exc:
         print(t.EXPORT_WRITE_FAILED.format(path=target, reason=exc.strerror), file=sys.stderr)
@@ -94,8 +97,7 @@ EXPORTERS: dict[str, Exporter] = {
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--what", choices=sorted(EXPORTERS), default="dossiers")
-    parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day received")
-    parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day received")
+    add_period_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx|FILE.csv")
 
 
@@ -105,8 +107,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         print(t.EXPORT_BAD_TARGET.format(name=target.name), file=sys.stderr)
         return EXIT_FAILED
     try:
-        start = parse_day("--from", args.start)
-        end = parse_day("--to", args.end)
+        start, end = parse_period(args)
     except OptionError as exc:
         print(exc, file=sys.stderr)
         return EXIT_FAILED

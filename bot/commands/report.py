@@ -33,13 +33,18 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day received")
-    parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day received")
+    add_period_arguments(parser)
     parser.add_argument(
         "--as-of", dest="as_of", metavar="YYYY-MM-DD", help="figures as of this day (today)"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--chart", type=Path, metavar="FILE.png", help="also write the chart")
+
+
+def add_period_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--from` and `--to`: the first and last day received (read them with `parse_period`)."""
+    parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day received")
+    parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day received")
 
 
 class OptionError(Exception):
@@ -56,6 +61,11 @@ def parse_day(option: str, value: str | None) -> date | None:
         raise OptionError(t.CLI_BAD_DATE.format(option=option, value=value[:40])) from None
 
 
+def parse_period(args: argparse.Namespace) -> tuple[date | None, date | None]:
+    """The days of `--from` and `--to` (None where absent); OptionError for a bad one."""
+    return parse_day("--from", args.start), parse_day("--to", args.end)
+
+
 def write_atomically(path: Path, content: bytes) -> None:
     """Write next to the target and rename: a failure never leaves half a file behind."""
     partial = path.with_name(f".{path.name}.part")
@@ -68,8 +78,7 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     try:
-        start = parse_day("--from", args.start)
-        end = parse_day("--to", args.end)
+        start, end = parse_period(args)
         as_of = parse_day("--as-of", args.as_of)
     except OptionError as exc:
         print(exc, file=sys.stderr)
