@@ -45,9 +45,6 @@ def private_chat(user: dict[str, Any]) -> dict[str, Any]:
     return {"id": user["id"], "type": "private", **names}
 
 
-PRIVATE_CHAT = private_chat(USER)
-
-
 def ok(result: Any) -> httpx.Response:
     """A successful Bot API answer."""
     return httpx.Response(200, json={"ok": True, "result": result})
