@@ -121,6 +121,7 @@ class FakeBotApi:
         if match is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         method = match.group(1)
+        self.stats[method] = self.stats.get(method, 0) + 1
         params = _params(content_type, body)
         if self.delay:
             await asyncio.sleep(self.delay)

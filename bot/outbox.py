@@ -213,11 +213,11 @@ class OutboxDispatcher:
                 log.exception("outbox pass failed")
                 sent = 0
             delay = 0.05 if sent else IDLE_POLL_SECONDS
-            if not sent and self._held_until is not None:
+            if self._held_until is not None:
                 # Held back by the limits, not idle: wake when the first of them may go, or
-                # a whole idle poll is lost each second and the rate falls short of `rate`.
+                # the time slept past that is lost each second and the rate falls below `rate`.
                 wait = (self._held_until - self.clock()).total_seconds()
-                delay = min(IDLE_POLL_SECONDS, max(0.005, wait))
+                delay = min(delay, max(0.005, wait))
             self.wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(_first(stop, self.wakeup), timeout=delay)
