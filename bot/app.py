@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import redaction
 from config.settings import Settings
 from db.connection import Database, open_database
 from handlers import build_router
@@ -50,3 +51,9 @@ def setup_logging(level: str) -> None:
     # httpx logs every request URL, and Bot API URLs carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # python-telegram-bot's DEBUG records hold whole updates and replies (names, phone digits):
+    # never below INFO, whatever TDKT_LOG_LEVEL says.
+    numeric = getattr(logging, level.upper(), logging.INFO)
+    logging.getLogger("telegram").setLevel(max(logging.INFO, numeric))
+    # And whatever does log a URL or a token, the token is masked (bot/redaction.py).
+    redaction.install()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 import bot.commands as commands_package
+from bot import redaction
 from bot.app import open_app, setup_logging
 from config.catalog import CatalogError
 from config.settings import Settings, SettingsError, load_settings
@@ -78,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Only serving logs progress; one-off commands keep stderr for what the officer must read.
     serving = command == "run" and not console
     setup_logging(settings.log_level if serving else "WARNING")
+    redaction.install(redaction.secrets_of(settings))
     try:
         if command == "import":
             return asyncio.run(import_file(settings, args.file))

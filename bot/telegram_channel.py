@@ -34,6 +34,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.outbox import ChatBlocked, PermanentError, RetryLater, TransientError
+from bot.redaction import redact
 from bot.telegram_request import AiohttpRequest
 from handlers.messages import Attachment, AttachmentKind, Channel, Choice, Incoming, Reply
 from handlers.router import BotCore
@@ -330,13 +331,14 @@ class TelegramSender:
                     chat_id, part, reply_markup=markup if last else None
                 )
         except RetryAfter as exc:
-            raise RetryLater(retry_seconds(exc), str(exc)) from exc
+            raise RetryLater(retry_seconds(exc), redact(str(exc))) from exc
         except Forbidden as exc:
-            raise ChatBlocked(str(exc)) from exc
+            raise ChatBlocked(redact(str(exc))) from exc
         except BadRequest as exc:
-            raise PermanentError(str(exc)) from exc
+            raise PermanentError(redact(str(exc))) from exc
         except TelegramError as exc:  # NetworkError, TimedOut, 5xx
-            raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+            # The outbox keeps the error as last_error: never with a token from a quoted URL.
+            raise TransientError(redact(f"{type(exc).__name__}: {exc}")) from exc
 
 
 async def refresh_menu(

@@ -12,20 +12,13 @@ NetworkError; their messages never carry the request URL (it holds the bot token
 
 from __future__ import annotations
 
-import re
-
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-_TOKEN_RE = re.compile(r"bot\d+:[\w-]+")
-
-
-def redact(text: str) -> str:
-    """The text with any Bot API token replaced, for error messages that may quote a URL."""
-    return _TOKEN_RE.sub("bot<token>", text)
+from bot.redaction import redact
 
 
 class AiohttpRequest(BaseRequest):
