@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from db.models import Conversation
 from handlers.domain.text import MAX_INPUT_CHARS, fold
-from handlers.messages import Channel, Incoming, Reply
+from handlers.messages import Attachment, Channel, Incoming, Reply
 from handlers.services import Services
 from handlers.texts import common as t
 
@@ -68,9 +68,7 @@ class Router:
         if roles is not None:
             self.guarded[f"payload:{prefix}"] = roles
 
-    def flow(
-        self, name: str, handler: FlowHandler, *, roles: frozenset[str] | None = None
-    ) -> None:
+    def flow(self, name: str, handler: FlowHandler, *, roles: frozenset[str] | None = None) -> None:
         """`roles`: every message of the flow is checked, so a revoked officer, or a citizen
         typing in a group where an officer opened the flow, is refused at each step."""
         self.flows[name] = handler
@@ -92,6 +90,21 @@ def clean_text(text: str) -> str:
     """Drop control characters (but keep line breaks) and normalise to NFC."""
     text = unicodedata.normalize("NFC", text)
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+
+
+def valid_unicode(text: str) -> str:
+    """Lone surrogates (JSON may carry them, UTF-8 and SQLite cannot) become U+FFFD."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _clean_attachment(item: Attachment) -> Attachment:
+    """A file's name as text like any other; its ids without what SQLite cannot store."""
+    return replace(
+        item,
+        file_id=valid_unicode(item.file_id),
+        file_name=clean_text(item.file_name) if item.file_name is not None else None,
+        mime_type=valid_unicode(item.mime_type) if item.mime_type is not None else None,
+    )
 
 
 def split_command(text: str) -> tuple[str, str] | None:
@@ -139,7 +152,7 @@ class BotCore:
         text = clean_text(incoming.text) if incoming.text is not None else None
         if text is not None and len(text) > MAX_INPUT_CHARS:
             return [Reply(t.TOO_LONG.format(length=len(text), limit=MAX_INPUT_CHARS))]
-        payload = incoming.payload
+        payload = valid_unicode(incoming.payload) if incoming.payload is not None else None
         if payload is None and text and incoming.channel not in BUTTON_CHANNELS:
             offered = await services.conversations.offered_choices(
                 incoming.channel, incoming.chat_id
@@ -156,8 +169,8 @@ class BotCore:
             sender_id=incoming.sender_id,
             text=text,
             payload=payload,
-            attachments=incoming.attachments,
-            sender_name=incoming.sender_name,
+            attachments=tuple(_clean_attachment(item) for item in incoming.attachments),
+            sender_name=clean_text(incoming.sender_name) if incoming.sender_name else None,
         )
         if payload is not None:
             return await self._route_payload(incoming, payload)
