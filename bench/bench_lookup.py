@@ -27,6 +27,13 @@ DOSSIERS = 1_000_000
 LOOKUPS = 20_000
 WARM_UP = 2_000
 TARGET = 5_000
+NOT_MET = (
+    "a lookup is two messages, two SQLite write transactions (the conversation's step; the"
+    " attempt counted for the cooldown, which also ends the conversation) and about ten"
+    " indexed reads; the commits (WAL appends and their checkpoints) take some 40% of it."
+    " Statements through aiosqlite's worker thread held it at about 460/s; on the event"
+    " loop's thread the median lookup takes under 0.2 ms"
+)
 
 
 async def lookups(path: Any, channel: str, count: int, seed: int) -> tuple[float, list[float]]:
@@ -75,6 +82,7 @@ async def run() -> list[dict[str, Any]]:
             "lookups/s",
             f"≥ {TARGET:,}",
             rate >= TARGET,
+            note=None if rate >= TARGET else NOT_MET,
         ),
         result("lookup, 1M dossiers: p50", median(samples) * 1000, "ms"),
         result("lookup, 1M dossiers: p99", percentile(samples, 0.99) * 1000, "ms"),

@@ -196,7 +196,8 @@ def production_logging(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogC
 @pytest.fixture
 async def telegram(staff_core: BotCore) -> AsyncIterator[tuple[Application, BotApi]]:
     api = BotApi()
-    transport = httpx.MockTransport(api.handler)
+    # Through a lambda, so that a test can swap `api.handler` for a failing one.
+    transport = httpx.MockTransport(lambda request: api.handler(request))
     application = build_application(
         staff_core,
         TOKEN,
@@ -286,7 +287,6 @@ async def test_no_name_phone_or_token_reaches_the_logs(
         return api_handler(request)
 
     api.handler = failing  # type: ignore[method-assign]
-    app.bot.request._client._transport = httpx.MockTransport(failing)  # type: ignore[attr-defined]
     await citizen.say(CODE)
     await staff_services.outbox.enqueue(
         key="privacy:retry",
