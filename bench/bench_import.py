@@ -58,6 +58,8 @@ def main() -> list[dict[str, Any]]:
         stored = connection.execute("SELECT COUNT(*) FROM dossiers").fetchone()[0]
     finally:
         connection.close()
+    for written in WORK.glob("import.sqlite3*"):
+        written.unlink()
     if stored != ROWS:
         raise AssertionError(f"{stored} dossiers stored, expected {ROWS}")
     catalog, calendar = catalog_and_calendar()

@@ -9,6 +9,7 @@ being handled; older ones are mostly resolved, as in the board's report.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import csv
 import hashlib
 import shutil
@@ -217,9 +218,14 @@ def _checkpoint(path: Path) -> None:
 
 
 def fresh_copy(path: Path, name: str) -> Path:
-    """A copy of a prepared database for one benchmark run to write into."""
+    """A copy of a prepared database for one benchmark run to write into (removed at exit)."""
     target = WORK / f"{name}.sqlite3"
-    for old in WORK.glob(f"{name}.sqlite3*"):
-        old.unlink()
+    _remove(name)
     shutil.copyfile(path, target)
+    atexit.register(_remove, name)
     return target
+
+
+def _remove(name: str) -> None:
+    for old in WORK.glob(f"{name}.sqlite3*"):
+        old.unlink(missing_ok=True)
