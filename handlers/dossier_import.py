@@ -106,7 +106,7 @@ def parse_date(value: str) -> date | None:
 
 def phone_last4(value: str) -> str | None:
     """The last 4 digits of a Vietnamese phone number; None when it is not one."""
-    digits = re.sub(r"[\s.\-()]", "", value)
+    digits = value if value.isdecimal() else re.sub(r"[\s.\-()]", "", value)
     if digits.startswith("+"):
         digits = digits[1:]
     if not digits.isdecimal():
@@ -195,7 +195,8 @@ def prepare(
         before = stored.get(row.code)
         since = today if row.status is Status.needs_supplement else None
         if before is None:
-            parsed.rows[index] = replace(row, supplement_since=since)
+            if since != row.supplement_since:  # a million-row import: copy only what changes
+                parsed.rows[index] = replace(row, supplement_since=since)
             continue
         if not can_reach(before.status, row.status):
             message = t.FORBIDDEN_MOVE.format(
