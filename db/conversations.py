@@ -47,6 +47,10 @@ class ConversationRepository:
     async def offer_choices(
         self, channel: str, chat_id: str, payloads: list[str], at: datetime
     ) -> None:
+        if not payloads and not await self.db.fetch_one(
+            "SELECT 1 FROM offered_choices WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+        ):
+            return  # most replies offer nothing to a chat that holds nothing: no write at all
         async with self.db.transaction() as conn:
             if payloads:
                 await conn.execute(
