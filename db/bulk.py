@@ -10,49 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
 
+from db.dossiers import INSERT_SQL, insert_row
 from db.models import DossierInput, instant_to_db
 
 _CHUNK = 50_000
-_FIELDS = (
-    "code",
-    "award_kind",
-    "nominee",
-    "unit",
-    "phone_last4",
-    "received_on",
-    "due_on",
-    "status",
-    "resolved_on",
-    "decision_no",
-    "note",
-    "created_at",
-    "updated_at",
-)
-_INSERT = f"INSERT INTO dossiers ({', '.join(_FIELDS)}) VALUES ({', '.join('?' * len(_FIELDS))})"
-
-
-def _tuples(items: Iterable[DossierInput], stamp: str) -> Iterator[tuple[object, ...]]:
-    for item in items:
-        yield (
-            item.code,
-            item.award_kind,
-            item.nominee,
-            item.unit,
-            item.phone_last4,
-            item.received_on.isoformat(),
-            item.due_on.isoformat(),
-            item.status.value,
-            item.resolved_on.isoformat() if item.resolved_on else None,
-            item.decision_no,
-            item.note,
-            stamp,
-            stamp,
-        )
 
 
 def insert_dossiers_sync(
@@ -66,9 +32,9 @@ def insert_dossiers_sync(
         connection.execute("BEGIN IMMEDIATE")
         try:
             first_id = connection.execute("SELECT COALESCE(MAX(id), 0) FROM dossiers").fetchone()[0]
-            rows = _tuples(items, stamp)
+            rows = (insert_row(item, stamp) for item in items)
             while chunk := list(islice(rows, _CHUNK)):
-                connection.executemany(_INSERT, chunk)
+                connection.executemany(INSERT_SQL, chunk)
             connection.execute(
                 "INSERT INTO dossier_history"
                 " (dossier_id, changed_at, actor, from_status, to_status, note)"

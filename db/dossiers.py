@@ -39,7 +39,7 @@ _DATA_FIELDS = (
 _CHUNK = 5000
 # remind_on is written as the insert trigger of migration 0003 would set it: with the trigger
 # left to do it, nine in ten rows of an export (finished dossiers) each cost a second UPDATE.
-_INSERT_SQL = (
+INSERT_SQL = (
     "INSERT INTO dossiers (code, "
     + ", ".join(_DATA_FIELDS)
     + ", created_at, updated_at, remind_on) VALUES ("
@@ -72,6 +72,13 @@ def _values(item: DossierInput) -> list[object]:
     ]
 
 
+def insert_row(item: DossierInput, stamp: str) -> tuple[object, ...]:
+    """The parameters of `INSERT_SQL` for a new dossier (imports and the bulk loader)."""
+    values = _values(item)
+    remind_on = "" if values[6] in _REMINDED else None
+    return (item.code, *values, stamp, stamp, remind_on)
+
+
 class DossierRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -82,11 +89,8 @@ class DossierRepository:
 
     async def find_first(self, codes: Sequence[str]) -> Dossier | None:
         """The first of the candidate codes that exists (used for merged-province codes)."""
-        for code in codes:
-            dossier = await self.get_by_code(code)
-            if dossier is not None:
-                return dossier
-        return None
+        found = await self.get_many(codes)  # one query for all the spellings
+        return next((found[code] for code in codes if code in found), None)
 
     async def history(self, dossier_id: int, limit: int = 3) -> list[HistoryEntry]:
         """The latest `limit` history entries, newest first."""
@@ -120,8 +124,9 @@ class DossierRepository:
         actor: str,
         now: datetime,
         notice: NoticeRenderer | None = None,
-    ) -> tuple[Dossier, HistoryEntry] | None:
-        """Move the dossier, write the history row and the followers' notices together.
+    ) -> tuple[Dossier, HistoryEntry, int] | None:
+        """Move the dossier, write the history row and the followers' notices together;
+        the last item is how many followers were notified.
 
         None when the dossier is no longer in `expected` (another officer moved it first).
         """
@@ -152,9 +157,10 @@ class DossierRepository:
                 f"SELECT {_COLUMNS} FROM dossiers WHERE id = ?", (row["id"],)
             ) as cursor:
                 dossier = Dossier.from_row(await cursor.fetchone())
+            notified = 0
             if notice is not None:
-                await _notify_followers(conn, dossier, entry, notice, now)
-        return dossier, entry
+                notified = await _notify_followers(conn, dossier, entry, notice, now)
+        return dossier, entry, notified
 
     async def upsert_many(
         self,
@@ -185,8 +191,7 @@ class DossierRepository:
                     values = _values(item)
                     row = existing.get(item.code)
                     if row is None:
-                        remind_on = "" if values[6] in _REMINDED else None
-                        inserts.append((item.code, *values, stamp, stamp, remind_on))
+                        inserts.append(insert_row(item, stamp))
                     elif [row[name] for name in _DATA_FIELDS] == values:
                         unchanged += 1
                     else:
@@ -198,7 +203,7 @@ class DossierRepository:
                             status_changes.append((row, item))
                 async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM dossiers") as cursor:
                     last_id = (await cursor.fetchone())[0]
-                await conn.executemany(_INSERT_SQL, inserts)
+                await conn.executemany(INSERT_SQL, inserts)
                 # New rows get ids above the largest one, so one statement writes their history
                 # (a lookup by code per row took a fifth of a million-row import).
                 await conn.execute(

@@ -71,16 +71,6 @@ class FollowRepository:
             )
             return cursor.rowcount > 0
 
-    async def count_active(self, dossier_id: int) -> int:
-        row = await self.db.fetch_one(
-            # The same followers as the ones a status change notifies (blocked chats excluded).
-            "SELECT COUNT(*) FROM follows f WHERE f.dossier_id = ? AND f.active = 1"
-            " AND NOT EXISTS (SELECT 1 FROM blocked_chats b"
-            " WHERE b.channel = f.channel AND b.chat_id = f.chat_id)",
-            (dossier_id,),
-        )
-        return int(row[0]) if row else 0
-
     async def has_verified(self, channel: str, chat_id: str, code: str) -> bool:
         """Only a chat that proved the second factor for a dossier may follow it."""
         row = await self.db.fetch_one(

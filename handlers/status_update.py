@@ -78,8 +78,7 @@ async def apply_status_change(
     if result is None:
         current = await services.dossiers.get_by_code(dossier.code)
         return StatusChange(current or dossier, 0, applied=False)
-    updated, _entry = result
-    followers = await services.follows.count_active(updated.id)
+    updated, _entry, followers = result
     return StatusChange(updated, followers, applied=True)
 
 
