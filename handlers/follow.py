@@ -38,7 +38,7 @@ async def with_follow_button(
         choice = Choice(t.UNFOLLOW_BUTTON.format(code=dossier.code), f"uf:{dossier.code}")
     else:
         choice = Choice(t.FOLLOW_BUTTON, f"fl:{dossier.code}")
-    return Reply(card.text, choices=(choice,))
+    return Reply(card.text, choices=(choice,), extra=card.extra)
 
 
 async def add_follow(incoming: Incoming, services: Services, dossier: Dossier) -> Reply:

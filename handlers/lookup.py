@@ -28,6 +28,30 @@ FAILURE_WINDOW = timedelta(hours=1)
 HISTORY_ON_CARD = 3
 _DIGITS_RE = re.compile(r"\d{4}")
 
+#: `Reply.extra["lookup"]` says what a lookup reply is, so channels without a chat (the web
+#: page) can tell a status card from a refusal without parsing text.
+OUTCOME = "lookup"
+ASK_PHONE, CARD, WRONG, COOLDOWN, NOT_FOUND, NO_PHONE = (
+    "ask_phone",
+    "card",
+    "wrong",
+    "cooldown",
+    "not_found",
+    "no_phone",
+)
+
+
+def _tagged(reply: Reply, outcome: str) -> Reply:
+    return Reply(
+        reply.text,
+        reply.choices,
+        reply.image,
+        reply.image_name,
+        reply.document,
+        reply.document_name,
+        {**reply.extra, OUTCOME: outcome},
+    )
+
 
 def register(router: Router) -> None:
     router.command("tracuu", tracuu, tc.COMMAND_DESCRIPTIONS["tracuu"])
@@ -65,14 +89,16 @@ async def begin(
     # Failures are counted under the stored code, whichever province spelling was typed.
     cooldown = await _cooldown_until(services, incoming, dossier.code if dossier else code)
     if cooldown is not None:
-        return [Reply(t.COOLDOWN.format(until=vn_datetime(cooldown, services.tz)))]
+        return [
+            _tagged(Reply(t.COOLDOWN.format(until=vn_datetime(cooldown, services.tz))), COOLDOWN)
+        ]
     if dossier is None:
         await services.conversations.clear(incoming.channel, incoming.chat_id)
-        return [Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE))]
+        return [_tagged(Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE)), NOT_FOUND)]
     if not dossier.phone_last4:
-        return [Reply(t.NO_PHONE_ON_FILE.format(code=dossier.code))]
+        return [_tagged(Reply(t.NO_PHONE_ON_FILE.format(code=dossier.code)), NO_PHONE)]
     await start_flow(services, incoming, FLOW, "phone", {"code": dossier.code, "then": then})
-    return [Reply(t.ASK_PHONE.format(code=dossier.code))]
+    return [_tagged(Reply(t.ASK_PHONE.format(code=dossier.code)), ASK_PHONE)]
 
 
 async def continue_lookup(
@@ -89,21 +115,24 @@ async def continue_lookup(
     digits = re.sub(r"[\s.\-]", "", text)
     if not _DIGITS_RE.fullmatch(digits):
         return [Reply(t.PHONE_FORMAT)]
-    return await _verify(
+    return await verify(
         incoming, services, conversation.data["code"], digits, conversation.data.get("then")
     )
 
 
-async def _verify(
-    incoming: Incoming, services: Services, code: str, digits: str, then: str | None
+async def verify(
+    incoming: Incoming, services: Services, code: str, digits: str, then: str | None = None
 ) -> list[Reply]:
+    """Check the last 4 phone digits for the stored `code`; the card when they match."""
     cooldown = await _cooldown_until(services, incoming, code)
     if cooldown is not None:
-        return [Reply(t.COOLDOWN.format(until=vn_datetime(cooldown, services.tz)))]
+        return [
+            _tagged(Reply(t.COOLDOWN.format(until=vn_datetime(cooldown, services.tz))), COOLDOWN)
+        ]
     dossier = await services.dossiers.get_by_code(code)
     if dossier is None:
         await services.conversations.clear(incoming.channel, incoming.chat_id)
-        return [Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE))]
+        return [_tagged(Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE)), NOT_FOUND)]
     now = services.now()
     ok = hmac.compare_digest(digits.encode(), dossier.phone_last4.encode())
     await services.attempts.record(
@@ -117,15 +146,16 @@ async def _verify(
     if ok:
         from handlers import follow  # follow starts lookups too; import here, not at the top
 
-        card = await status_card(services, dossier)
+        card = _tagged(await status_card(services, dossier), CARD)
         if then == "follow":
             return [card, await follow.add_follow(incoming, services, dossier)]
         return [await follow.with_follow_button(incoming, services, dossier, card)]
     left = await _attempts_left(services, incoming, code)
     if left <= 0:
         until = await _cooldown_until(services, incoming, code)
-        return [Reply(t.COOLDOWN.format(until=vn_datetime(until or now, services.tz)))]
-    return [Reply(t.WRONG_PHONE.format(left=left))]
+        until_text = vn_datetime(until or now, services.tz)
+        return [_tagged(Reply(t.COOLDOWN.format(until=until_text)), COOLDOWN)]
+    return [_tagged(Reply(t.WRONG_PHONE.format(left=left)), WRONG)]
 
 
 async def _attempts_left(services: Services, incoming: Incoming, code: str) -> int:
