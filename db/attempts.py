@@ -53,7 +53,7 @@ class LookupAttemptRepository:
         rows = await _rows(
             conn,
             "SELECT attempted_at FROM lookup_attempts WHERE channel = ? AND chat_id = ?"
-            " AND attempted_at >= ? AND succeeded = 0 ORDER BY attempted_at DESC LIMIT ?",
+            " AND attempted_at > ? AND succeeded = 0 ORDER BY attempted_at DESC LIMIT ?",
             (channel, chat_id, instant_to_db(since), limit),
         )
         return [datetime.fromisoformat(row[0]) for row in rows]
@@ -79,12 +79,12 @@ class LookupAttemptRepository:
         dossier = await _rows(
             conn,
             "SELECT COUNT(*), MAX(attempted_at) FROM lookup_attempts WHERE dossier_code = ?"
-            " AND attempted_at >= ? AND succeeded = 0 AND proven = 0",
+            " AND attempted_at > ? AND succeeded = 0 AND proven = 0",
             (dossier_code, stamp),
         )
         budget = await _rows(
             conn,
-            "SELECT attempted_at FROM lookup_attempts WHERE channel = ? AND attempted_at >= ?"
+            "SELECT attempted_at FROM lookup_attempts WHERE channel = ? AND attempted_at > ?"
             " AND succeeded = 0 AND proven = 0 ORDER BY attempted_at DESC LIMIT 1 OFFSET ?",
             (channel, stamp, channel_budget - 1),
         )
@@ -132,13 +132,13 @@ class LookupAttemptRepository:
         codes = await _rows(
             conn,
             "SELECT code, MAX(probed_at) AS last FROM lookup_probes"
-            " WHERE channel = ? AND chat_id = ? AND probed_at >= ? GROUP BY code ORDER BY last",
+            " WHERE channel = ? AND chat_id = ? AND probed_at > ? GROUP BY code ORDER BY last",
             (channel, chat_id, stamp),
         )
         missing = await _rows(
             conn,
             "SELECT probed_at FROM lookup_probes WHERE channel = ? AND chat_id = ?"
-            " AND probed_at >= ? AND found = 0 ORDER BY probed_at DESC LIMIT ?",
+            " AND probed_at > ? AND found = 0 ORDER BY probed_at DESC LIMIT ?",
             (channel, chat_id, stamp, not_found_limit),
         )
         return ProbeState(

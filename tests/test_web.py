@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from bot.zalo_client import ZaloClient
 from config.settings import Settings, SettingsError, load_settings
 from db.connection import Database
 from handlers.domain.statuses import Status
+from handlers.lookup import FREE_STRANGER_FAILURES
 from handlers.messages import Reply
 from handlers.router import BotCore
 from handlers.services import Services
@@ -493,3 +495,33 @@ async def test_a_backlog_kept_by_the_quiet_hours_is_no_alarm(
             statuses.append((await client.get("/healthz")).status_code)
     # At 07:20 the morning's sending has had its 15 minutes: a backlog then is stuck.
     assert statuses == [200, 200, 503]
+
+
+async def test_500_simultaneous_guesses_through_the_webhook_check_at_most_the_allowance(
+    web: httpx.AsyncClient, runner: UpdateRunner, services: Services, zalo_api: FakeZalo
+) -> None:
+    await seed_dossier(services, status=Status.in_review)
+    updates = ZaloUpdates()
+    chats = [f"guesser{index:04d}" for index in range(500)]
+    right = {chats[0], chats[250]}
+    for chat in chats:
+        assert (await post_zalo(web, updates.message(CODE, chat=chat))).status_code == 200
+    await runner.drain()
+    guesses = [
+        updates.message(DIGITS if chat in right else f"{index:04d}", chat=chat)
+        for index, chat in enumerate(chats)
+    ]
+    responses = await asyncio.gather(*(post_zalo(web, body) for body in guesses))
+    assert {response.status_code for response in responses} == {200}
+    await runner.drain()
+    row = await services.db.fetch_one(
+        "SELECT COALESCE(SUM(succeeded = 0), 0), COUNT(*) FROM lookup_attempts"
+        " WHERE dossier_code = ?",
+        (CODE,),
+    )
+    assert row is not None
+    assert row[0] <= FREE_STRANGER_FAILURES
+    assert row[1] <= FREE_STRANGER_FAILURES + len(right)
+    shown = {chat for chat in chats if any(t.startswith("📄 Hồ sơ") for t in zalo_api.texts(chat))}
+    assert shown <= right
+    assert chats[0] in shown
