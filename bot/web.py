@@ -18,6 +18,7 @@ import contextlib
 import hmac
 import json
 import logging
+import re
 import secrets
 import socket
 from collections.abc import Callable, Generator, Sequence
@@ -49,6 +50,11 @@ log = logging.getLogger(__name__)
 
 #: Telegram and Zalo updates are a few kilobytes; anything this large is not one of theirs.
 MAX_BODY_BYTES = 1_000_000
+#: Telegram's updates nest about 8 levels (a button's callback in a message in an update).
+MAX_JSON_DEPTH = 32
+#: Strings (with their escapes) hide brackets from the depth count.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
 #: A pending outbox message older than this means sending is stuck.
 MAX_PENDING_AGE = timedelta(minutes=15)
 
@@ -78,6 +84,18 @@ async def _read_body(request: Request) -> bytes:
     return body
 
 
+def json_depth(raw: bytes) -> int:
+    """The deepest nesting of arrays and objects in a JSON text, without parsing it."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b"", raw)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def _secret_ok(request: Request, webhook: Webhook) -> bool:
     presented = request.headers.get(webhook.secret_header, "")
     return hmac.compare_digest(presented.encode(), webhook.secret.encode())
@@ -94,9 +112,13 @@ def _webhook_endpoint(webhook: Webhook, runner: UpdateRunner) -> Route:
             raw = await _read_body(request)
         except _BodyTooLarge:
             return JSONResponse({"ok": False, "error": "body too large"}, status_code=413)
+        if json_depth(raw) > MAX_JSON_DEPTH:
+            # json.loads would recurse once per level: a deep body is refused before parsing.
+            log.warning("%s webhook: JSON nested deeper than %d levels", channel, MAX_JSON_DEPTH)
+            return JSONResponse({"ok": False, "error": "JSON nested too deep"}, status_code=400)
         try:
             body = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
         if not isinstance(body, dict):
             log.warning("%s webhook: the body is not a JSON object", channel)

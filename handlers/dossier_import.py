@@ -18,6 +18,7 @@ from config.catalog import AwardCatalog
 from db.models import Dossier, DossierInput
 from handlers.domain.calendar import WorkCalendar
 from handlers.domain.codes import normalize_code
+from handlers.domain.safe_text import clean_text, unescape_formula
 from handlers.domain.statuses import RESOLVED, Status, parse_status
 from handlers.domain.text import fold
 from handlers.domain.transitions import can_reach, due_on_after_supplement
@@ -157,8 +158,11 @@ def parse_rows(
         if len(cells) > len(names):
             result.errors.append((line, t.TOO_MANY_COLUMNS))
             continue
+        # Control characters and bidi overrides never reach a name or a note.
         record = {
-            name: cells[index].strip() if index < len(cells) else ""
+            name: clean_text(cells[index], multiline=name == "note").strip()
+            if index < len(cells)
+            else ""
             for index, name in enumerate(names)
             if name is not None
         }
@@ -236,15 +240,38 @@ def parse_csv(
         header = next(reader)
     except StopIteration:
         return ParsedImport(errors=[(1, t.EMPTY_FILE)])
+    except csv.Error as exc:
+        return ParsedImport(errors=[(1, t.UNREADABLE_LINE.format(detail=_csv_problem(exc)))])
+
+    unreadable: list[tuple[int, str]] = []
 
     def records() -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
-        for cells in reader:
-            yield start, cells
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                # A field over the size limit: this line is an error, the next
+                # lines are still checked; nothing is written while any line is bad.
+                unreadable.append((start, t.UNREADABLE_LINE.format(detail=_csv_problem(exc))))
+            else:
+                # The export put a "'" before cells a spreadsheet would run as formulas.
+                yield start, [unescape_formula(cell) for cell in cells]
             start = reader.line_num + 1
 
     rows = track(records(), text.count("\n")) if track else records()
-    return parse_rows(rows, header, catalog, calendar)
+    parsed = parse_rows(rows, header, catalog, calendar)
+    if unreadable:
+        parsed.errors = sorted([*parsed.errors, *unreadable], key=lambda error: error[0])
+    return parsed
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return t.FIELD_TOO_LARGE.format(limit=f"{csv.field_size_limit():,}".replace(",", "."))
+    return t.MALFORMED_CSV
 
 
 def parse_xlsx(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -198,6 +199,63 @@ async def test_unknown_event_is_acknowledged_and_ignored(
     await runner.drain()
     assert zalo_api.calls == []
     assert "user.reacted" in caplog.text
+
+
+async def test_a_lone_surrogate_is_stored_cleaned_and_answered(
+    web: httpx.AsyncClient,
+    runner: UpdateRunner,
+    services: Services,
+    zalo_api: FakeZalo,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A lone surrogate is valid JSON but not UTF-8: once it made every retry a 503."""
+    await seed_dossier(services, status=Status.in_review)
+    body = ZaloUpdates().message(CODE)
+    raw = json.dumps(body).replace(CODE, "\\ud800" + CODE + "\\udfff").encode()
+    assert b"\\ud800" in raw
+    seen: list[str] = []
+    accept = services.inbound.accept
+
+    async def spy(channel: str, update_id: str, update: dict[str, Any], at: Any) -> bool:
+        seen.append(update["message"]["text"])
+        return await accept(channel, update_id, update, at)
+
+    services.inbound.accept = spy  # type: ignore[method-assign]
+    response = await post_zalo(web, raw)
+    assert response.status_code == 200
+    assert seen == ["\ufffd" + CODE + "\ufffd"]
+    assert await inbound_count(db) == 1
+    await runner.drain()
+    assert "Traceback" not in caplog.text
+    # Handled like any text: the replacement characters make it no code, and the bot says so.
+    (reply,) = zalo_api.texts()
+    assert reply.startswith(f"“\ufffd{CODE}\ufffd” không phải là mã hồ sơ hợp lệ")
+    # Delivered again, it is known: no second answer, no error.
+    assert (await post_zalo(web, raw)).status_code == 200
+    await runner.drain()
+    assert len(zalo_api.texts()) == 1
+
+
+@pytest.mark.parametrize("depth", [33, 1000, 100_000])
+async def test_deeply_nested_json_is_400_without_a_traceback(
+    web: httpx.AsyncClient,
+    runner: UpdateRunner,
+    zalo_api: FakeZalo,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+    depth: int,
+) -> None:
+    body = b'{"message": ' + b"[" * depth + b"]" * depth + b"}"
+    response = await post_zalo(web, body)
+    assert response.status_code == 400
+    assert response.json() == {"ok": False, "error": "JSON nested too deep"}
+    await runner.drain()
+    assert zalo_api.calls == [] and await inbound_count(db) == 0
+    assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
+    # Brackets inside strings are text, not nesting: a normal update still goes through.
+    update = ZaloUpdates().message("[[[[" * 20 + "{{{{" * 20)
+    assert (await post_zalo(web, update)).status_code == 200
 
 
 async def test_oversized_body_is_refused(web: httpx.AsyncClient, zalo_api: FakeZalo) -> None:
