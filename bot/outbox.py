@@ -1,12 +1,14 @@
 """The outbox dispatcher: sends pending notices within rate limits, retries, never loses one.
 
 A message is marked sent only after the channel's API accepted it, so a crash between the two
-re-sends it once after the restart (at least once, never lost). Messages go one at a time, so
-a crash repeats at most the one notice in flight (the README's promise, tests/test_crash.py). Per channel it keeps to one
+re-sends it once after the restart (at least once, never lost). Per channel it keeps to one
 message per second per chat and `rate` messages per second overall; a 429 holds back only
 that chat for `retry_after`; 5xx, timeouts and network errors back off exponentially with
 jitter up to `max_attempts`; a 403 (the person blocked the bot) kills the message at once and
 deactivates the chat's follows.
+
+Messages go one at a time, so a crash repeats at most the one notice in flight (the README's
+promise, asserted over 20 kills by tests/test_crash.py).
 """
 
 from __future__ import annotations
