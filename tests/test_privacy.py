@@ -143,7 +143,9 @@ async def test_erasing_does_not_reset_the_guessing_limit(
         failures += 1
         if failures % 2 == 0:
             confirm = await guesser.send("/xoadulieu")
-            assert await guesser.say(payload=payload_of(confirm, ":yes")) == t.ERASED.format(staff_line="")
+            assert await guesser.say(payload=payload_of(confirm, ":yes")) == t.ERASED.format(
+                staff_line=""
+            )
     # The 5th wrong answer of the hour is answered with the lock, erases notwithstanding.
     assert failures == 4 and "tạm khóa" in replies
     # An hour later the old failures are no longer kept by an erase.
