@@ -5,8 +5,9 @@ TDKT_HTTP_HOST:TDKT_HTTP_PORT); `python -m bot run` then registers PUBLIC_URL/te
 PUBLIC_URL/zalo and serves:
 
 - `POST /telegram`, `POST /zalo`: the secret header is compared in constant time (wrong or
-  missing → 403, nothing handled); a body that is not a JSON object → 400; otherwise the
-  update is stored (a known id is ignored) and 200 is answered before the bot handles it.
+  missing → 403, nothing handled); a body that is not a JSON object, or nested deeper than
+  32 levels (checked before parsing) → 400; otherwise the update is stored (a known id is
+  ignored; lone surrogates become U+FFFD first) and 200 is answered before the bot handles it.
 - `GET /healthz`: database reachable, outbox backlog and the age of its oldest pending
   message, last successful send per channel; 200 when healthy, 503 otherwise.
 - `GET /files/<token>/<name>`: reply images and documents for Zalo, which takes them by URL.
