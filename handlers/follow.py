@@ -110,5 +110,7 @@ async def _unfollow(incoming: Incoming, services: Services, code: str) -> list[R
     removed = dossier is not None and await services.follows.unfollow(
         channel=incoming.channel, chat_id=incoming.chat_id, dossier_id=dossier.id
     )
-    template = t.UNFOLLOWED if removed else t.NOT_FOLLOWING
-    return [Reply(template.format(code=dossier.code if dossier else code))]
+    if not removed:
+        # The code as typed: the stored spelling would tell that the dossier exists.
+        return [Reply(t.NOT_FOLLOWING.format(code=code))]
+    return [Reply(t.UNFOLLOWED.format(code=dossier.code))]
