@@ -198,8 +198,8 @@ async def test_sigkill_while_sending_loses_nothing_and_repeats_little(tmp_path: 
     # The README's promise: a kill repeats at most the one notice in flight at that moment.
     repeats = sum(count - 1 for count in delivered.values())
     print(f"{kills} kills, {len(texts)} notices, {repeats} delivered twice")
+    # (Two kills in a row while the same notice is in flight repeat it twice: still one each.)
     assert repeats <= kills, delivered.most_common(3)
-    assert max(delivered.values()) <= 2, delivered.most_common(3)
     assert _pending(database) == 0
     connection = sqlite3.connect(database)
     try:
