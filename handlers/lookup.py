@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 
 from db.attempts import GuessState, Transaction
 from db.models import Conversation, Dossier
-from handlers.conversation import start_flow
+from handlers.conversation import new_conversation, start_flow
 from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers.domain.statuses import FINISHED, RESOLVED, Status
 from handlers.formatting import vn_date, vn_datetime
@@ -116,18 +116,24 @@ async def begin(
     dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
     # Probes are counted under the stored code, whichever province spelling was typed.
     stored = dossier.code if dossier else code
+    # The limits, the code answer's record and the conversation step: one write.
     async with services.db.transaction() as conn:
         refusal = _chat_lock(services, await _chat_failures(services, conn, incoming))
         if refusal is None:
             refusal = await _probe(services, conn, incoming, stored, found=dossier is not None)
+        if refusal is None and dossier is None:
+            await services.conversations.clear_on(conn, incoming.channel, incoming.chat_id)
+        elif refusal is None and dossier is not None and dossier.phone_last4:
+            data = {"code": dossier.code, "then": then}
+            await services.conversations.save_on(
+                conn, new_conversation(services, incoming, FLOW, "phone", data)
+            )
     if refusal is not None:
         return [refusal]
     if dossier is None:
-        await services.conversations.clear(incoming.channel, incoming.chat_id)
         return [_tagged(Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE)), NOT_FOUND)]
     if not dossier.phone_last4:
         return [_tagged(Reply(t.NO_PHONE_ON_FILE.format(code=dossier.code)), NO_PHONE)]
-    await start_flow(services, incoming, FLOW, "phone", {"code": dossier.code, "then": then})
     return [_tagged(Reply(t.ASK_PHONE.format(code=dossier.code)), ASK_PHONE)]
 
 
@@ -167,7 +173,9 @@ async def verify(
         if refusal is None:
             # A direct call (the web page) that skipped begin() still spends the code budget.
             refusal = await _probe(services, conn, incoming, code, found=dossier is not None)
-        if refusal is None and dossier is not None and dossier.phone_last4:
+        if refusal is None and dossier is None:
+            await services.conversations.clear_on(conn, incoming.channel, incoming.chat_id)
+        elif refusal is None and dossier is not None and dossier.phone_last4:
             state = await services.attempts.guess_state(
                 conn,
                 channel=incoming.channel,
@@ -194,7 +202,6 @@ async def verify(
     if refusal is not None:
         return [refusal]
     if dossier is None:
-        await services.conversations.clear(incoming.channel, incoming.chat_id)
         return [_tagged(Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE)), NOT_FOUND)]
     if not dossier.phone_last4:
         return [_tagged(Reply(t.NO_PHONE_ON_FILE.format(code=dossier.code)), NO_PHONE)]
