@@ -252,6 +252,13 @@ async def test_deeply_nested_json_is_400_without_a_traceback(
     assert response.json() == {"ok": False, "error": "JSON nested too deep"}
     await runner.drain()
     assert zalo_api.calls == [] and await inbound_count(db) == 0
+    # The Telegram endpoint is guarded the same way.
+    deep = await web.post(
+        "/telegram",
+        content=body.replace(b"message", b"update_id"),
+        headers={TELEGRAM_HEADER: TELEGRAM_SECRET},
+    )
+    assert deep.status_code == 400
     assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
     # Brackets inside strings are text, not nesting: a normal update still goes through.
     update = ZaloUpdates().message("[[[[" * 20 + "{{{{" * 20)
