@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from db.connection import Database
 from handlers.domain.statuses import RESOLVED
@@ -18,7 +19,7 @@ _RESOLVED_AS_OF = f"({_IN_RESOLVED} AND resolved_on IS NOT NULL AND resolved_on 
 # A needs_supplement dossier's clock is paused: it is never counted as overdue.
 # One scan of the period's index range; the groups are few (kinds × months × statuses × flags),
 # so the figures, the table by award kind, the statuses and the monthly series all come from it.
-_GROUPS_SQL = f"""
+_FLAGS = f"""
 SELECT award_kind,
        substr(received_on, 1, 7) AS month,
        status,
@@ -27,9 +28,18 @@ SELECT award_kind,
        (due_on < ? AND status <> 'needs_supplement') AS past_due,
        COUNT(*) AS dossiers
 FROM dossiers
-WHERE received_on BETWEEN ? AND ?
+"""
+_GROUPS_SQL = _FLAGS + "WHERE received_on BETWEEN ? AND ?\nGROUP BY 1, 2, 3, 4, 5, 6\n"
+# Carried over (chuyển sang): received before the period and still open at its start, i.e.
+# not resolved before it and not withdrawn or stopped before it (their last change, UTC).
+_CARRIED_SQL = (
+    _FLAGS
+    + f"""WHERE received_on < ?
+  AND NOT ({_IN_RESOLVED} AND (resolved_on IS NULL OR resolved_on < ?))
+  AND NOT (status IN ('withdrawn', 'stopped') AND updated_at < ?)
 GROUP BY 1, 2, 3, 4, 5, 6
 """
+)
 
 _EXPORT_COLUMNS = (
     "id, code, award_kind, nominee, unit, phone_last4, received_on, due_on, status,"
@@ -68,6 +78,21 @@ class ExportRow:
     note: str | None
 
 
+def _groups(rows: list[Any]) -> list[ReportGroup]:
+    return [
+        ReportGroup(
+            award_kind=row["award_kind"],
+            month=row["month"],
+            status=row["status"],
+            resolved=bool(row["resolved"]),
+            on_time=bool(row["on_time"]),
+            past_due=bool(row["past_due"]),
+            dossiers=row["dossiers"],
+        )
+        for row in rows
+    ]
+
+
 def _bounds(start: date | None, end: date | None) -> tuple[str, str]:
     # ISO dates sort as text; these bounds take in every stored date.
     return (start.isoformat() if start else "0000-01-01", end.isoformat() if end else "9999-12-31")
@@ -89,19 +114,31 @@ class ReportRepository:
             start.isoformat(),
             end.isoformat(),
         )
-        rows = await self.db.fetch_all(_GROUPS_SQL, params)
-        return [
-            ReportGroup(
-                award_kind=row["award_kind"],
-                month=row["month"],
-                status=row["status"],
-                resolved=bool(row["resolved"]),
-                on_time=bool(row["on_time"]),
-                past_due=bool(row["past_due"]),
-                dossiers=row["dossiers"],
-            )
-            for row in rows
-        ]
+        return _groups(await self.db.fetch_all(_GROUPS_SQL, params))
+
+    async def carried_over(
+        self, start: date, as_of: date, *, start_utc: str | None = None
+    ) -> list[ReportGroup]:
+        """Dossiers received before `start` and still open at it, as they stood on `as_of`.
+
+        `start_utc` is the period's first instant in UTC (ISO text), against which the last
+        change of a withdrawn or stopped dossier is compared; the start's date by default.
+        """
+        day = as_of.isoformat()
+        first = start.isoformat()
+        params = (
+            *_RESOLVED_KEYS,
+            day,
+            *_RESOLVED_KEYS,
+            day,
+            day,
+            first,
+            *_RESOLVED_KEYS,
+            first,
+            start_utc or first,
+        )
+        return _groups(await self.db.fetch_all(_CARRIED_SQL, params))
+
 
     async def count_received(self, start: date | None = None, end: date | None = None) -> int:
         """How many dossiers were received in [start, end] (all of them without bounds)."""
