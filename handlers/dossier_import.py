@@ -315,7 +315,8 @@ def _validate(
     if problems or code is None or kind is None or received_on is None:
         return None, problems
     if due_on is None:
-        due_on = calendar.add_working_days(received_on, kind.working_days)
+        # A receipt on a day off counts from the next working day (WorkCalendar.receipt_day).
+        due_on = calendar.due_date(received_on, kind.working_days)
     return (
         DossierInput(
             code=code,

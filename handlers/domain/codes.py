@@ -45,12 +45,25 @@ def find_code(text: str) -> str | None:
     cleaned = unicodedata.normalize("NFKC", text).translate(_DASHES).upper()
     found = set()
     for match in _LOOSE_RE.finditer(cleaned):
-        agency = _AGENCY_SEPARATORS.sub(".", match["agency"])
+        agency = _agency_of(match["agency"])
         candidate = f"{agency}-{match['day']}-{match['seq']}"
         strict = CODE_RE.fullmatch(candidate)
         if strict is not None and _day_of(strict) is not None:
             found.add(candidate)
     return found.pop() if len(found) == 1 else None
+
+
+def _agency_of(typed: str) -> str:
+    """The agency's parts joined by dots, without words of the sentence before it.
+
+    With spaces as separators "MA HO SO 000 00 21 H01" would read as a six-part agency; a
+    leading part of letters only, followed by a space, is a word, not part of the code.
+    """
+    pieces = re.split(rf"({_AGENCY_SEPARATORS.pattern})", typed)
+    parts, separators = pieces[::2], pieces[1::2]
+    while len(parts) > 1 and parts[0].isalpha() and not separators[0].strip():
+        parts, separators = parts[1:], separators[1:]
+    return ".".join(parts)
 
 
 def received_on_from_code(code: str) -> date | None:
