@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 
 from handlers.domain.codes import (
+    AgencyRename,
+    AgencyRenames,
     EXAMPLE_CODE,
     code_variants,
     from_deep_link_payload,
@@ -172,12 +174,27 @@ def test_renamed_agency_parts_anywhere_with_dates() -> None:
         "H01.22-170626-0001",
     ]
     assert code_variants("000.00.21.H33-260105-0001", renames)[1] == "000.00.21.H01-260105-0001"
-    # A new identifier is tried under the old one only for codes dated before the merger.
-    assert code_variants("000.00.21.H01-250630-0001", renames) == [
-        "000.00.21.H01-250630-0001",
-        "000.00.21.H33-250630-0001",
+    # And a new one under the old one, also after the merger (old systems kept issuing it).
+    assert code_variants("000.00.21.H01-250701-0001", renames) == [
+        "000.00.21.H01-250701-0001",
+        "000.00.21.H33-250701-0001",
     ]
-    assert code_variants("000.00.21.H01-250701-0001", renames) == ["000.00.21.H01-250701-0001"]
+    # Several renames into one province: the spelling in use on the code's date comes first.
+    two = AgencyRenames(
+        (AgencyRename("H33", "H01", date(2025, 7, 1)), AgencyRename("H99", "H01", date(2020, 1, 1)))
+    )
+    assert code_variants("H01.22-250630-0001", two) == [
+        "H01.22-250630-0001",
+        "H33.22-250630-0001",
+        "H99.22-250630-0001",
+    ]
+    assert code_variants("H01.22-190630-0001", two)[1:] == [
+        "H33.22-190630-0001",
+        "H99.22-190630-0001",
+    ]
+    assert code_variants("H01.22-210630-0001", AgencyRenames(two.renames[::-1]))[1] == (
+        "H33.22-210630-0001"
+    )
 
 
 def test_bad_agency_codes_file_is_refused(tmp_path: Path) -> None:

@@ -101,8 +101,9 @@ async def test_card_history_lists_latest_changes(
 async def test_card_of_overdue_dossier(services: Services, chat: ChatDriver) -> None:
     await add_dossier(services, due_on=date(2026, 11, 20))
     card = await verified_card(chat)
-    # (20/11, 25/11]: Monday 23 and Wednesday 25; 24/11 is a public holiday.
-    assert "Quá hạn 2 ngày làm việc." in card.splitlines()
+    # (20/11, 25/11]: Monday 23, Tuesday 24 and Wednesday 25; 24/11 (Ngày Văn hóa Việt Nam)
+    # is a working day until TDKT_CULTURE_DAY turns it off.
+    assert "Quá hạn 3 ngày làm việc." in card.splitlines()
 
 
 async def test_card_on_the_due_date(services: Services, chat: ChatDriver) -> None:

@@ -105,10 +105,10 @@ class AgencyRenames(dict[str, str]):
 def code_variants(code: str, legacy_provinces: Mapping[str, str]) -> list[str]:
     """The code itself, then the same code under a renamed agency part's old or new identifier.
 
-    Any dot-separated part of the agency may be renamed (`000.00.21.H33`, `H33.22`). The new
-    identifier is tried for an old one at any date (receipts printed before the merger are
-    still in citizens' hands); the old one for a new one only when the code's date is before
-    the rename, since the old identifier was no longer issued after it.
+    Any dot-separated part of the agency may be renamed (`000.00.21.H33`, `H33.22`). Both
+    directions are tried at any date: receipts printed before the merger are still in citizens'
+    hands, and one-stop systems kept issuing old identifiers for a while after it. The rename's
+    date only orders the guesses: for a code dated before it the old spelling comes first.
     """
     renames: tuple[AgencyRename, ...] = getattr(legacy_provinces, "renames", None) or tuple(
         AgencyRename(old, new, date.max) for old, new in legacy_provinces.items()
@@ -118,18 +118,24 @@ def code_variants(code: str, legacy_provinces: Mapping[str, str]) -> list[str]:
     agency, _, rest = code.partition("-")
     parts = agency.split(".")
     received_on = received_on_from_code(code)
-    variants = [code]
+    guesses: list[tuple[bool, str]] = []
     for rename in renames:
         for index, part in enumerate(parts):
             if part == rename.old:
                 replacement = rename.new
-            elif part == rename.new and (received_on is None or received_on < rename.since):
+            elif part == rename.new:
                 replacement = rename.old
             else:
                 continue
             swapped = ".".join([*parts[:index], replacement, *parts[index + 1 :]]) + "-" + rest
-            if swapped not in variants:
-                variants.append(swapped)
+            # False sorts first: the spelling that was in use on the code's date.
+            in_use = replacement == rename.old and received_on is not None
+            in_use = in_use and received_on < rename.since
+            guesses.append((not in_use, swapped))
+    variants = [code]
+    for _later, swapped in sorted(guesses, key=lambda guess: guess[0]):
+        if swapped not in variants:
+            variants.append(swapped)
     return variants
 
 
