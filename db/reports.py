@@ -139,7 +139,6 @@ class ReportRepository:
         )
         return _groups(await self.db.fetch_all(_CARRIED_SQL, params))
 
-
     async def count_received(self, start: date | None = None, end: date | None = None) -> int:
         """How many dossiers were received in [start, end] (all of them without bounds)."""
         row = await self.db.fetch_one(

@@ -44,7 +44,8 @@ def year_lines(calendar: WorkCalendar, year: int, file_name: str) -> list[str]:
         lines.append(t.NONE)
     worked = sum(1 for _day, what, _source in rows if what.startswith("làm bù"))
     working = sum(
-        1 for ordinal in range(date(year, 1, 1).toordinal(), date(year + 1, 1, 1).toordinal())
+        1
+        for ordinal in range(date(year, 1, 1).toordinal(), date(year + 1, 1, 1).toordinal())
         if calendar.is_working_day(date.fromordinal(ordinal))
     )
     lines += [

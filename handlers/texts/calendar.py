@@ -14,7 +14,9 @@ OFFICE_END = (
     "Hồ sơ tiếp nhận vào ngày nghỉ, hoặc từ {time} trở đi, được tính là tiếp nhận vào ngày làm "
     "việc tiếp theo (TDKT_OFFICE_HOURS_END)."
 )
-TOTALS = "Cộng: {off} ngày nghỉ trong tuần, {worked} ngày cuối tuần đi làm, {working} ngày làm việc."
+TOTALS = (
+    "Cộng: {off} ngày nghỉ trong tuần, {worked} ngày cuối tuần đi làm, {working} ngày làm việc."
+)
 BAD_YEAR = "Năm “{value}” không hợp lệ: ghi năm từ 2000 đến 2100, ví dụ 2026."
 FILE_INVALID = "Tệp lịch không hợp lệ: {detail}"
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
