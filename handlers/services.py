@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from config.agency_codes import agency_renames
 from config.catalog import AwardCatalog, load_catalog
 from config.settings import Settings
 from db.attempts import LookupAttemptRepository
@@ -21,7 +22,6 @@ from db.public_files import PublicFileRepository
 from db.reminders import ReminderRepository
 from db.reports import ReportRepository
 from db.staff import StaffRepository
-from config.agency_codes import agency_renames
 from handlers.domain.calendar import WorkCalendar
 
 Clock = Callable[[], datetime]

@@ -1,4 +1,4 @@
-"""The award catalogue's names and authorities, and the board-step-only deadline rule on the card."""
+"""The award catalogue's names and authorities, and the board-step-only rule on the card."""
 
 from __future__ import annotations
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from handlers.domain.codes import (
+    EXAMPLE_CODE,
     AgencyRename,
     AgencyRenames,
-    EXAMPLE_CODE,
     code_variants,
     from_deep_link_payload,
     make_code,

@@ -13,7 +13,10 @@ from handlers.domain.statuses import (
 from handlers.services import Services
 from tests.test_import import HEADER, csv_bytes, parse
 
-ROW = "000.00.21.H01-260213-{seq:04d},BKCT,Nguyễn Văn {seq},UBND xã,0912345678,13/02/2026,,{state},{resolved},{decision},"
+ROW = (
+    "000.00.21.H01-260213-{seq:04d},BKCT,Nguyễn Văn {seq},UBND xã,0912345678,13/02/2026,,"
+    "{state},{resolved},{decision},"
+)
 
 
 def row(seq: int, state: str, resolved: str = "", decision: str = "") -> str:
