@@ -470,7 +470,7 @@ async def xuat(incoming: Incoming, services: Services, args: str) -> list[Reply]
 
 
 def _empty_message(period: Period) -> str:
-    return t.EMPTY_PERIOD.format(start=vn_date(period.start), end=vn_date(period.end))
+    return t.EMPTY_PERIOD.format(start=vn_date(period.start), end=vn_date(period.received_until))
 
 
 def _stamp(period: Period) -> str:

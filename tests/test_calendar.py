@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from handlers.domain.calendar import WorkCalendar, load_legacy_provinces
+from handlers.router import BotCore
 from handlers.services import Services
+from tests.conftest import ChatDriver, MovableClock
 
 
 @pytest.fixture(scope="module")
@@ -281,3 +283,35 @@ def test_calendar_cli_prints_the_year_with_sources(tmp_path: Path) -> None:
     assert "Cộng: 13 ngày nghỉ trong tuần, 2 ngày cuối tuần đi làm, 250 ngày làm việc." in out
     bad = run_cli(settings, "calendar", "năm", cwd=tmp_path)
     assert bad.returncode == 1 and "không hợp lệ" in bad.stderr and bad.stdout == ""
+
+
+async def test_nomination_after_office_hours_counts_from_the_next_working_day(
+    services: Services, core: BotCore, clock: MovableClock
+) -> None:
+    """Registered at 17:30 on Wednesday 25/11/2026: received that day, counted from Thursday."""
+    from handlers.domain.codes import make_code
+    from tests.test_nomination import AGENCY, SUMMARY, make_officer
+
+    clock.set_local("2026-11-25 17:30")
+    await make_officer(services, "console", "c1", "Trần Thị Hoa")
+    chat = ChatDriver(core, "console", "c1")
+    for message in [
+        "/denghi",
+        "1",
+        "Nguyễn Thị Lan",
+        "Giáo viên, Trường THCS Lê Lợi",
+        "BKCT",
+        "bo qua",
+        SUMMARY,
+        "Nguyễn Văn Minh, 0912 345 678",
+        "xong",
+        "1",
+    ]:
+        await chat.say(message)
+
+    dossier = await services.dossiers.get_by_code(make_code(AGENCY, date(2026, 11, 25), 1))
+    assert dossier is not None
+    assert dossier.received_on == date(2026, 11, 25)
+    # Before 17:00 the same kind is due 30/12/2026 (tests/test_nomination.py); now one later.
+    assert dossier.due_on == services.calendar.add_working_days(date(2026, 11, 26), 25)
+    assert dossier.due_on == date(2026, 12, 31)

@@ -97,7 +97,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         figures = await build_report(services.reports, period)
         if figures.empty:
             print(
-                t.EMPTY_PERIOD.format(start=vn_date(period.start), end=vn_date(period.end)),
+                t.EMPTY_PERIOD.format(
+                    start=vn_date(period.start), end=vn_date(period.received_until)
+                ),
                 file=sys.stderr,
             )
             return EXIT_FAILED
