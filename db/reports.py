@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from db.connection import Database
@@ -19,6 +19,12 @@ _RESOLVED_AS_OF = f"({_IN_RESOLVED} AND resolved_on IS NOT NULL AND resolved_on 
 # A needs_supplement dossier's clock is paused: it is never counted as overdue.
 # One scan of the period's index range; the groups are few (kinds × months × statuses × flags),
 # so the figures, the table by award kind, the statuses and the monthly series all come from it.
+# Withdrawn or stopped "by" an instant: unless a recorded move into that status (not the row's
+# first record, which an import writes at import time, with no date of its own) came later.
+_CLOSED_BY = """(status IN ('withdrawn', 'stopped') AND NOT EXISTS (
+    SELECT 1 FROM dossier_history h
+    WHERE h.dossier_id = dossiers.id AND h.to_status = dossiers.status
+      AND h.from_status IS NOT NULL AND h.changed_at >= ?))"""
 _FLAGS = f"""
 SELECT award_kind,
        substr(received_on, 1, 7) AS month,
@@ -26,18 +32,19 @@ SELECT award_kind,
        {_RESOLVED_AS_OF} AS resolved,
        ({_RESOLVED_AS_OF} AND resolved_on <= due_on) AS on_time,
        (due_on < ? AND status <> 'needs_supplement') AS past_due,
+       {_CLOSED_BY} AS closed,
        COUNT(*) AS dossiers
 FROM dossiers
 """
-_GROUPS_SQL = _FLAGS + "WHERE received_on BETWEEN ? AND ?\nGROUP BY 1, 2, 3, 4, 5, 6\n"
+_GROUPS_SQL = _FLAGS + "WHERE received_on BETWEEN ? AND ?\nGROUP BY 1, 2, 3, 4, 5, 6, 7\n"
 # Carried over (chuyển sang): received before the period and still open at its start, i.e.
-# not resolved before it and not withdrawn or stopped before it (their last change, UTC).
+# not resolved before it and not withdrawn or stopped by then.
 _CARRIED_SQL = (
     _FLAGS
     + f"""WHERE received_on < ?
   AND NOT ({_IN_RESOLVED} AND (resolved_on IS NULL OR resolved_on < ?))
-  AND NOT (status IN ('withdrawn', 'stopped') AND updated_at < ?)
-GROUP BY 1, 2, 3, 4, 5, 6
+  AND NOT {_CLOSED_BY}
+GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
 )
 
@@ -58,6 +65,8 @@ class ReportGroup:
     on_time: bool
     past_due: bool
     dossiers: int
+    #: Withdrawn or stopped by the as-of day (a later withdrawal was still pending then).
+    closed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +97,7 @@ def _groups(rows: list[Any]) -> list[ReportGroup]:
             on_time=bool(row["on_time"]),
             past_due=bool(row["past_due"]),
             dossiers=row["dossiers"],
+            closed=bool(row["closed"]),
         )
         for row in rows
     ]
@@ -102,8 +112,14 @@ class ReportRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def groups(self, start: date, end: date, as_of: date) -> list[ReportGroup]:
-        """Dossiers received in [start, end], grouped as they stood at the end of `as_of`."""
+    async def groups(
+        self, start: date, end: date, as_of: date, *, as_of_end_utc: str | None = None
+    ) -> list[ReportGroup]:
+        """Dossiers received in [start, end], grouped as they stood at the end of `as_of`.
+
+        `as_of_end_utc` is the first instant after the as-of day, in UTC as stored (ISO text);
+        by default the next day's date, which sorts before any instant of that day.
+        """
         day = as_of.isoformat()
         params = (
             *_RESOLVED_KEYS,
@@ -111,18 +127,24 @@ class ReportRepository:
             *_RESOLVED_KEYS,
             day,
             day,
+            as_of_end_utc or (as_of + timedelta(days=1)).isoformat(),
             start.isoformat(),
             end.isoformat(),
         )
         return _groups(await self.db.fetch_all(_GROUPS_SQL, params))
 
     async def carried_over(
-        self, start: date, as_of: date, *, start_utc: str | None = None
+        self,
+        start: date,
+        as_of: date,
+        *,
+        start_utc: str | None = None,
+        as_of_end_utc: str | None = None,
     ) -> list[ReportGroup]:
         """Dossiers received before `start` and still open at it, as they stood on `as_of`.
 
-        `start_utc` is the period's first instant in UTC (ISO text), against which the last
-        change of a withdrawn or stopped dossier is compared; the start's date by default.
+        `start_utc` is the period's first instant in UTC (ISO text), against which a withdrawal
+        or stop is placed; the start's date by default. `as_of_end_utc` as for `groups`.
         """
         day = as_of.isoformat()
         first = start.isoformat()
@@ -132,6 +154,7 @@ class ReportRepository:
             *_RESOLVED_KEYS,
             day,
             day,
+            as_of_end_utc or (as_of + timedelta(days=1)).isoformat(),
             first,
             *_RESOLVED_KEYS,
             first,

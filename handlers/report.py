@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from config.catalog import AwardCatalog
+from db.models import instant_to_db
 from db.reports import ReportGroup, ReportRepository
 from handlers.domain import periods
 from handlers.domain.periods import DECREE_09_YEAR_START
@@ -29,6 +31,7 @@ from handlers.texts import report as t
 
 #: Withdrawn and stopped dossiers are finished without a result: neither resolved nor pending.
 CLOSED = frozenset({Status.withdrawn, Status.stopped})
+DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: Beyond this a chat document gets too heavy to build and send; the CLI export has no limit.
 MAX_CHAT_EXPORT_ROWS = 50_000
 
@@ -130,7 +133,7 @@ class Tally:
                 self.failed += count
             if group.on_time:
                 self.on_time += count
-        elif status in CLOSED:
+        elif status in CLOSED and group.closed:
             self.closed += count
         elif group.past_due:
             self.overdue += count
@@ -175,17 +178,29 @@ def figures_from_groups(period: Period, groups: list[ReportGroup]) -> ReportFigu
         figures.by_award_kind.setdefault(group.award_kind, Tally()).add(group)
         figures.by_month.setdefault(group.month, Tally()).add(group)
         status = Status(group.status)
-        if status in RESOLVED and not group.resolved:
+        if (status in RESOLVED and not group.resolved) or (status in CLOSED and not group.closed):
             status = Status.in_review
         figures.by_status[status] += group.dossiers
     return figures
 
 
-async def build_report(reports: ReportRepository, period: Period) -> ReportFigures:
-    """The figures of the period, from one grouped scan of the dossiers table."""
-    groups = await reports.groups(period.start, period.received_until, period.as_of)
+async def build_report(
+    reports: ReportRepository, period: Period, tz: tzinfo = DEFAULT_TZ
+) -> ReportFigures:
+    """The figures of the period, from one grouped scan of the dossiers table, and the line of
+    dossiers carried over; local days (`tz`) are placed against instants stored in UTC."""
+    start_utc, as_of_end_utc = (
+        instant_to_db(datetime.combine(day, time(0), tz))
+        for day in (period.start, period.as_of + timedelta(days=1))
+    )
+    groups = await reports.groups(
+        period.start, period.received_until, period.as_of, as_of_end_utc=as_of_end_utc
+    )
     figures = figures_from_groups(period, groups)
-    for group in await reports.carried_over(period.start, period.as_of):
+    carried = await reports.carried_over(
+        period.start, period.as_of, start_utc=start_utc, as_of_end_utc=as_of_end_utc
+    )
+    for group in carried:
         figures.carried_over.add(group)
     return figures
 
@@ -426,7 +441,7 @@ async def thongke(incoming: Incoming, services: Services, args: str) -> list[Rep
         )
     except ReportInputError as exc:
         return [Reply(str(exc))]
-    figures = await build_report(services.reports, period)
+    figures = await build_report(services.reports, period, services.tz)
     if figures.empty:
         return [Reply(_empty_message(period))]
     # Rendering takes a few hundred milliseconds of CPU: keep the event loop serving others.

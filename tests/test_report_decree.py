@@ -183,3 +183,59 @@ async def test_carried_over_excludes_what_finished_before_the_start(services: Se
     assert (carried.received, carried.resolved, carried.on_time, carried.pending) == (7, 5, 5, 2)
     assert carried.overdue == 0
     assert "Kỳ trước chuyển sang 7 hồ sơ" in report_text(figures, services.catalog)
+
+
+def _one(seq: int, received: date, status: Status) -> DossierInput:
+    return DossierInput(
+        code=make_code("000.00.21.H01", received, seq),
+        award_kind="BKCT",
+        nominee=f"Lê Văn {seq}",
+        unit="",
+        phone_last4="",
+        received_on=received,
+        due_on=received + timedelta(days=35),
+        status=status,
+    )
+
+
+async def test_withdrawals_are_placed_in_time(services: Services, clock: MovableClock) -> None:
+    """A withdrawal recorded after the as-of day was still pending then; one recorded before
+    the period's start is not carried over; an import of an already withdrawn dossier has no
+    date of withdrawal and counts as withdrawn at any time."""
+    s = Status
+    clock.set_local("2026-06-25 10:00")
+    await services.dossiers.upsert_many(
+        [
+            _one(1, date(2026, 7, 10), s.in_review),  # withdrawn 05/09
+            _one(2, date(2026, 6, 20), s.in_review),  # withdrawn 05/07: carried over
+            _one(3, date(2026, 6, 21), s.withdrawn),  # imported withdrawn: not carried
+            _one(4, date(2026, 6, 22), s.in_review),  # withdrawn 25/06: not carried
+            _one(5, date(2026, 6, 23), s.in_review),  # still open: carried
+        ],
+        actor="import",
+        now=services.now(),
+    )
+    for seq, received, when in (
+        (4, date(2026, 6, 22), "2026-06-25 11:00"),
+        (2, date(2026, 6, 20), "2026-07-05 09:00"),
+        (1, date(2026, 7, 10), "2026-09-05 09:00"),
+    ):
+        clock.set_local(when)
+        await services.dossiers.upsert_many(
+            [_one(seq, received, s.withdrawn)], actor="import", now=services.now()
+        )
+
+    august = await build_report(
+        services.reports, Period(date(2026, 7, 1), date(2026, 8, 31), date(2026, 8, 31))
+    )
+    assert (august.total.received, august.total.closed, august.total.pending) == (1, 0, 1)
+    assert august.by_status[s.in_review] == 1 and august.by_status[s.withdrawn] == 0
+    carried = august.carried_over
+    # 2 and 5 were open on 01/07; 2 was withdrawn since.
+    assert (carried.received, carried.closed, carried.pending) == (2, 1, 1)
+
+    later = await build_report(
+        services.reports, Period(date(2026, 7, 1), date(2026, 8, 31), date(2026, 9, 30))
+    )
+    assert (later.total.closed, later.total.pending) == (1, 0)
+    assert later.by_status[s.withdrawn] == 1

@@ -94,7 +94,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         except ReportInputError as exc:
             print(exc, file=sys.stderr)
             return EXIT_FAILED
-        figures = await build_report(services.reports, period)
+        figures = await build_report(services.reports, period, services.tz)
         if figures.empty:
             print(
                 t.EMPTY_PERIOD.format(
