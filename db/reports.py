@@ -21,10 +21,12 @@ _RESOLVED_AS_OF = f"({_IN_RESOLVED} AND resolved_on IS NOT NULL AND resolved_on 
 # so the figures, the table by award kind, the statuses and the monthly series all come from it.
 # Withdrawn or stopped "by" an instant: unless a recorded move into that status (not the row's
 # first record, which an import writes at import time, with no date of its own) came later.
-_CLOSED_BY = """(status IN ('withdrawn', 'stopped') AND NOT EXISTS (
+# CASE, not AND: SQLite then looks up the history only for the few closed rows (an AND ran the
+# subquery for every row of the period: twice the scan's time on a million dossiers).
+_CLOSED_BY = """(CASE WHEN status IN ('withdrawn', 'stopped') THEN NOT EXISTS (
     SELECT 1 FROM dossier_history h
     WHERE h.dossier_id = dossiers.id AND h.to_status = dossiers.status
-      AND h.from_status IS NOT NULL AND h.changed_at >= ?))"""
+      AND h.from_status IS NOT NULL AND h.changed_at >= ?) ELSE 0 END)"""
 _FLAGS = f"""
 SELECT award_kind,
        substr(received_on, 1, 7) AS month,
