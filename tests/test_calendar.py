@@ -315,3 +315,16 @@ async def test_nomination_after_office_hours_counts_from_the_next_working_day(
     # Before 17:00 the same kind is due 30/12/2026 (tests/test_nomination.py); now one later.
     assert dossier.due_on == services.calendar.add_working_days(date(2026, 11, 26), 25)
     assert dossier.due_on == date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("on", True), ("off", False), ("1", True)])
+def test_culture_day_setting_reaches_the_calendar(
+    tmp_path: Path, value: str, expected: bool
+) -> None:
+    from config.settings import load_settings
+    from handlers.services import build_services
+
+    settings = load_settings(_env_file=None, culture_day=value, database=tmp_path / "x.sqlite3")
+    assert settings.culture_day is expected
+    services = build_services(settings, db=None)  # type: ignore[arg-type]
+    assert services.calendar.is_working_day(date(2026, 11, 24)) is not expected

@@ -239,3 +239,15 @@ async def test_withdrawals_are_placed_in_time(services: Services, clock: Movable
     )
     assert (later.total.closed, later.total.pending) == (1, 0)
     assert later.by_status[s.withdrawn] == 1
+
+
+def test_report_year_start_setting(tmp_path: Path) -> None:
+    import pytest
+
+    from config.settings import SettingsError, load_settings
+
+    assert load_settings(_env_file=None).report_year_start == "15/12"
+    assert load_settings(_env_file=None, report_year_start=" 01/01 ").report_year_start == "01/01"
+    for bad in ("29/02", "15-12", "32/12", "", "15/13"):
+        with pytest.raises(SettingsError, match="TDKT_REPORT_YEAR_START"):
+            load_settings(_env_file=None, report_year_start=bad)
