@@ -401,7 +401,7 @@ def report_chart(figures: ReportFigures) -> bytes:
         months,
         figures.total.passed,
         figures.total.failed,
-        title=t.CHART_TITLE.format(start=vn_date(period.start), end=vn_date(period.end)),
+        title=t.CHART_TITLE.format(start=vn_date(period.start), end=vn_date(period.received_until)),
         subtitle=t.CHART_MONTHS_TITLE.format(as_of=vn_date(period.as_of)),
         shares=(
             report_percent(figures.total.passed, figures.total.resolved),
@@ -446,7 +446,9 @@ async def thongke(incoming: Incoming, services: Services, args: str) -> list[Rep
         return [Reply(_empty_message(period))]
     # Rendering takes a few hundred milliseconds of CPU: keep the event loop serving others.
     png = await asyncio.to_thread(report_chart, figures)
-    caption = t.CHART_CAPTION.format(start=vn_date(period.start), end=vn_date(period.end))
+    caption = t.CHART_CAPTION.format(
+        start=vn_date(period.start), end=vn_date(period.received_until)
+    )
     return [
         Reply(report_text(figures, services.catalog)),
         Reply(caption, image=png, image_name=f"thong-ke-{_stamp(period)}.png"),

@@ -23,17 +23,13 @@ def parse_year_start(text: str) -> tuple[int, int]:
     return month, day
 
 
-def _start_in(year: int, month: int, day: int) -> date:
-    return date(year, month, day)
-
-
 def reporting_year(day: date, year_start: str = DECREE_09_YEAR_START) -> tuple[date, date]:
     """The reporting year containing `day`: 15/12 of the year before to 14/12 by default."""
     month, first = parse_year_start(year_start)
-    start = _start_in(day.year, month, first)
+    start = date(day.year, month, first)
     if start > day:
-        start = _start_in(day.year - 1, month, first)
-    end = _start_in(start.year + 1, month, first) - timedelta(days=1)
+        start = date(day.year - 1, month, first)
+    end = date(start.year + 1, month, first) - timedelta(days=1)
     return start, end
 
 
