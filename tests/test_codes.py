@@ -19,6 +19,8 @@ from handlers.domain.codes import (
     received_on_from_code,
     to_deep_link_payload,
 )
+from handlers.services import Services
+from tests.conftest import ChatDriver
 
 LEGACY = {"H33": "H01"}
 PAYLOAD_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -214,3 +216,18 @@ def test_bad_agency_codes_file_is_refused(tmp_path: Path) -> None:
         path.write_text(body, encoding="utf-8")
         with pytest.raises(AgencyCodesError, match=reason):
             load_agency_renames(path)
+
+
+async def test_chat_lookup_from_a_pasted_sentence(services: Services, chat: ChatDriver) -> None:
+    from handlers.texts import lookup as tl
+    from tests.test_lookup import CODE, DIGITS, add_dossier
+
+    await add_dossier(services)
+    spaced = " ".join(CODE.replace(".", " ").replace("-", " ").split()).lower()
+    for text in (f"Mã hồ sơ: {CODE}.", spaced, CODE.replace("-", "/")):
+        assert await chat.say(text) == tl.ASK_PHONE.format(code=CODE), text
+    assert (await chat.say(DIGITS)).startswith(f"📄 Hồ sơ {CODE}")
+    # Two different codes: no guess between them, the bot asks for one.
+    other = CODE[:-1] + "9"
+    reply = await chat.say(f"{CODE} và {other}")
+    assert "4 số cuối" not in reply and "mã hồ sơ" in reply
