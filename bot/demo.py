@@ -140,7 +140,7 @@ def demo_inputs(today: date, services: Services) -> list[DossierInput]:
                 unit=demo.unit,
                 phone_last4=demo.phone[-4:],
                 received_on=received,
-                due_on=services.calendar.add_working_days(received, kind.working_days),
+                due_on=services.calendar.due_date(received, kind.working_days),
                 status=demo.status,
                 resolved_on=resolved,
                 decision_no=demo.decision_no,

@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     award_catalog: Path = CONFIG_DIR / "award_catalog.toml"
     holidays_file: Path = CONFIG_DIR / "holidays.toml"
+    #: Issue 12: Ngày Văn hóa Việt Nam (24/11) as a day off (`on`/`off`), once the Labour Code
+    #: says so; a receipt at or after the end of office hours counts from the next working day;
+    #: renamed agency identifiers (merged provinces); the reporting year's first day (DD/MM,
+    #: 15/12 per Decree 09/2019/NĐ-CP art. 12: half-year 15/12–14/6, year 15/12–14/12).
+    culture_day: bool = False
+    office_hours_end: time = time(17, 0)
+    agency_codes_file: Path = CONFIG_DIR / "agency_codes.toml"
+    report_year_start: str = "15/12"
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     send_rate: int = Field(default=25, ge=1, le=30)
     digest_time: time = time(7, 30)
@@ -107,7 +115,39 @@ class Settings(BaseSettings):
             raise ValueError("expected an agency identifier such as 000.00.21.H01")
         return value
 
-    @field_validator("award_catalog", "holidays_file")
+    @field_validator("report_year_start")
+    @classmethod
+    def _report_year_start(cls, value: str) -> str:
+        from handlers.domain.periods import parse_year_start
+
+        parse_year_start(value)
+        return value.strip()
+
+    @field_validator("holidays_file")
+    @classmethod
+    def _holidays(cls, value: Path) -> Path:
+        from handlers.domain.calendar import CalendarFileError, WorkCalendar
+
+        if not value.is_file():
+            raise ValueError(f"file not found: {value}")
+        try:
+            WorkCalendar.from_file(value)
+        except CalendarFileError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("agency_codes_file")
+    @classmethod
+    def _agency_codes(cls, value: Path) -> Path:
+        from config.agency_codes import AgencyCodesError, load_agency_renames
+
+        try:
+            load_agency_renames(value)
+        except AgencyCodesError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("award_catalog")
     @classmethod
     def _file_exists(cls, value: Path) -> Path:
         if not value.is_file():

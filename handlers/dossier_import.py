@@ -18,7 +18,13 @@ from config.catalog import AwardCatalog
 from db.models import Dossier, DossierInput
 from handlers.domain.calendar import WorkCalendar
 from handlers.domain.codes import normalize_code
-from handlers.domain.statuses import RESOLVED, Status, parse_status
+from handlers.domain.statuses import (
+    RESOLVED,
+    Status,
+    parse_portal_state,
+    parse_status,
+    status_from_portal,
+)
 from handlers.domain.text import fold
 from handlers.domain.transitions import can_reach, due_on_after_supplement
 from handlers.texts import importing as t
@@ -289,12 +295,20 @@ def _validate(
         dates[name] = parse_date(value) if value else None
         if value and dates[name] is None:
             problems.append(t.BAD_DATE.format(field=t.FIELD_NAMES[name], value=value[:40]))
-    status = Status.received
+    status: Status | None = Status.received
     if record.get("status"):
+        # Unknown until parsed: what it allows (a resolved date) cannot be judged without it.
+        status = None
         parsed = parse_status(record["status"])
-        if parsed is None:
+        portal = parse_portal_state(record["status"]) if parsed is None else None
+        if portal is not None:
+            # An export of the one-stop system speaks the portal's states (codes 1–10).
+            parsed = status_from_portal(portal, record.get("decision_no"))
+            if parsed is None:
+                problems.append(t.PORTAL_STATE_REFUSED[portal])
+        elif parsed is None:
             problems.append(t.BAD_STATUS.format(value=record["status"][:60]))
-        else:
+        if parsed is not None:
             status = parsed
     last4 = ""
     if record.get("phone"):
@@ -310,12 +324,13 @@ def _validate(
         problems.append(t.RESOLVED_BEFORE_RECEIVED)
     if status in RESOLVED and not resolved_on and not record.get("resolved_on"):
         problems.append(t.RESOLVED_MISSING.format(label=status.label))
-    if status not in RESOLVED and resolved_on:
+    if status is not None and status not in RESOLVED and resolved_on:
         problems.append(t.RESOLVED_NOT_ALLOWED.format(label=status.label))
-    if problems or code is None or kind is None or received_on is None:
+    if problems or code is None or kind is None or received_on is None or status is None:
         return None, problems
     if due_on is None:
-        due_on = calendar.add_working_days(received_on, kind.working_days)
+        # A receipt on a day off counts from the next working day (WorkCalendar.receipt_day).
+        due_on = calendar.due_date(received_on, kind.working_days)
     return (
         DossierInput(
             code=code,

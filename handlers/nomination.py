@@ -488,8 +488,10 @@ async def _confirm(incoming: Incoming, services: Services, draft: NominationDraf
         chat_id=incoming.chat_id,
         attachments=attachments_from(data.get("attachments", [])),
     )
-    received_on = services.today()
-    due_on = services.calendar.add_working_days(received_on, kind.working_days)
+    received_at = services.local_now()
+    received_on = received_at.date()
+    # Registered after office hours or on a day off: counted from the next working day.
+    due_on = services.calendar.due_date_at(received_at, kind.working_days)
     position = nomination.position
     try:
         code = await services.nominations.create_from_draft(

@@ -13,7 +13,7 @@ from handlers.texts import status as t
 
 def status_notice_renderer() -> NoticeRenderer:
     def render(dossier: Dossier, entry: HistoryEntry) -> dict[str, Any]:
-        lines = [t.NOTICE.format(code=dossier.code, label=entry.to_status.label)]
+        lines = [t.NOTICE.format(code=dossier.code, label=entry.to_status.citizen_label)]
         if entry.to_status is Status.decided and dossier.decision_no:
             lines.append(t.NOTICE_DECISION.format(decision=dossier.decision_no))
         elif entry.note:

@@ -143,7 +143,7 @@ async def test_piped_lookup_subprocess(services: Services, settings: Settings) -
     card = out.split(f"> {demo.phone_last4}\n", 1)[1]
     assert card.startswith(f"📄 Hồ sơ {demo.code}\n")
     assert f"Đối tượng đề nghị: {demo.nominee}\n" in card
-    assert f"Trạng thái: {demo.status.label}\n" in card
+    assert f"Trạng thái: {demo.status.citizen_label}\n" in card
     assert f"Ngày tiếp nhận: {demo.received_on:%d/%m/%Y}\n" in card
     assert f"Ngày hẹn trả kết quả: {demo.due_on:%d/%m/%Y}\n" in card
     # The console never adds demo data to a database named by TDKT_DATABASE.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.scheduler import tick
-from config.settings import SettingsError, load_settings
+from config.settings import Settings, SettingsError, load_settings
 from db.models import DossierInput, OutboxMessage, StaffMember
 from db.reminders import BoardCounts, UnknownOfficerError, WorkItem
 from handlers.domain.calendar import WorkCalendar
@@ -109,7 +109,14 @@ def choice_payloads(replies: list[Reply]) -> dict[str, str]:
 
 @pytest.fixture
 def calendar() -> WorkCalendar:
-    return WorkCalendar()
+    return WorkCalendar(culture_day=True)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """These cases count Tuesday 24/11/2026 (Ngày Văn hóa Việt Nam) as a day off."""
+    database = tmp_path / "tdkt.sqlite3"
+    return Settings(_env_file=None, database=database, culture_day=True)  # type: ignore[call-arg]
 
 
 def test_working_day_offsets_skip_weekends_and_the_holiday(calendar: WorkCalendar) -> None:

@@ -402,7 +402,10 @@ async def test_status_change_notifies_each_follower_exactly_once(
     }
     assert all(row["state"] == "pending" and row["attempts"] == 0 for row in rows)
     text = rows[0]["payload"]["text"]
-    assert f"Hồ sơ {CODE} đã chuyển sang trạng thái: Yêu cầu bổ sung hồ sơ" in text
+    # The portal's word first, our step in brackets, as on the status card.
+    assert (
+        f"Hồ sơ {CODE} đã chuyển sang trạng thái: Yêu cầu bổ sung giấy tờ (Yêu cầu bổ sung hồ sơ)"
+    ) in text
     assert "Cần bổ sung: Bổ sung bản sao quyết định" in text
     assert "Ngày hẹn trả kết quả: 28/12/2026" in text
     assert f"/botheodoi {CODE}" in text

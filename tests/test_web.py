@@ -296,7 +296,7 @@ async def test_status_change_on_telegram_notifies_a_zalo_follower(
     )
     assert await dispatcher.drain() == 1
     notice = zalo_api.texts()[-1]
-    assert ts.NOTICE.format(code=CODE, label=Status.in_review.label) in notice
+    assert ts.NOTICE.format(code=CODE, label=Status.in_review.citizen_label) in notice
     assert len(tg_api.sent()) == sent_before
     assert await services.outbox.last_sent_at("zalo") == clock()
 

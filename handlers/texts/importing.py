@@ -13,6 +13,25 @@ EMPTY_FIELD = "thiếu {field}"
 TOO_LONG = "{field} dài quá {limit} ký tự"
 BAD_DATE = "{field} “{value}” không phải ngày hợp lệ (YYYY-MM-DD hoặc DD/MM/YYYY)"
 BAD_STATUS = "trạng thái “{value}” không hợp lệ"
+#: Portal states (Cổng Dịch vụ công) with no status of ours: the line is refused, saying why.
+PORTAL_STATE_REFUSED = {
+    1: (
+        "trạng thái 1 “Mới đăng ký”: hồ sơ mới đăng ký trực tuyến, Ban chưa tiếp nhận — "
+        "bỏ dòng này, nhập lại khi đã “Được tiếp nhận” (2)"
+    ),
+    3: (
+        "trạng thái 3 “Không được tiếp nhận”: hồ sơ không được tiếp nhận nên không có thời hạn "
+        "giải quyết — bỏ dòng này"
+    ),
+    6: (
+        "trạng thái 6 “Yêu cầu thực hiện nghĩa vụ tài chính” không áp dụng cho hồ sơ khen "
+        "thưởng — sửa thành trạng thái đúng của hồ sơ"
+    ),
+    9: (
+        "trạng thái 9 “Đã xử lý xong” cần số quyết định khen thưởng (đạt); hồ sơ không đạt "
+        "ghi trạng thái “Không đạt”"
+    ),
+}
 BAD_PHONE = "số điện thoại “{value}” không hợp lệ"
 DUE_BEFORE_RECEIVED = "ngày hẹn trả trước ngày tiếp nhận"
 RESOLVED_BEFORE_RECEIVED = "ngày giải quyết trước ngày tiếp nhận"
