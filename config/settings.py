@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import time, timedelta
 from pathlib import Path
@@ -61,6 +62,19 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    # The public lookup page (issue 13): client addresses come from X-Forwarded-For only when
+    # the request's peer is one of these proxies (`127.0.0.1,10.0.0.2`; `*` trusts any peer).
+    trusted_proxy: Annotated[tuple[str, ...], NoDecode] = ()
+    #: The Zalo bot's link (https://zalo.me/...), shown under the card as "Nhận thông báo qua Zalo".
+    zalo_bot_url: str | None = None
+    # Zalo Notification Service (ZNS): status notices to the phone number on the dossier.
+    zns_access_token: SecretStr | None = None
+    zns_template_status: str | None = None
+    zns_base_url: str = "https://business.openapi.zalo.me"
+    #: Encrypts the full phone numbers kept for ZNS (a Fernet key: 32 url-safe base64 bytes).
+    phone_key: SecretStr | None = None
+    #: Full phone numbers are erased this many days after a dossier is finished (returned, ...).
+    phone_retention_days: int = Field(default=30, ge=0, le=3650)
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod
@@ -131,6 +145,10 @@ class Settings(BaseSettings):
         "public_url",
         "telegram_webhook_secret",
         "zalo_webhook_secret",
+        "zalo_bot_url",
+        "zns_access_token",
+        "zns_template_status",
+        "phone_key",
         mode="before",
     )
     @classmethod
@@ -162,6 +180,55 @@ class Settings(BaseSettings):
         if value is not None and not WEBHOOK_SECRET_RE.fullmatch(value.get_secret_value()):
             raise ValueError("expected 8 to 256 characters among A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("trusted_proxy", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        if isinstance(value, list | tuple):
+            for item in value:
+                if item != "*":
+                    try:
+                        ipaddress.ip_address(item)
+                    except ValueError:
+                        raise ValueError(f"expected IP addresses or *, got {item!r}") from None
+            return tuple(value)
+        return value
+
+    @field_validator("zalo_bot_url", "zns_base_url")
+    @classmethod
+    def _https_link(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https://")
+        return value.rstrip("/")
+
+    @field_validator("phone_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        from cryptography.fernet import Fernet
+
+        try:
+            Fernet(value.get_secret_value().encode())
+        except (ValueError, TypeError):
+            raise ValueError(
+                "expected a Fernet key (32 url-safe base64 bytes); make one with "
+                "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())'"
+            ) from None
+        return value
+
+    @property
+    def zns_on(self) -> bool:
+        """Phone notices need the OA token, the approved template and the encryption key."""
+        return (
+            self.zns_access_token is not None
+            and self.zns_template_status is not None
+            and self.phone_key is not None
+        )
 
     @field_validator("movements_file")
     @classmethod

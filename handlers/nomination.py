@@ -53,7 +53,7 @@ from handlers.domain.statuses import FINISHED
 from handlers.domain.text import fold
 from handlers.formatting import vn_date, vn_number
 from handlers.messages import Channel, Choice, Incoming, Reply
-from handlers.receipt_qr import deep_link, qr_png
+from handlers.receipt_qr import qr_png, receipt_link
 from handlers.roles import STAFF, refusal, role_of
 from handlers.router import CommandHandler, Router
 from handlers.services import Services
@@ -518,9 +518,9 @@ async def _confirm(incoming: Incoming, services: Services, draft: NominationDraf
         files=len(files),
         last4=nomination.contact_phone[-4:],
     )
-    if not services.bot_username:
+    link = receipt_link(services.settings.public_url, services.bot_username, code)
+    if link is None:
         return [Reply(f"{text}\n{t.RECEIPT_NO_LINK}")]
-    link = deep_link(services.bot_username, code)
     return [
         Reply(
             f"{text}\n{t.RECEIPT_LINK.format(link=link)}",
