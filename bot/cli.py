@@ -103,7 +103,8 @@ async def run_console(settings: Settings) -> int:
     from bot.console_channel import CHAT_ID
     from bot.console_channel import run_console as console_loop
     from bot.console_sender import ConsoleSender
-    from bot.demo import ensure_demo_data
+    from bot.console_web import lookup_page_beside
+    from bot.demo import DEMO_PUBLIC_URL, ensure_demo_data
     from bot.outbox import OutboxDispatcher
 
     path = settings.database_path(console=True)
@@ -111,6 +112,11 @@ async def run_console(settings: Settings) -> int:
     if demo and f"console:{CHAT_ID}" not in settings.admins:
         # Anyone trying the demo offline may also try the officers' commands.
         settings = settings.model_copy(update={"admins": [*settings.admins, f"console:{CHAT_ID}"]})
+    if demo and settings.public_url is None:
+        # The demo's /qr codes open the lookup page served beside the console (plain http on
+        # this machine only; a real TDKT_PUBLIC_URL must be https).
+        public_url = DEMO_PUBLIC_URL.format(port=settings.http_port)
+        settings = settings.model_copy(update={"public_url": public_url})
     app = await open_app(settings, database=path)
     dispatcher = OutboxDispatcher(
         app.services.outbox, {"console": ConsoleSender(CHAT_ID)}, app.services.clock
@@ -130,7 +136,12 @@ async def run_console(settings: Settings) -> int:
         from bot.scheduler import tick
 
         await tick(app.services)  # reminders due now, like the served bot's first tick
-        await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
+        if settings.public_url is None:
+            await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
+        else:
+            async with lookup_page_beside(app) as page_line:
+                banner.append(page_line)
+                await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
     finally:
         await app.close()
     return EXIT_OK
