@@ -165,7 +165,9 @@ async def import_file(settings: Settings, path: Path) -> int:
     from handlers.dossier_import import parse_csv, parse_xlsx, prepare
     from handlers.notices import status_notice_renderer
     from handlers.texts import report as treport
+    from handlers.zns import phone_vault
 
+    vault = phone_vault(settings)  # full numbers are kept only for ZNS phone notices
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -199,6 +201,7 @@ async def import_file(settings: Settings, path: Path) -> int:
                 now=app.services.now(),
                 notice=status_notice_renderer(),
                 allowed_move=can_reach,
+                encrypt_phone=vault.encrypt if vault is not None else None,
             )
         except ForbiddenMove as exc:
             # An officer moved the dossier while the file was being read: nothing is written.

@@ -95,6 +95,8 @@ class DossierInput:
     officer: str | None = None
     #: Since when a needs_supplement dossier waits (its deadline is paused from this day).
     supplement_since: date | None = None
+    #: The full number in 84… form, kept (encrypted) only when ZNS phone notices are on.
+    phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

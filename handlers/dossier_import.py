@@ -22,6 +22,7 @@ from handlers.domain.statuses import RESOLVED, Status, parse_status
 from handlers.domain.text import fold
 from handlers.domain.transitions import can_reach, due_on_after_supplement
 from handlers.texts import importing as t
+from handlers.zns import zalo_phone
 
 COLUMNS = (
     "code",
@@ -297,12 +298,14 @@ def _validate(
         else:
             status = parsed
     last4 = ""
+    full_phone = None
     if record.get("phone"):
         found = phone_last4(record["phone"])
         if found is None:
             problems.append(t.BAD_PHONE.format(value=record["phone"][:30]))
         else:
             last4 = found
+            full_phone = zalo_phone(record["phone"])  # kept only when ZNS is on
     received_on, due_on, resolved_on = dates["received_on"], dates["due_on"], dates["resolved_on"]
     if received_on and due_on and due_on < received_on:
         problems.append(t.DUE_BEFORE_RECEIVED)
@@ -330,6 +333,7 @@ def _validate(
             decision_no=record.get("decision_no") or None,
             note=record.get("note") or None,
             officer=record.get("officer") or None,
+            phone=full_phone,
         ),
         [],
     )
