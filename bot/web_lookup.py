@@ -22,6 +22,7 @@ import ipaddress
 import logging
 import re
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,7 +121,7 @@ class CardView:
 
 def card_view(code: str, text: str) -> CardView:
     """Split the card text: `Label: value` lines become facts, the part after a blank line
-    is the recent history; every character shown is the chat card's."""
+    is the recent history; every word shown is the chat card's."""
     head, _, tail = text.partition("\n\n")
     lines = head.splitlines()
     facts: list[tuple[str, str]] = []
@@ -134,7 +135,7 @@ def card_view(code: str, text: str) -> CardView:
     history_lines = [line for line in tail.splitlines() if line.strip()]
     return CardView(
         code=code,
-        title=lines[0] if lines else code,
+        title=_without_pictograph(lines[0]) if lines else code,
         facts=facts,
         notes=notes,
         history_title=history_lines[0] if history_lines else None,
@@ -241,6 +242,7 @@ class LookupPage:
             "outcome": outcome,
             "card": card,
             "csrf": self.csrf.token_for(cookie),
+            "status_label": tl.CARD_STATUS.split(":", 1)[0],
             "zalo_url": self.settings.zalo_bot_url if card else None,
             "telegram_url": (
                 deep_link(self.services.bot_username, card.code)
@@ -271,6 +273,16 @@ def page_headers() -> dict[str, str]:
 def lookup_routes(services: Services) -> list[Route]:
     """The page's routes for bot/web.py's app."""
     return LookupPage(services).routes()
+
+
+def _without_pictograph(line: str) -> str:
+    """The chat's 📄 before the title: a phone without an emoji font would show a box."""
+    start = 0
+    while start < len(line) and (
+        unicodedata.category(line[start]) in ("So", "Sk", "Mn", "Cf") or line[start].isspace()
+    ):
+        start += 1
+    return line[start:] or line
 
 
 def _form_fields(body: bytes) -> dict[str, str]:
