@@ -16,6 +16,7 @@ every page is sent with a strict Content-Security-Policy, no framing, no referre
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import ipaddress
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 CSRF_COOKIE = "tdkt_csrf"
 #: A lookup form is a few hundred bytes; anything this large is not one.
 MAX_FORM_BYTES = 4096
+LOCK_STRIPES = 64
 _DIGITS_RE = re.compile(r"\d{4}")
 
 SECURITY_HEADERS = {
@@ -154,6 +156,9 @@ class LookupPage:
         #: Links stay right when the public URL has a path (https://example.vn/tdkt).
         self.base = urlsplit(public_url).path.rstrip("/")
         self.secure_cookie = public_url.startswith("https://")
+        #: One lookup at a time per client address (striped, so memory stays bounded): a
+        #: burst of simultaneous guesses is checked one after the other against the limits.
+        self._locks = [asyncio.Lock() for _ in range(LOCK_STRIPES)]
 
     def routes(self) -> list[Route]:
         return [
@@ -193,23 +198,28 @@ class LookupPage:
         if not _DIGITS_RE.fullmatch(digits):
             return self._render(request, code=code, message=t.PHONE_FORMAT, outcome="bad")
         client = self._client(request)
-        incoming = Incoming(channel=Channel.web, chat_id=client, sender_id=client)
-        services = self.services
-        (reply, *_) = await lookup.begin(incoming, services, code)
-        if _outcome(reply) == lookup.ASK_PHONE:
-            # begin() found it; the stored spelling is what the limits are counted under.
-            dossier = await services.dossiers.find_first(
-                code_variants(code, services.legacy_provinces)
-            )
-            if dossier is not None:
-                code = dossier.code
-                (reply, *_) = await lookup.verify(incoming, services, code, digits)
+        async with self._locks[hash(client) % LOCK_STRIPES]:
+            code, reply = await self._lookup(client, code, digits)
         outcome = _outcome(reply)
         if outcome == lookup.CARD:
             return self._render(request, card=card_view(code, reply.text), code=code)
         if outcome == lookup.ASK_PHONE:  # the dossier vanished between the two steps
             outcome = lookup.NOT_FOUND
         return self._render(request, code=code, message=reply.text, outcome=outcome)
+
+    async def _lookup(self, client: str, code: str, digits: str) -> tuple[str, Reply]:
+        """The chat's two steps in one go: find the dossier, then check the digits."""
+        incoming = Incoming(channel=Channel.web, chat_id=client, sender_id=client)
+        services = self.services
+        (reply, *_) = await lookup.begin(incoming, services, code)
+        if _outcome(reply) != lookup.ASK_PHONE:
+            return code, reply
+        # begin() found it; the stored spelling is what the limits are counted under.
+        dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
+        if dossier is None:
+            return code, reply
+        (reply, *_) = await lookup.verify(incoming, services, dossier.code, digits)
+        return dossier.code, reply
 
     async def stylesheet(self, _request: Request) -> Response:
         css = _templates.loader.get_source(_templates, "lookup.css")[0]
