@@ -13,6 +13,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,8 @@ CHROMIUM_ARGS = [
 ]
 ZALO_BOT = "https://zalo.me/tdkt-bot-demo"
 DOCS = ROOT / "docs"
+#: Wednesday 25 November 2026, 09:00 in Vietnam.
+SCREENSHOT_DAY = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +77,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
     servers: list[WebServer] = []
 
     async def main() -> None:
-        app = await open_app(settings)
+        # A fixed day: the demo's dates, and so the screenshots, are the same at every run.
+        app = await open_app(settings, clock=lambda: SCREENSHOT_DAY)
         try:
             dossiers = await ensure_demo_data(app.services)
             found.update(code=dossiers[0].code, digits=dossiers[0].phone_last4)

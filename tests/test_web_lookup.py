@@ -107,6 +107,11 @@ async def test_qr_target_prefills_the_code_and_is_an_accessible_vietnamese_page(
     assert "<script" not in page.text and "style=" not in page.text
     assert not re.search(r'(src|href)="(https?:)?//', page.text)  # no third-party asset
     assert "Nguyễn Văn An" not in page.text  # opening the link shows nothing of the dossier
+    hostile = await citizen.open('/hs/"><script>alert(1)</script>' + "9" * 500)
+    assert hostile.status_code == 200 and "<script>" not in hostile.text
+    assert (
+        len(re.search(r'id="code" name="code" type="text" value="([^"]*)"', hostile.text)[1]) < 120
+    )
     css = await citizen.open("/tra-cuu.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
 

@@ -22,7 +22,7 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.cli import import_file
-from bot.outbox import OutboxDispatcher
+from bot.outbox import OutboxDispatcher, PermanentError, TransientError
 from bot.zns_client import ZnsSender, build_zns_sender
 from config.settings import Settings, SettingsError, load_settings
 from db.phones import PhoneRepository
@@ -377,3 +377,19 @@ async def test_a_number_under_another_key_is_never_sent(
         await client.aclose()
     (message,) = await zns_messages(services)
     assert message.state == "dead" and zns_api.requests == 0
+
+
+async def test_a_number_zalo_calls_invalid_is_dead_lettered(zns_api: FakeZns) -> None:
+    async def phone_of(_chat_id: str) -> str | None:
+        return "0123"  # what an old export might hold: Zalo answers -108
+
+    async with httpx.AsyncClient(
+        base_url=BASE, transport=httpx.MockTransport(zns_api.handler)
+    ) as client:
+        sender = ZnsSender(client, access_token=TOKEN, template_id=TEMPLATE, phone_of=phone_of)
+        data = {"ma_ho_so": CODE, "trang_thai": "Đang thẩm định", "ngay_hen_tra": "28/12/2026"}
+        with pytest.raises(PermanentError, match="ZNS -108"):
+            await sender.send("1", {"text": "…", "zns": data})
+        wrong_token = ZnsSender(client, access_token="old", template_id=TEMPLATE, phone_of=phone_of)
+        with pytest.raises(TransientError, match="ZNS -124"):
+            await wrong_token.send("1", {"text": "…", "zns": data})
