@@ -181,6 +181,7 @@ async def import_file(settings: Settings, path: Path) -> int:
             app.services.catalog,
             app.services.calendar,
             track=track_rows(treport.PROGRESS_IMPORT),
+            keep_phones=vault is not None,
         )
         if parsed.ok:
             services = app.services
@@ -201,7 +202,7 @@ async def import_file(settings: Settings, path: Path) -> int:
                 now=app.services.now(),
                 notice=status_notice_renderer(),
                 allowed_move=can_reach,
-                encrypt_phone=vault.encrypt if vault is not None else None,
+                seal_phone=vault.seal if vault is not None else None,
             )
         except ForbiddenMove as exc:
             # An officer moved the dossier while the file was being read: nothing is written.

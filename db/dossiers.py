@@ -171,14 +171,14 @@ class DossierRepository:
         now: datetime,
         notice: NoticeRenderer | None = None,
         allowed_move: Callable[[Status, Status], bool] | None = None,
-        encrypt_phone: Callable[[str], bytes] | None = None,
+        seal_phone: Callable[[str], bytes | None] | None = None,
     ) -> ImportCounts:
         """Insert or update by code in one transaction; a changed status goes to the history.
 
         `allowed_move(stored, new)` is checked against the rows as they are inside this
         transaction (an officer may have moved one since the file was validated); a refused
-        move raises ForbiddenMove and nothing is written. With `encrypt_phone` (ZNS on) the
-        rows' full numbers are kept, encrypted, in the same transaction.
+        move raises ForbiddenMove and nothing is written. With `seal_phone` (ZNS on) the rows'
+        full numbers are kept, encrypted, in the same transaction.
 
         Works in chunks with executemany so that a million-row import is a few seconds of
         SQLite work rather than millions of round trips to aiosqlite's thread.
@@ -216,9 +216,9 @@ class DossierRepository:
                     (stamp, actor, last_id),
                 )
                 await conn.executemany(_UPDATE_SQL, updates)
-                if encrypt_phone is not None:
-                    phones = [(i.code, encrypt_phone(i.phone)) for i in chunk if i.phone]
-                    await store_phones(conn, phones, stamp)
+                if seal_phone is not None:
+                    sealed = ((i.code, seal_phone(i.phone)) for i in chunk if i.phone)
+                    await store_phones(conn, [(c, token) for c, token in sealed if token], stamp)
                 for row, item in status_changes:
                     entry = await _add_history(
                         conn, row["id"], stamp, actor, Status(row["status"]), item.status, item.note

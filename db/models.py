@@ -95,7 +95,7 @@ class DossierInput:
     officer: str | None = None
     #: Since when a needs_supplement dossier waits (its deadline is paused from this day).
     supplement_since: date | None = None
-    #: The full number in 84… form, kept (encrypted) only when ZNS phone notices are on.
+    #: The phone cell as written; the full number is kept (sealed) only when ZNS is on.
     phone: str | None = None
 
 

@@ -52,6 +52,11 @@ class PhoneVault:
     def encrypt(self, phone: str) -> bytes:
         return self._fernet.encrypt(phone.encode())
 
+    def seal(self, written: str) -> bytes | None:
+        """The number as an import wrote it, encrypted in 84… form; None when not a mobile."""
+        phone = zalo_phone(written)
+        return self.encrypt(phone) if phone is not None else None
+
     def decrypt(self, token: bytes) -> str | None:
         """The number, or None when the token was made under another key or tampered with."""
         try:

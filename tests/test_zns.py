@@ -129,18 +129,18 @@ def dispatcher(services: Services, sender: ZnsSender, settings: Settings) -> Out
 async def import_rows(settings: Settings, services: Services, *rows: str) -> None:
     """What `python -m bot import` does (bot/cli.py), on the test's clock."""
     data = ("\n".join([HEADER, *rows]) + "\n").encode()
-    parsed = parse_csv(data, services.catalog, services.calendar)
+    vault = phone_vault(settings)
+    parsed = parse_csv(data, services.catalog, services.calendar, keep_phones=vault is not None)
     stored = await services.dossiers.get_many([r.code for r in parsed.rows])
     prepare(parsed, stored, services.today(), services.calendar)
     assert parsed.ok, parsed.error_lines()
-    vault = phone_vault(settings)
     await services.dossiers.upsert_many(
         parsed.rows,
         actor="import",
         now=services.now(),
         notice=status_notice_renderer(),
         allowed_move=can_reach,
-        encrypt_phone=vault.encrypt if vault is not None else None,
+        seal_phone=vault.seal if vault is not None else None,
     )
 
 
