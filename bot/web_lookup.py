@@ -48,7 +48,7 @@ CSRF_COOKIE = "tdkt_csrf"
 #: A lookup form is a few hundred bytes; anything this large is not one.
 MAX_FORM_BYTES = 4096
 LOCK_STRIPES = 64
-_DIGITS_RE = re.compile(r"\d{4}")
+_DIGITS_RE = re.compile(r"[0-9]{4}")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -194,7 +194,8 @@ class LookupPage:
         if code is None:
             message = tl.BAD_FORMAT.format(text=_shorten(code_text), example=EXAMPLE_CODE)
             return self._render(request, code=shown, message=message, outcome="bad")
-        digits = re.sub(r"[\s.\-]", "", fields.get("digits", ""))
+        # Phone keyboards may type full-width digits (５６７８): the same digits to a person.
+        digits = re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", fields.get("digits", "")))
         if not _DIGITS_RE.fullmatch(digits):
             return self._render(request, code=code, message=t.PHONE_FORMAT, outcome="bad")
         client = self._client(request)

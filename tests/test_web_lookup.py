@@ -146,7 +146,7 @@ async def test_wrong_digits_then_the_right_ones_show_the_chat_card(
     assert "Nguyễn Văn An" not in wrong.text
     assert f'value="{CODE}"' in wrong.text  # the code stays, only the digits are asked again
 
-    card = await citizen.lookup(CODE.lower(), "56 78")
+    card = await citizen.lookup(CODE.lower(), "５６ ７８")  # a phone's full-width digits
     assert outcome(card) == "card"
     text = visible_text(card)
     expected = await status_card(services, dossier)
@@ -161,7 +161,7 @@ async def test_wrong_digits_then_the_right_ones_show_the_chat_card(
 
 async def test_no_card_without_the_digits(services: Services, citizen: Browser) -> None:
     await seed_dossier(services)
-    for digits in ("", "12", "abcd", "12345", "5678' OR 1=1"):
+    for digits in ("", "12", "abcd", "12345", "5678' OR 1=1", "٥٦٧٨x"):
         response = await citizen.lookup(CODE, digits)
         assert outcome(response) == "bad", digits
         assert "Nguyễn Văn An" not in response.text

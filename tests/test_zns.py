@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,17 +109,28 @@ def zns_api() -> FakeZns:
     return FakeZns()
 
 
-@pytest.fixture
-async def sender(
+@asynccontextmanager
+async def zns_sender(
     settings: Settings, services: Services, zns_api: FakeZns
 ) -> AsyncIterator[ZnsSender]:
+    """The sender `make run` builds from these settings, talking to the fake."""
     built = build_zns_sender(
         settings, PhoneRepository(services.db), transport=httpx.MockTransport(zns_api.handler)
     )
     assert built is not None
     zns, client = built
-    yield zns
-    await client.aclose()
+    try:
+        yield zns
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+async def sender(
+    settings: Settings, services: Services, zns_api: FakeZns
+) -> AsyncIterator[ZnsSender]:
+    async with zns_sender(settings, services, zns_api) as zns:
+        yield zns
 
 
 def dispatcher(services: Services, sender: ZnsSender, settings: Settings) -> OutboxDispatcher:
@@ -278,17 +290,8 @@ async def test_permanent_refusals_are_dead_lettered_with_zalos_code(
     await seed(settings, services)
     await move(settings, services, "in_review", CODE, GONE)
     wrong_template = settings.model_copy(update={"zns_template_status": "999"})
-    built = build_zns_sender(
-        wrong_template,
-        PhoneRepository(services.db),
-        transport=httpx.MockTransport(zns_api.handler),
-    )
-    assert built is not None
-    bad, client = built
-    try:
+    async with zns_sender(wrong_template, services, zns_api) as bad:
         await dispatcher(services, bad, settings).run_once()
-    finally:
-        await client.aclose()
     errors = {m.chat_id: (m.state, m.last_error) for m in await zns_messages(services)}
     assert all(state == "dead" for state, _ in errors.values())
     assert all("ZNS -109" in (error or "") for _, error in errors.values())
@@ -366,15 +369,8 @@ async def test_a_number_under_another_key_is_never_sent(
     await seed(settings, services)
     await move(settings, services, "in_review", CODE)
     rotated = settings.model_copy(update={"phone_key": SecretStr(Fernet.generate_key().decode())})
-    built = build_zns_sender(
-        rotated, PhoneRepository(services.db), transport=httpx.MockTransport(zns_api.handler)
-    )
-    assert built is not None
-    other, client = built
-    try:
+    async with zns_sender(rotated, services, zns_api) as other:
         await dispatcher(services, other, settings).run_once()
-    finally:
-        await client.aclose()
     (message,) = await zns_messages(services)
     assert message.state == "dead" and zns_api.requests == 0
 
