@@ -82,16 +82,30 @@ def client_address(request: Request, trusted_proxies: Sequence[str]) -> str:
     """
     peer = request.client.host if request.client is not None else "unknown"
     if not trusted_proxies or ("*" not in trusted_proxies and peer not in trusted_proxies):
-        return peer
+        return _client_key(peer)
     hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
     for hop in reversed([hop for hop in hops if hop]):
         try:
             address = str(ipaddress.ip_address(hop))
         except ValueError:
-            return peer  # a garbled header: fall back to what we know
+            break  # a garbled header: fall back to what we know
         if "*" in trusted_proxies or address not in trusted_proxies:
-            return address
-    return peer
+            return _client_key(address)
+    return _client_key(peer)
+
+
+def _client_key(address: str) -> str:
+    """The client the limits count: an IPv4 address, or an IPv6 /64 — one subscriber gets a
+    whole /64, so counting single IPv6 addresses would give them endless fresh allowances."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
 
 
 @dataclass(frozen=True)
@@ -262,7 +276,10 @@ class LookupPage:
             ),
         }
         html = _templates.get_template("lookup.html").render(context)
-        response = HTMLResponse(html, status_code=status, headers=page_headers())
+        headers = page_headers()
+        if self.secure_cookie:  # served over https: never downgrade to http afterwards
+            headers["Strict-Transport-Security"] = "max-age=31536000"
+        response = HTMLResponse(html, status_code=status, headers=headers)
         if fresh:
             response.set_cookie(
                 CSRF_COOKIE,

@@ -287,3 +287,22 @@ def test_card_view_keeps_every_line() -> None:
     assert view.facts == [("Trạng thái", "Đang xử lý")]
     assert view.notes == ["Còn 3 ngày."]
     assert view.history_title == "Quá trình:" and view.history == ["• 01/01: Đã tiếp nhận"]
+
+
+def test_an_ipv6_subscriber_is_one_client_whatever_address_of_its_64() -> None:
+    from starlette.requests import Request
+
+    from bot.web_lookup import client_address
+
+    def peer(host: str, forwarded: str = "") -> Request:
+        headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+        return Request({"type": "http", "client": (host, 1), "headers": headers})
+
+    one = client_address(peer("2001:db8:1:2::1"), ())
+    assert one == client_address(peer("2001:db8:1:2:ffff:1:2:3"), ()) == "2001:db8:1:2::/64"
+    assert one != client_address(peer("2001:db8:1:3::1"), ())
+    assert client_address(peer("::ffff:203.0.113.7"), ()) == "203.0.113.7"
+    proxy = ("127.0.0.1",)
+    assert client_address(peer("127.0.0.1", "2001:db8:9:9::5"), proxy) == "2001:db8:9:9::/64"
+    assert client_address(peer("127.0.0.1", "not an address"), proxy) == "127.0.0.1"
+    assert client_address(peer("198.51.100.1", "203.0.113.9"), proxy) == "198.51.100.1"
