@@ -13,7 +13,6 @@ from bot.nomination_drafts import expire_drafts_loop
 from bot.outbox import OutboxDispatcher, Sender
 from bot.zns_client import build_zns_sender, erase_phones_loop
 from config.settings import Settings
-from db.phones import PhoneRepository
 from handlers.reminders import ReminderRules
 from handlers.roles import Role
 
@@ -89,7 +88,7 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
 
             web = await start_webhooks(app, settings, runner, sock, application, zalo)
             tasks.append(asyncio.create_task(_until_done(web.serve(), stop)))
-        zns = build_zns_sender(settings, PhoneRepository(app.services.db))
+        zns = build_zns_sender(settings, app.services.db, app.services.clock)
         if zns is not None:  # phone notices (issue 13) go out beside the chat channels
             senders["zns"], zns_client = zns
         if console:

@@ -8,24 +8,29 @@ holds the message back, 5xx / network errors / an expired token are retried with
 a permanent refusal (a bad phone, not on Zalo, a wrong template) is dead-lettered with Zalo's
 code and message. The quiet hours apply as for every notice.
 
-The OA access token is taken from TDKT_ZNS_ACCESS_TOKEN as it is (no automatic refresh yet):
-−124 is logged as an error asking for a new token, and the messages are retried meanwhile.
+The OA access token lives 25 hours. With TDKT_ZNS_APP_ID, TDKT_ZNS_APP_SECRET and a first
+TDKT_ZNS_REFRESH_TOKEN the bot refreshes it itself (`POST https://oauth.zaloapp.com/v4/oa/
+access_token`, header `secret_key`) an hour before it expires or when ZNS answers −124, and
+keeps the new pair encrypted in the database at once: the refresh token is single-use.
+Otherwise TDKT_ZNS_ACCESS_TOKEN is used as it is and −124 is logged as an error.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
 from bot.outbox import PermanentError, RetryLater, TransientError
 from config.settings import Settings
-from db.phones import ZNS_CHANNEL, PhoneRepository
+from db.connection import Database
+from db.phones import ZNS_CHANNEL, PhoneRepository, StoredTokens, ZnsTokenRepository
 from handlers.zns import PAYLOAD_KEY, PhoneVault, erase_expired, phone_vault
 
 if TYPE_CHECKING:
@@ -41,8 +46,122 @@ RETRY_CODES = frozenset({-100, -124})
 WAIT_CODES = frozenset({-115, -133, -144})
 WAIT_SECONDS = 3600.0
 TOKEN_EXPIRED = -124
+#: The access token is refreshed this long before Zalo says it expires.
+REFRESH_BEFORE = timedelta(hours=1)
+#: What Zalo documents when an answer forgets `expires_in`: 25 hours.
+DEFAULT_LIFETIME = 90000.0
 #: How often finished dossiers' numbers are looked for and erased.
 ERASE_EVERY = timedelta(hours=1)
+
+
+class TokenSource(Protocol):
+    """Where the sender gets the OA access token, and tells that ZNS refused one."""
+
+    async def current(self) -> str: ...
+
+    def rejected(self, token: str) -> None: ...
+
+
+class StaticToken:
+    """TDKT_ZNS_ACCESS_TOKEN as configured: renewed by hand."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    async def current(self) -> str:
+        return self.token
+
+    def rejected(self, token: str) -> None:
+        log.error("ZNS refused TDKT_ZNS_ACCESS_TOKEN (-124): set a fresh OA access token")
+
+
+class RefreshingToken:
+    """The OA access token refreshed by the bot; the pair is kept encrypted in the database."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: ZnsTokenRepository,
+        vault: PhoneVault,
+        client: httpx.AsyncClient,
+        clock: Callable[[], datetime],
+    ) -> None:
+        assert settings.zns_refreshes
+        self.settings = settings
+        self.store = store
+        self.vault = vault
+        self.client = client
+        self.clock = clock
+        self._lock = asyncio.Lock()
+        self._rejected: str | None = None
+
+    async def current(self) -> str:
+        async with self._lock:  # one refresh at a time: the refresh token works only once
+            assert self.settings.zns_refresh_token is not None
+            configured = self.settings.zns_refresh_token.get_secret_value()
+            seed = hashlib.sha256(configured.encode()).hexdigest()
+            stored = await self.store.get()
+            if stored is None or stored.seed != seed:
+                return await self._refresh(configured, seed)  # first start, or a new token
+            access = self.vault.decrypt(stored.access_enc)
+            fresh = stored.expires_at - REFRESH_BEFORE > self.clock()
+            if access is not None and fresh and access != self._rejected:
+                return access
+            refresh = self.vault.decrypt(stored.refresh_enc)
+            if refresh is None:
+                raise TransientError(
+                    "the stored ZNS tokens are unreadable (TDKT_PHONE_KEY changed)"
+                )
+            return await self._refresh(refresh, seed)
+
+    def rejected(self, token: str) -> None:
+        self._rejected = token  # the next send refreshes first
+
+    async def _refresh(self, refresh_token: str, seed: str) -> str:
+        assert self.settings.zns_app_id is not None and self.settings.zns_app_secret is not None
+        try:
+            response = await self.client.post(
+                self.settings.zns_oauth_url,
+                headers={"secret_key": self.settings.zns_app_secret.get_secret_value()},
+                data={
+                    "refresh_token": refresh_token,
+                    "app_id": self.settings.zns_app_id,
+                    "grant_type": "refresh_token",
+                },
+                timeout=REQUEST_TIMEOUT_SECONDS,
+            )
+            answer = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise TransientError(f"ZNS token refresh: {type(exc).__name__}") from None
+        access = answer.get("access_token") if isinstance(answer, dict) else None
+        renewed = answer.get("refresh_token") if isinstance(answer, dict) else None
+        if not isinstance(access, str) or not isinstance(renewed, str) or not access:
+            error = answer.get("error") if isinstance(answer, dict) else None
+            detail = answer.get("error_description", "") if isinstance(answer, dict) else ""
+            log.error(
+                "ZNS token refresh refused (%s %s): set TDKT_ZNS_REFRESH_TOKEN", error, detail
+            )
+            raise TransientError(f"ZNS token refresh refused: {error} {str(detail)[:120]}")
+        try:
+            lifetime = float(answer.get("expires_in", DEFAULT_LIFETIME))
+        except (TypeError, ValueError):
+            lifetime = DEFAULT_LIFETIME
+        now = self.clock()
+        tokens = StoredTokens(
+            self.vault.encrypt(access),
+            self.vault.encrypt(renewed),
+            now + timedelta(seconds=lifetime),
+            seed,
+        )
+        try:
+            await self.store.save(tokens, now)
+        except Exception:
+            # Zalo has already spent the old refresh token: only a new one from the OA can help.
+            log.critical("the refreshed ZNS tokens could not be stored; set TDKT_ZNS_REFRESH_TOKEN")
+            raise
+        self._rejected = None
+        log.info("ZNS access token refreshed, valid until %s", tokens.expires_at.isoformat())
+        return access
 
 
 class ZnsSender:
@@ -55,13 +174,15 @@ class ZnsSender:
         self,
         client: httpx.AsyncClient,
         *,
-        access_token: str,
+        base_url: str,
+        tokens: TokenSource,
         template_id: str,
         phone_of: Callable[[str], Awaitable[str | None]],
         rate: float = 10.0,
     ) -> None:
         self.client = client
-        self.access_token = access_token
+        self.url = f"{base_url.rstrip('/')}/message/template"
+        self.tokens = tokens
         self.template_id = template_id
         self.phone_of = phone_of
         self.rate = rate
@@ -81,11 +202,12 @@ class ZnsSender:
             "template_data": data,
             "tracking_id": tracking_id,
         }
+        token = await self.tokens.current()
         try:
             response = await self.client.post(
-                "/message/template",
+                self.url,
                 json=body,
-                headers={"access_token": self.access_token},
+                headers={"access_token": token},
                 timeout=REQUEST_TIMEOUT_SECONDS,
             )
         except httpx.HTTPError as exc:
@@ -103,7 +225,7 @@ class ZnsSender:
             return
         detail = f"ZNS {code}: {str(answer.get('message', ''))[:200]}"
         if code == TOKEN_EXPIRED:
-            log.error("ZNS refused TDKT_ZNS_ACCESS_TOKEN (-124): set a fresh OA access token")
+            self.tokens.rejected(token)
         if code in WAIT_CODES:
             raise RetryLater(WAIT_SECONDS, detail)
         if code in RETRY_CODES:
@@ -132,20 +254,28 @@ def phone_lookup(
 
 def build_zns_sender(
     settings: Settings,
-    phones: PhoneRepository,
+    db: Database,
+    clock: Callable[[], datetime],
     *,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> tuple[ZnsSender, httpx.AsyncClient] | None:
     """The sender and its HTTP client when ZNS is configured; None otherwise."""
     vault = phone_vault(settings)
-    if vault is None or settings.zns_access_token is None or not settings.zns_template_status:
+    if vault is None or not settings.zns_template_status:
         return None
-    client = httpx.AsyncClient(base_url=settings.zns_base_url, transport=transport)
+    client = httpx.AsyncClient(transport=transport)
+    tokens: TokenSource
+    if settings.zns_refreshes:
+        tokens = RefreshingToken(settings, ZnsTokenRepository(db), vault, client, clock)
+    else:
+        assert settings.zns_access_token is not None
+        tokens = StaticToken(settings.zns_access_token.get_secret_value())
     sender = ZnsSender(
         client,
-        access_token=settings.zns_access_token.get_secret_value(),
+        base_url=settings.zns_base_url,
+        tokens=tokens,
         template_id=settings.zns_template_status,
-        phone_of=phone_lookup(phones, vault),
+        phone_of=phone_lookup(PhoneRepository(db), vault),
     )
     return sender, client
 

@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     zns_access_token: SecretStr | None = None
     zns_template_status: str | None = None
     zns_base_url: str = "https://business.openapi.zalo.me"
+    # The OA access token lives 25 hours: with the app's id and secret and a first refresh
+    # token the bot refreshes it itself, keeping the new pair (encrypted) in the database.
+    zns_app_id: str | None = None
+    zns_app_secret: SecretStr | None = None
+    zns_refresh_token: SecretStr | None = None
+    zns_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
     #: Encrypts the full phone numbers kept for ZNS (a Fernet key: 32 url-safe base64 bytes).
     phone_key: SecretStr | None = None
     #: Full phone numbers are erased this many days after a dossier is finished (returned, ...).
@@ -148,6 +154,9 @@ class Settings(BaseSettings):
         "zalo_bot_url",
         "zns_access_token",
         "zns_template_status",
+        "zns_app_id",
+        "zns_app_secret",
+        "zns_refresh_token",
         "phone_key",
         mode="before",
     )
@@ -196,7 +205,7 @@ class Settings(BaseSettings):
             return tuple(value)
         return value
 
-    @field_validator("zalo_bot_url", "zns_base_url")
+    @field_validator("zalo_bot_url", "zns_base_url", "zns_oauth_url")
     @classmethod
     def _https_link(cls, value: str | None) -> str | None:
         if value is None:
@@ -223,11 +232,21 @@ class Settings(BaseSettings):
 
     @property
     def zns_on(self) -> bool:
-        """Phone notices need the OA token, the approved template and the encryption key."""
+        """Phone notices need an OA token (or what refreshes one), the approved template and
+        the encryption key."""
         return (
-            self.zns_access_token is not None
+            (self.zns_access_token is not None or self.zns_refreshes)
             and self.zns_template_status is not None
             and self.phone_key is not None
+        )
+
+    @property
+    def zns_refreshes(self) -> bool:
+        """The bot refreshes the OA access token itself (app id, app secret, refresh token)."""
+        return (
+            self.zns_app_id is not None
+            and self.zns_app_secret is not None
+            and self.zns_refresh_token is not None
         )
 
     @field_validator("movements_file")

@@ -1,15 +1,17 @@
-"""Encrypted full phone numbers for ZNS notices (số điện thoại đầy đủ, chỉ khi bật ZNS)."""
+"""Encrypted full phone numbers for ZNS notices (số điện thoại đầy đủ, chỉ khi bật ZNS) and
+the OA token pair that sends them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from db.connection import Database
-from db.models import instant_to_db
+from db.models import instant_from_db, instant_to_db
 from db.outbox import enqueue
 
 #: The outbox channel of phone notices; its chat id is the dossier's id, never the number.
@@ -85,3 +87,43 @@ class PhoneRepository:
                 (*statuses, instant_to_db(finished_before)),
             )
             return cursor.rowcount
+
+
+@dataclass(frozen=True)
+class StoredTokens:
+    access_enc: bytes
+    refresh_enc: bytes
+    expires_at: datetime
+    seed: str
+
+
+class ZnsTokenRepository:
+    """The one stored OA token pair; replaced whole, in one write, after every refresh."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self) -> StoredTokens | None:
+        row = await self.db.fetch_one(
+            "SELECT access_enc, refresh_enc, expires_at, seed FROM zns_tokens WHERE id = 1"
+        )
+        if row is None:
+            return None
+        return StoredTokens(bytes(row[0]), bytes(row[1]), instant_from_db(row[2]), str(row[3]))
+
+    async def save(self, tokens: StoredTokens, now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO zns_tokens (id, access_enc, refresh_enc, expires_at, seed,"
+                " refreshed_at) VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                " access_enc = excluded.access_enc, refresh_enc = excluded.refresh_enc,"
+                " expires_at = excluded.expires_at, seed = excluded.seed,"
+                " refreshed_at = excluded.refreshed_at",
+                (
+                    tokens.access_enc,
+                    tokens.refresh_enc,
+                    instant_to_db(tokens.expires_at),
+                    tokens.seed,
+                    instant_to_db(now),
+                ),
+            )

@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -24,7 +25,7 @@ from pydantic import SecretStr
 
 from bot.cli import import_file
 from bot.outbox import OutboxDispatcher, PermanentError, TransientError
-from bot.zns_client import ZnsSender, build_zns_sender
+from bot.zns_client import StaticToken, ZnsSender, build_zns_sender
 from config.settings import Settings, SettingsError, load_settings
 from db.phones import PhoneRepository
 from handlers.domain.transitions import can_reach
@@ -43,6 +44,9 @@ CODE = "000.00.21.H01-261120-0001"
 GONE = "000.00.21.H01-261120-0002"
 PHONE = "0912 345 678"
 NOT_ON_ZALO = "0987654321"
+APP_ID = "1234567890"
+APP_SECRET = "app-secret-abcdef"
+FIRST_REFRESH = "first-refresh-token"
 
 
 @dataclass
@@ -55,14 +59,20 @@ class FakeZns:
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)
     requests: int = 0
+    #: Access tokens ZNS accepts; refresh tokens the OAuth endpoint accepts, each once.
+    access_tokens: set[str] = field(default_factory=lambda: {TOKEN})
+    refresh_tokens: set[str] = field(default_factory=lambda: {FIRST_REFRESH})
+    refreshes: list[dict[str, str]] = field(default_factory=list)
 
     def handler(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == "oauth.zaloapp.com":
+            return self.oauth(request)
         self.requests += 1
         assert request.method == "POST" and request.url.path == "/message/template"
         if self.failures:
             status, headers = self.failures.pop(0)
             return httpx.Response(status, headers=headers, text="upstream trouble")
-        if request.headers.get("access_token") != TOKEN:
+        if request.headers.get("access_token") not in self.access_tokens:
             return self.error(-124, "Access token invalid")
         body = json.loads(request.content)
         if not re.fullmatch(r"84\d{9}", str(body.get("phone", ""))):
@@ -85,6 +95,28 @@ class FakeZns:
                 "message": "Success",
                 "data": {"msg_id": f"m{len(self.sent)}", "sent_time": "1700000000000"},
             },
+        )
+
+    def oauth(self, request: httpx.Request) -> httpx.Response:
+        """`POST /v4/oa/access_token`: a single-use refresh token buys a new pair."""
+        assert request.method == "POST" and request.url.path == "/v4/oa/access_token"
+        form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
+        self.refreshes.append(form)
+        if request.headers.get("secret_key") != APP_SECRET or form.get("app_id") != APP_ID:
+            return httpx.Response(200, json={"error": -14002, "error_name": "Invalid app"})
+        if form.get("grant_type") != "refresh_token" or form.get("refresh_token") not in (
+            self.refresh_tokens
+        ):
+            return httpx.Response(
+                200, json={"error": -14014, "error_description": "Invalid refresh token"}
+            )
+        self.refresh_tokens.discard(form["refresh_token"])  # single-use
+        number = len(self.refreshes)
+        access, refresh = f"access-{number}", f"refresh-{number}"
+        self.access_tokens.add(access)
+        self.refresh_tokens.add(refresh)
+        return httpx.Response(
+            200, json={"access_token": access, "refresh_token": refresh, "expires_in": "90000"}
         )
 
     @staticmethod
@@ -115,7 +147,7 @@ async def zns_sender(
 ) -> AsyncIterator[ZnsSender]:
     """The sender `make run` builds from these settings, talking to the fake."""
     built = build_zns_sender(
-        settings, PhoneRepository(services.db), transport=httpx.MockTransport(zns_api.handler)
+        settings, services.db, services.clock, transport=httpx.MockTransport(zns_api.handler)
     )
     assert built is not None
     zns, client = built
@@ -382,10 +414,96 @@ async def test_a_number_zalo_calls_invalid_is_dead_lettered(zns_api: FakeZns) ->
     async with httpx.AsyncClient(
         base_url=BASE, transport=httpx.MockTransport(zns_api.handler)
     ) as client:
-        sender = ZnsSender(client, access_token=TOKEN, template_id=TEMPLATE, phone_of=phone_of)
+        sender = ZnsSender(
+            client,
+            base_url=BASE,
+            tokens=StaticToken(TOKEN),
+            template_id=TEMPLATE,
+            phone_of=phone_of,
+        )
         data = {"ma_ho_so": CODE, "trang_thai": "Đang thẩm định", "ngay_hen_tra": "28/12/2026"}
         with pytest.raises(PermanentError, match="ZNS -108"):
             await sender.send("1", {"text": "…", "zns": data})
-        wrong_token = ZnsSender(client, access_token="old", template_id=TEMPLATE, phone_of=phone_of)
+        wrong_token = ZnsSender(
+            client,
+            base_url=BASE,
+            tokens=StaticToken("old"),
+            template_id=TEMPLATE,
+            phone_of=phone_of,
+        )
         with pytest.raises(TransientError, match="ZNS -124"):
             await wrong_token.send("1", {"text": "…", "zns": data})
+
+
+@pytest.fixture
+def refreshing(settings: Settings) -> Settings:
+    """The OA token is refreshed by the bot: app id, secret and a first refresh token."""
+    return settings.model_copy(
+        update={
+            "zns_access_token": None,
+            "zns_app_id": APP_ID,
+            "zns_app_secret": SecretStr(APP_SECRET),
+            "zns_refresh_token": SecretStr(FIRST_REFRESH),
+        }
+    )
+
+
+async def test_the_bot_refreshes_the_oa_token_and_keeps_the_pair_encrypted(
+    services: Services, refreshing: Settings, zns_api: FakeZns, clock: MovableClock
+) -> None:
+    assert refreshing.zns_on and refreshing.zns_refreshes
+    await seed(refreshing, services)
+    await move(refreshing, services, "in_review", CODE, GONE)
+    async with zns_sender(refreshing, services, zns_api) as sender:
+        await dispatcher(services, sender, refreshing).run_once()
+    assert [r["refresh_token"] for r in zns_api.refreshes] == [FIRST_REFRESH]  # once for both
+    assert len(zns_api.sent) == 1  # the other number is not on Zalo
+    raw = await services.db.fetch_all("SELECT * FROM zns_tokens")
+    assert len(raw) == 1 and "access-1" not in repr(tuple(raw[0]))
+    assert "refresh-1" not in repr(tuple(raw[0]))
+
+    # A restart uses the stored pair: the first refresh token is spent and never sent again.
+    await move(refreshing, services, "needs_supplement", CODE)
+    async with zns_sender(refreshing, services, zns_api) as sender:
+        await dispatcher(services, sender, refreshing).run_once()
+    assert len(zns_api.refreshes) == 1 and len(zns_api.sent) == 2
+
+    # An hour before it expires, the stored refresh token buys the next pair.
+    clock.advance(hours=24, minutes=1)
+    await move(refreshing, services, "in_review", CODE)
+    async with zns_sender(refreshing, services, zns_api) as sender:
+        await dispatcher(services, sender, refreshing).run_once()
+    assert [r["refresh_token"] for r in zns_api.refreshes] == [FIRST_REFRESH, "refresh-1"]
+    assert len(zns_api.sent) == 3
+
+
+async def test_a_token_zalo_refuses_is_refreshed_and_the_notice_retried(
+    services: Services, refreshing: Settings, zns_api: FakeZns, clock: MovableClock
+) -> None:
+    await seed(refreshing, services)
+    await move(refreshing, services, "in_review", CODE)
+    async with zns_sender(refreshing, services, zns_api) as sender:
+        outbox = dispatcher(services, sender, refreshing)
+        zns_api.quota = 0
+        await outbox.run_once()  # gets access-1, then waits for the quota
+        zns_api.quota, zns_api.access_tokens = 10, set()  # access-1 revoked early
+        clock.advance(hours=1, minutes=1)
+        assert await outbox.run_once() == 0
+        (message,) = await zns_messages(services)
+        assert message.state == "pending" and "ZNS -124" in (message.last_error or "")
+        clock.advance(minutes=10)
+        assert await outbox.run_once() == 1
+    assert [r["refresh_token"] for r in zns_api.refreshes] == [FIRST_REFRESH, "refresh-1"]
+
+
+async def test_a_refused_refresh_keeps_the_notice_pending(
+    services: Services, refreshing: Settings, zns_api: FakeZns
+) -> None:
+    await seed(refreshing, services)
+    await move(refreshing, services, "in_review", CODE)
+    zns_api.refresh_tokens = set()  # the configured one was already used elsewhere
+    async with zns_sender(refreshing, services, zns_api) as sender:
+        assert await dispatcher(services, sender, refreshing).run_once() == 0
+    (message,) = await zns_messages(services)
+    assert message.state == "pending" and "-14014" in (message.last_error or "")
+    assert zns_api.requests == 0

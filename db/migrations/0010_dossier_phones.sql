@@ -6,3 +6,15 @@ CREATE TABLE dossier_phones (
     phone_enc   BLOB NOT NULL,
     stored_at   TEXT NOT NULL
 );
+
+-- The OA access token and its single-use refresh token (ZNS), encrypted like the phones.
+-- `seed` is a hash of the refresh token configured in TDKT_ZNS_REFRESH_TOKEN: a new one
+-- configured there replaces the stored pair; the one already used is never sent again.
+CREATE TABLE zns_tokens (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    access_enc   BLOB NOT NULL,
+    refresh_enc  BLOB NOT NULL,
+    expires_at   TEXT NOT NULL,
+    seed         TEXT NOT NULL,
+    refreshed_at TEXT NOT NULL
+);
