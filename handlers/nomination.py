@@ -59,6 +59,7 @@ from handlers.router import CommandHandler, Router
 from handlers.services import Services
 from handlers.texts import common as tc
 from handlers.texts import nomination as t
+from handlers.zns import phone_vault
 
 FLOW = "nomination"
 PREFIX = "nm"
@@ -491,6 +492,7 @@ async def _confirm(incoming: Incoming, services: Services, draft: NominationDraf
     received_on = services.today()
     due_on = services.calendar.add_working_days(received_on, kind.working_days)
     position = nomination.position
+    vault = phone_vault(services.settings)  # the contact's number is kept only for ZNS
     try:
         code = await services.nominations.create_from_draft(
             draft,
@@ -501,6 +503,7 @@ async def _confirm(incoming: Incoming, services: Services, draft: NominationDraf
             dossier_unit=f"{position}, {nomination.unit}" if position else nomination.unit,
             history_note=t.HISTORY_NOTE,
             now=services.now(),
+            sealed_phone=vault.seal(nomination.contact_phone) if vault is not None else None,
         )
     except CodesExhausted:
         return [Reply(t.CODES_EXHAUSTED)]

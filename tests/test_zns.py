@@ -32,9 +32,11 @@ from handlers.domain.transitions import can_reach
 from handlers.dossier_import import parse_csv, prepare
 from handlers.notices import status_notice_renderer
 from handlers.reminders import ReminderRules
+from handlers.router import BotCore
 from handlers.services import Services
 from handlers.zns import erase_expired, phone_vault, zalo_phone
-from tests.conftest import MovableClock
+from tests.conftest import ChatDriver, MovableClock
+from tests.test_status_update import make_staff
 
 TOKEN = "oa-access-token-0123456789"
 TEMPLATE = "287534"
@@ -507,3 +509,22 @@ async def test_a_refused_refresh_keeps_the_notice_pending(
     (message,) = await zns_messages(services)
     assert message.state == "pending" and "-14014" in (message.last_error or "")
     assert zns_api.requests == 0
+
+
+async def test_a_nomination_keeps_its_contacts_number_for_zns(
+    services: Services, settings: Settings, core: BotCore, zns_api: FakeZns, sender: ZnsSender
+) -> None:
+    from handlers.texts import nomination as tn
+    from tests.test_nomination import press, to_review
+
+    officer = ChatDriver(core, "console", "off-9")
+    await make_staff(services, "off-9")
+    replies = await press(officer, await to_review(officer), tn.CONFIRM)
+    assert "000.00.21.H01-" in replies[0].text
+    assert await PhoneRepository(services.db).count() == 1
+    (dossier,) = await services.dossiers.first(1)
+    assert await sender.phone_of(str(dossier.id)) == "84912345678"
+    off = settings.model_copy(update={"zns_template_status": None})
+    services.settings = off
+    replies = await press(officer, await to_review(officer), tn.CONFIRM)
+    assert await PhoneRepository(services.db).count() == 1  # ZNS off: only the last 4 digits
