@@ -528,3 +528,27 @@ async def test_a_nomination_keeps_its_contacts_number_for_zns(
     services.settings = off
     replies = await press(officer, await to_review(officer), tn.CONFIRM)
     assert await PhoneRepository(services.db).count() == 1  # ZNS off: only the last 4 digits
+
+
+async def test_the_served_bot_erases_kept_numbers_when_zns_is_turned_off(
+    services: Services, settings: Settings
+) -> None:
+    import asyncio
+
+    from bot.app import App
+    from bot.zns_client import erase_phones_loop
+
+    await seed(settings, services)
+    phones = PhoneRepository(services.db)
+    assert await phones.count() == 2
+    off = settings.model_copy(update={"phone_key": None})
+    app = App(settings=off, db=services.db, services=services, core=None)  # type: ignore[arg-type]
+    stop = asyncio.Event()
+    loop = asyncio.create_task(erase_phones_loop(app, stop))
+    for _ in range(500):  # the loop's first pass runs at start
+        if await phones.count() == 0:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await loop
+    assert await phones.count() == 0
