@@ -50,6 +50,7 @@ TOKEN_EXPIRED = -124
 REFRESH_BEFORE = timedelta(hours=1)
 #: What Zalo documents when an answer forgets `expires_in`: 25 hours.
 DEFAULT_LIFETIME = 90000.0
+ACCESS_CONTEXT, REFRESH_CONTEXT = "zns-oa-access-token", "zns-oa-refresh-token"
 #: How often finished dossiers' numbers are looked for and erased.
 ERASE_EVERY = timedelta(hours=1)
 
@@ -103,11 +104,11 @@ class RefreshingToken:
             stored = await self.store.get()
             if stored is None or stored.seed != seed:
                 return await self._refresh(configured, seed)  # first start, or a new token
-            access = self.vault.decrypt(stored.access_enc)
+            access = self.vault.decrypt(stored.access_enc, ACCESS_CONTEXT)
             fresh = stored.expires_at - REFRESH_BEFORE > self.clock()
             if access is not None and fresh and access != self._rejected:
                 return access
-            refresh = self.vault.decrypt(stored.refresh_enc)
+            refresh = self.vault.decrypt(stored.refresh_enc, REFRESH_CONTEXT)
             if refresh is None:
                 raise TransientError(
                     "the stored ZNS tokens are unreadable (TDKT_PHONE_KEY changed)"
@@ -148,8 +149,8 @@ class RefreshingToken:
             lifetime = DEFAULT_LIFETIME
         now = self.clock()
         tokens = StoredTokens(
-            self.vault.encrypt(access),
-            self.vault.encrypt(renewed),
+            self.vault.encrypt(access, ACCESS_CONTEXT),
+            self.vault.encrypt(renewed, REFRESH_CONTEXT),
             now + timedelta(seconds=lifetime),
             seed,
         )
@@ -246,8 +247,8 @@ def phone_lookup(
     async def phone_of(chat_id: str) -> str | None:
         if not chat_id.isdecimal():
             return None
-        token = await phones.encrypted(int(chat_id))
-        return vault.decrypt(token) if token is not None else None
+        found = await phones.encrypted(int(chat_id))
+        return vault.decrypt(found[1], found[0]) if found is not None else None
 
     return phone_of
 

@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     zns_app_secret: SecretStr | None = None
     zns_refresh_token: SecretStr | None = None
     zns_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
-    #: Encrypts the full phone numbers kept for ZNS (a Fernet key: 32 url-safe base64 bytes).
+    #: Encrypts the full phone numbers kept for ZNS (AES-256: 32 bytes in url-safe base64).
     phone_key: SecretStr | None = None
     #: Full phone numbers are erased this many days after a dossier is finished (returned, ...).
     phone_retention_days: int = Field(default=30, ge=0, le=3650)
@@ -219,14 +219,14 @@ class Settings(BaseSettings):
     def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
             return None
-        from cryptography.fernet import Fernet
+        from handlers.zns import decode_key
 
         try:
-            Fernet(value.get_secret_value().encode())
-        except (ValueError, TypeError):
+            decode_key(value.get_secret_value())
+        except ValueError:
             raise ValueError(
-                "expected a Fernet key (32 url-safe base64 bytes); make one with "
-                "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())'"
+                "expected 32 random bytes in url-safe base64; make them with python3 -c "
+                "'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
             ) from None
         return value
 

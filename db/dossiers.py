@@ -171,7 +171,7 @@ class DossierRepository:
         now: datetime,
         notice: NoticeRenderer | None = None,
         allowed_move: Callable[[Status, Status], bool] | None = None,
-        seal_phone: Callable[[str], bytes | None] | None = None,
+        seal_phone: Callable[[str, str], bytes | None] | None = None,
     ) -> ImportCounts:
         """Insert or update by code in one transaction; a changed status goes to the history.
 
@@ -217,7 +217,7 @@ class DossierRepository:
                 )
                 await conn.executemany(_UPDATE_SQL, updates)
                 if seal_phone is not None:
-                    sealed = ((i.code, seal_phone(i.phone)) for i in chunk if i.phone)
+                    sealed = ((i.code, seal_phone(i.phone, i.code)) for i in chunk if i.phone)
                     await store_phones(conn, [(c, token) for c, token in sealed if token], stamp)
                 for row, item in status_changes:
                     entry = await _add_history(

@@ -230,7 +230,7 @@ class NominationRepository:
         dossier_unit: str,
         history_note: str,
         now: datetime,
-        sealed_phone: bytes | None = None,
+        seal_phone: Callable[[str], bytes | None] | None = None,
     ) -> str | None:
         """Create the dossier (status received) and the nomination in one transaction.
 
@@ -267,8 +267,9 @@ class NominationRepository:
                 ),
             )
             dossier_id = cursor.lastrowid
-            if sealed_phone is not None:  # ZNS on: the contact's number, encrypted
-                await store_phones(conn, [(code, sealed_phone)], stamp)
+            sealed = seal_phone(code) if seal_phone is not None else None
+            if sealed is not None:  # ZNS on: the contact's number, encrypted for this code
+                await store_phones(conn, [(code, sealed)], stamp)
             await conn.execute(
                 "INSERT INTO dossier_history"
                 " (dossier_id, changed_at, actor, from_status, to_status, note)"

@@ -59,11 +59,14 @@ class PhoneRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def encrypted(self, dossier_id: int) -> bytes | None:
+    async def encrypted(self, dossier_id: int) -> tuple[str, bytes] | None:
+        """The dossier's code (what the number is bound to) and its encrypted number."""
         row = await self.db.fetch_one(
-            "SELECT phone_enc FROM dossier_phones WHERE dossier_id = ?", (dossier_id,)
+            "SELECT d.code, p.phone_enc FROM dossier_phones p JOIN dossiers d ON d.id ="
+            " p.dossier_id WHERE p.dossier_id = ?",
+            (dossier_id,),
         )
-        return bytes(row[0]) if row else None
+        return (str(row[0]), bytes(row[1])) if row else None
 
     async def count(self) -> int:
         row = await self.db.fetch_one("SELECT COUNT(*) FROM dossier_phones")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import secrets
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from config.catalog import NomineeType
@@ -503,7 +504,9 @@ async def _confirm(incoming: Incoming, services: Services, draft: NominationDraf
             dossier_unit=f"{position}, {nomination.unit}" if position else nomination.unit,
             history_note=t.HISTORY_NOTE,
             now=services.now(),
-            sealed_phone=vault.seal(nomination.contact_phone) if vault is not None else None,
+            seal_phone=(
+                partial(vault.seal, nomination.contact_phone) if vault is not None else None
+            ),
         )
     except CodesExhausted:
         return [Reply(t.CODES_EXHAUSTED)]

@@ -8,7 +8,9 @@ Zalo, −124 bad token, −144 daily quota reached.
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -20,7 +22,6 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
-from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.cli import import_file
@@ -49,6 +50,11 @@ NOT_ON_ZALO = "0987654321"
 APP_ID = "1234567890"
 APP_SECRET = "app-secret-abcdef"
 FIRST_REFRESH = "first-refresh-token"
+
+
+def new_key() -> str:
+    """A TDKT_PHONE_KEY: 32 random bytes, url-safe base64."""
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
 @dataclass
@@ -133,7 +139,7 @@ def settings(tmp_path: Path) -> Settings:
         database=tmp_path / "tdkt.sqlite3",
         zns_access_token=TOKEN,
         zns_template_status=TEMPLATE,
-        phone_key=Fernet.generate_key().decode(),
+        phone_key=new_key(),
         phone_retention_days=30,
     )
 
@@ -402,7 +408,7 @@ async def test_a_number_under_another_key_is_never_sent(
 ) -> None:
     await seed(settings, services)
     await move(settings, services, "in_review", CODE)
-    rotated = settings.model_copy(update={"phone_key": SecretStr(Fernet.generate_key().decode())})
+    rotated = settings.model_copy(update={"phone_key": SecretStr(new_key())})
     async with zns_sender(rotated, services, zns_api) as other:
         await dispatcher(services, other, settings).run_once()
     (message,) = await zns_messages(services)
@@ -552,3 +558,21 @@ async def test_the_served_bot_erases_kept_numbers_when_zns_is_turned_off(
     stop.set()
     await loop
     assert await phones.count() == 0
+
+
+async def test_a_number_copied_onto_another_dossier_does_not_decrypt(
+    services: Services, settings: Settings, sender: ZnsSender
+) -> None:
+    """An auditor's check: the ciphertext is bound to its dossier's code."""
+    await seed(settings, services)
+    first = await services.dossiers.get_by_code(CODE)
+    second = await services.dossiers.get_by_code(GONE)
+    assert first is not None and second is not None
+    assert await sender.phone_of(str(first.id)) == "84912345678"
+    async with services.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE dossier_phones SET phone_enc ="
+            " (SELECT phone_enc FROM dossier_phones WHERE dossier_id = ?) WHERE dossier_id = ?",
+            (first.id, second.id),
+        )
+    assert await sender.phone_of(str(second.id)) is None
