@@ -52,7 +52,8 @@ class PhoneVault:
     """AES-256-GCM (authenticated) under TDKT_PHONE_KEY; each value is bound to its context
     (the dossier's code, or what a token is), so a value moved elsewhere does not decrypt.
 
-    AES-GCM rather than Fernet: sealing a million-row import costs ~5 µs a row, not ~55 µs.
+    AES-GCM rather than Fernet: an import seals every row's number, and bench/bench_phone_seal.py
+    measures GCM at about a fifth of Fernet's cost per row.
     """
 
     VERSION = b"\x01"

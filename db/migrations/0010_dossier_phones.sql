@@ -1,7 +1,7 @@
 -- Full phone numbers for ZNS notices (issue 13), kept only while phone notices are on:
 -- encrypted by the application (AES-256-GCM, bound to the dossier's code), never read back
--- except to send a notice, erased
--- a retention period after the dossier is finished. Without ZNS only dossiers.phone_last4.
+-- except to send a notice, erased a retention period after the dossier is finished.
+-- Without ZNS only dossiers.phone_last4 is kept.
 CREATE TABLE dossier_phones (
     dossier_id  INTEGER PRIMARY KEY REFERENCES dossiers (id) ON DELETE CASCADE,
     phone_enc   BLOB NOT NULL,
