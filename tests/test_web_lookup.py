@@ -306,3 +306,14 @@ def test_an_ipv6_subscriber_is_one_client_whatever_address_of_its_64() -> None:
     assert client_address(peer("127.0.0.1", "2001:db8:9:9::5"), proxy) == "2001:db8:9:9::/64"
     assert client_address(peer("127.0.0.1", "not an address"), proxy) == "127.0.0.1"
     assert client_address(peer("198.51.100.1", "203.0.113.9"), proxy) == "198.51.100.1"
+
+
+def test_page_settings_are_checked() -> None:
+    from config.settings import SettingsError, load_settings
+
+    good = load_settings(_env_file=None, trusted_proxy="127.0.0.1, ::1", zalo_bot_url=ZALO_URL)
+    assert good.trusted_proxy == ("127.0.0.1", "::1") and good.zalo_bot_url == ZALO_URL
+    with pytest.raises(SettingsError, match="TDKT_TRUSTED_PROXY"):
+        load_settings(_env_file=None, trusted_proxy="proxy.example.vn")
+    with pytest.raises(SettingsError, match="TDKT_ZALO_BOT_URL"):
+        load_settings(_env_file=None, zalo_bot_url="javascript:alert(1)")
