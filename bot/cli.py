@@ -159,13 +159,14 @@ async def import_file(settings: Settings, path: Path) -> int:
     """Validate every row first; write all of them in one transaction or nothing."""
     from bot.progress import track_rows, wants_bar
     from db.dossiers import ForbiddenMove
+    from db.phones import PhoneRepository
     from db.reminders import UnknownOfficerError
     from handlers.assignment import import_error_lines
     from handlers.domain.transitions import can_reach
     from handlers.dossier_import import parse_csv, parse_xlsx, prepare
     from handlers.notices import status_notice_renderer
     from handlers.texts import report as treport
-    from handlers.zns import phone_vault
+    from handlers.zns import erase_expired, phone_vault
 
     vault = phone_vault(settings)  # full numbers are kept only for ZNS phone notices
     try:
@@ -219,6 +220,9 @@ async def import_file(settings: Settings, path: Path) -> int:
                 print(line, file=sys.stderr)
             print(timport.NOTHING_WRITTEN.format(count=len(exc.problems)), file=sys.stderr)
             return EXIT_FAILED
+        if vault is not None:
+            # A finished dossier re-imported past its retention period keeps no number.
+            await erase_expired(PhoneRepository(app.db), settings, app.services.now())
     finally:
         await app.close()
     print(

@@ -576,3 +576,18 @@ async def test_a_number_copied_onto_another_dossier_does_not_decrypt(
             (first.id, second.id),
         )
     assert await sender.phone_of(str(second.id)) is None
+
+
+async def test_a_finished_dossier_reimported_after_retention_keeps_no_number(
+    services: Services, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "export.csv"
+    returned = f"{CODE},BKCT,Nguyễn Văn An,,{PHONE},2020-11-20,2020-12-28,returned,2020-12-01,,"
+    path.write_text(f"{HEADER}\n{returned}\n", encoding="utf-8")
+    assert await import_file(settings, path) == 0
+    phones = PhoneRepository(services.db)
+    assert await phones.count() == 1  # just returned: kept for the retention period
+    async with services.db.transaction() as conn:  # as if it had been returned long ago
+        await conn.execute("UPDATE dossier_history SET changed_at = '2021-01-01T00:00:00+00:00'")
+    assert await import_file(settings, path) == 0  # `python -m bot import` again
+    assert await phones.count() == 0
