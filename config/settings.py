@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import time, timedelta
 from pathlib import Path
@@ -69,6 +70,25 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    # The public lookup page (issue 13): client addresses come from X-Forwarded-For only when
+    # the request's peer is one of these proxies (`127.0.0.1,10.0.0.2`; `*` trusts any peer).
+    trusted_proxy: Annotated[tuple[str, ...], NoDecode] = ()
+    #: The Zalo bot's link (https://zalo.me/...), shown under the card as "Nhận thông báo qua Zalo".
+    zalo_bot_url: str | None = None
+    # Zalo Notification Service (ZNS): status notices to the phone number on the dossier.
+    zns_access_token: SecretStr | None = None
+    zns_template_status: str | None = None
+    zns_base_url: str = "https://business.openapi.zalo.me"
+    # The OA access token lives 25 hours: with the app's id and secret and a first refresh
+    # token the bot refreshes it itself, keeping the new pair (encrypted) in the database.
+    zns_app_id: str | None = None
+    zns_app_secret: SecretStr | None = None
+    zns_refresh_token: SecretStr | None = None
+    zns_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    #: Encrypts the full phone numbers kept for ZNS (AES-256: 32 bytes in url-safe base64).
+    phone_key: SecretStr | None = None
+    #: Full phone numbers are erased this many days after a dossier is finished (returned, ...).
+    phone_retention_days: int = Field(default=30, ge=0, le=3650)
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod
@@ -171,6 +191,13 @@ class Settings(BaseSettings):
         "public_url",
         "telegram_webhook_secret",
         "zalo_webhook_secret",
+        "zalo_bot_url",
+        "zns_access_token",
+        "zns_template_status",
+        "zns_app_id",
+        "zns_app_secret",
+        "zns_refresh_token",
+        "phone_key",
         mode="before",
     )
     @classmethod
@@ -202,6 +229,65 @@ class Settings(BaseSettings):
         if value is not None and not WEBHOOK_SECRET_RE.fullmatch(value.get_secret_value()):
             raise ValueError("expected 8 to 256 characters among A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("trusted_proxy", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        if isinstance(value, list | tuple):
+            for item in value:
+                if item != "*":
+                    try:
+                        ipaddress.ip_address(item)
+                    except ValueError:
+                        raise ValueError(f"expected IP addresses or *, got {item!r}") from None
+            return tuple(value)
+        return value
+
+    @field_validator("zalo_bot_url", "zns_base_url", "zns_oauth_url")
+    @classmethod
+    def _https_link(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https://")
+        return value.rstrip("/")
+
+    @field_validator("phone_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        from handlers.zns import decode_key
+
+        try:
+            decode_key(value.get_secret_value())
+        except ValueError:
+            raise ValueError(
+                "expected 32 random bytes in url-safe base64; make them with python3 -c "
+                "'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
+            ) from None
+        return value
+
+    @property
+    def zns_on(self) -> bool:
+        """Phone notices need an OA token (or what refreshes one), the approved template and
+        the encryption key."""
+        return (
+            (self.zns_access_token is not None or self.zns_refreshes)
+            and self.zns_template_status is not None
+            and self.phone_key is not None
+        )
+
+    @property
+    def zns_refreshes(self) -> bool:
+        """The bot refreshes the OA access token itself (app id, app secret, refresh token)."""
+        return (
+            self.zns_app_id is not None
+            and self.zns_app_secret is not None
+            and self.zns_refresh_token is not None
+        )
 
     @field_validator("movements_file")
     @classmethod

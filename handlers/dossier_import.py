@@ -145,8 +145,13 @@ def parse_rows(
     header: list[str],
     catalog: AwardCatalog,
     calendar: WorkCalendar,
+    *,
+    keep_phones: bool = False,
 ) -> ParsedImport:
-    """Validate every record (line number, cells) against the header; collect all errors."""
+    """Validate every record (line number, cells) against the header; collect all errors.
+
+    `keep_phones` (ZNS on) keeps each row's phone cell for the import to seal; otherwise only
+    its last 4 digits leave this function."""
     result = ParsedImport()
     names, unknown = header_map(header)
     missing = [c for c in REQUIRED if c not in names]
@@ -168,7 +173,7 @@ def parse_rows(
             for index, name in enumerate(names)
             if name is not None
         }
-        row, problems = _validate(record, catalog, calendar)
+        row, problems = _validate(record, catalog, calendar, keep_phones)
         if row is not None and row.code in seen:
             problems.append(t.DUPLICATE_CODE.format(code=row.code, line=seen[row.code]))
         if problems:
@@ -230,6 +235,7 @@ def parse_csv(
     calendar: WorkCalendar,
     *,
     track: RowTracker | None = None,
+    keep_phones: bool = False,
 ) -> ParsedImport:
     """Parse the bytes of a CSV export (UTF-8, with or without BOM, comma-separated)."""
     try:
@@ -250,7 +256,7 @@ def parse_csv(
             start = reader.line_num + 1
 
     rows = track(records(), text.count("\n")) if track else records()
-    return parse_rows(rows, header, catalog, calendar)
+    return parse_rows(rows, header, catalog, calendar, keep_phones=keep_phones)
 
 
 def parse_xlsx(
@@ -259,6 +265,7 @@ def parse_xlsx(
     calendar: WorkCalendar,
     *,
     track: RowTracker | None = None,
+    keep_phones: bool = False,
 ) -> ParsedImport:
     """Parse the first sheet of an .xlsx file: the same columns and checks as the CSV."""
     from handlers.excel import SheetError, read_sheet
@@ -266,13 +273,13 @@ def parse_xlsx(
     try:
         sheet = read_sheet(data)
         rows = track(sheet.records, sheet.estimated_rows) if track else sheet.records
-        return parse_rows(rows, sheet.header, catalog, calendar)
+        return parse_rows(rows, sheet.header, catalog, calendar, keep_phones=keep_phones)
     except SheetError as exc:
         return ParsedImport(errors=[(exc.line, str(exc))])
 
 
 def _validate(
-    record: dict[str, str], catalog: AwardCatalog, calendar: WorkCalendar
+    record: dict[str, str], catalog: AwardCatalog, calendar: WorkCalendar, keep_phone: bool
 ) -> tuple[DossierInput | None, list[str]]:
     problems: list[str] = []
     for name in REQUIRED:
@@ -345,6 +352,7 @@ def _validate(
             decision_no=record.get("decision_no") or None,
             note=record.get("note") or None,
             officer=record.get("officer") or None,
+            phone=(record.get("phone") or None) if keep_phone else None,
         ),
         [],
     )

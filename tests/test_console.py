@@ -178,8 +178,11 @@ async def test_cli_console_opens_demo_database_and_fills_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Without TDKT_DATABASE the console asks for the demo file and prints the demo codes."""
+    from tests.test_readme_example import free_port
+
     monkeypatch.delenv("TDKT_DATABASE", raising=False)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    # The demo serves the lookup page beside the console: on a free port, not 8080.
+    settings = Settings(_env_file=None, http_port=free_port())  # type: ignore[call-arg]
     requested: list[Path | None] = []
     banners: list[list[str]] = []
     real_open_app = cli.open_app

@@ -14,6 +14,8 @@ ADMIN_HINT = (
     "Trên cơ sở dữ liệu minh họa, bạn là quản trị viên: thử /capnhat, /qr, /moi canbo. "
     "Gõ /help để xem tất cả lệnh."
 )
+PAGE_LINE = "Trang tra cứu hồ sơ (mã QR trên phiếu hẹn mở trang này): {url}"
+PAGE_FAILED = "Không mở được trang tra cứu hồ sơ: {detail}"
 CONFIG_INVALID = "Cấu hình không hợp lệ — {detail}"
 CATALOG_INVALID = "Cấu hình không hợp lệ — TDKT_AWARD_CATALOG: {detail}"
 PROGRESS_UNIT = " dòng"
