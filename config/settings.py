@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    #: Decision numbers (issue 14): a regular expression, matched ignoring case, that a
+    #: number must fit before it is stored and sent to citizens (default `123/QĐ-UBND`).
+    decision_no_pattern: str = r"\d{1,6}(/\d{4})?/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*"
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod
@@ -161,6 +164,15 @@ class Settings(BaseSettings):
         # Zalo asks for 8 to 256 characters; Telegram allows only A-Z, a-z, 0-9, _ and -.
         if value is not None and not WEBHOOK_SECRET_RE.fullmatch(value.get_secret_value()):
             raise ValueError("expected 8 to 256 characters among A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("decision_no_pattern")
+    @classmethod
+    def _decision_pattern(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
         return value
 
     @field_validator("movements_file")

@@ -20,6 +20,8 @@ from typing import Any
 
 import aiosqlite
 
+from handlers.domain.text import fold
+
 log = logging.getLogger(__name__)
 # aiosqlite logs every statement and its results at DEBUG: names and phone digits. Never.
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
@@ -124,6 +126,10 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
+def _fold_or_none(text: str | None) -> str | None:
+    return fold(text) if text is not None else None
+
+
 async def open_database(path: Path | str) -> Database:
     """Open (creating if needed) the database file, set the pragmas and migrate it."""
     path = Path(path)
@@ -135,5 +141,7 @@ async def open_database(path: Path | str) -> Database:
     await connection.execute("PRAGMA journal_mode = WAL")
     await connection.execute("PRAGMA synchronous = NORMAL")
     await connection.execute("PRAGMA foreign_keys = ON")
+    # Staff search (/tim) matches names with or without accents, as people type them.
+    await connection.create_function("tdkt_fold", 1, _fold_or_none, deterministic=True)
     await migrate(connection)
     return Database(connection, path)

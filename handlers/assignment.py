@@ -35,6 +35,14 @@ def register(router: Router) -> None:
     router.command("giao", start, t.COMMANDS["giao"], roles=LEADERS)
     router.flow(FLOW, on_text, roles=LEADERS)
     router.payload("gv", on_button, roles=LEADERS)
+    # "Giao chuyên viên" under a dossier in /hoso.
+    router.payload("gi", on_open, roles=LEADERS)
+
+
+async def on_open(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+    if normalize_code(rest) is None:
+        return [Reply(tc.STALE_BUTTON)]
+    return await _offer(incoming, services, rest)
 
 
 async def start(incoming: Incoming, services: Services, args: str) -> list[Reply]:

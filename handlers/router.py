@@ -111,7 +111,11 @@ def split_command(text: str) -> tuple[str, str] | None:
     """`/TraCuu@bot  ABC` → (`tracuu`, `ABC`); None when the text is not a command."""
     if not text.startswith("/"):
         return None
-    head, _, rest = text[1:].partition(" ")
+    # Any white space ends the name: `/capnhat` and a pasted column of codes on the next lines.
+    parts = text[1:].split(maxsplit=1)
+    if not parts:
+        return None
+    head, rest = parts[0], parts[1] if len(parts) > 1 else ""
     name = fold(head.split("@", 1)[0])
     if not name:
         return None

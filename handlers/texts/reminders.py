@@ -16,6 +16,7 @@ DUE_ON_DAY_OFF = "hạn rơi vào ngày nghỉ, hôm nay là ngày làm việc c
 OVERDUE_DAYS = "quá hạn {days} ngày làm việc"
 OVERDUE = "đã quá hạn"
 WAITING_SINCE = "chờ bổ sung từ {date}"
+WAITING = "chờ bổ sung"
 UNASSIGNED = "chưa giao"
 
 # --- reminders (outbox) -----------------------------------------------------------------------

@@ -1,0 +1,210 @@
+"""Staff casework SQL: search by name, unit or code (/tim), the staff dossier view (/hoso),
+the named history (/lichsu), snoozing one dossier's reminders, decision number corrections."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from db.connection import Database
+from db.dossiers import NoticeRenderer, _add_history, _notify_followers
+from db.models import Dossier, HistoryEntry, date_or_none, from_columns, instant_to_db
+from handlers.domain.statuses import Status
+
+_FOLDED = (
+    "SELECT d.id, d.code, d.nominee, d.unit, d.award_kind, d.status, d.due_on,"
+    " d.resolved_on, d.received_on, s.name AS officer_name,"
+    " tdkt_fold(d.nominee) AS f_nominee, tdkt_fold(d.unit) AS f_unit, lower(d.code) AS f_code"
+    " FROM dossiers d LEFT JOIN staff s ON s.id = d.officer_id AND s.active = 1"
+)
+#: The names a history row's actor is shown by: staff registered from that chat account.
+_ACTOR_NAME = (
+    "(SELECT st.name FROM staff st WHERE st.channel || ':' || st.user_id = h.actor"
+    " ORDER BY st.active DESC, st.id DESC LIMIT 1)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One search result (kết quả tìm kiếm)."""
+
+    id: int
+    code: str
+    nominee: str
+    unit: str
+    award_kind: str
+    status: Status
+    due_on: date
+    resolved_on: date | None
+    officer_name: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Found:
+        return from_columns(
+            cls,
+            row,
+            status=Status(row["status"]),
+            due_on=date.fromisoformat(row["due_on"]),
+            resolved_on=date_or_none(row["resolved_on"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StaffView:
+    """A dossier as staff see it: the row, who is in charge, until when it is snoozed."""
+
+    dossier: Dossier
+    officer_id: int | None
+    officer_name: str | None
+    snoozed_until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class NamedEntry:
+    """A history row with the officer's registered name when the actor is staff."""
+
+    entry: HistoryEntry
+    actor_name: str | None
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class CaseworkRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def search(self, folded: str, *, limit: int, offset: int) -> tuple[list[Found], int]:
+        """Dossiers whose nominee, unit or code contain every word of `folded` (already
+        folded: lower case, no accents), best first, one page and how many in all.
+
+        Ranked: the exact code, then a code fragment, then the nominee's whole name, its
+        start, the phrase in the name, the phrase in the unit, then the words anywhere;
+        within a rank open dossiers first, by due date.
+        """
+        words = folded.split()[:6]
+        if not words:
+            return [], 0
+        where = " AND ".join(
+            "(f_nominee || ' ' || f_unit || ' ' || f_code) LIKE ? ESCAPE '\\'" for _ in words
+        )
+        params: list[Any] = [_like(word) for word in words]
+        phrase = _like(folded)
+        rank = (
+            "CASE WHEN f_code = ? THEN 0"
+            " WHEN f_code LIKE ? ESCAPE '\\' THEN 1"
+            " WHEN f_nominee = ? THEN 2"
+            " WHEN f_nominee LIKE ? ESCAPE '\\' THEN 3"
+            " WHEN f_nominee LIKE ? ESCAPE '\\' THEN 4"
+            " WHEN f_unit LIKE ? ESCAPE '\\' THEN 5 ELSE 6 END"
+        )
+        start = _like(folded)[1:]  # "text%": the name starts with it
+        rank_params = [folded, phrase, folded, start, phrase, phrase]
+        matched = f"SELECT * FROM ({_FOLDED}) WHERE {where}"
+        count = await self.db.fetch_one(f"SELECT COUNT(*) FROM ({matched})", params)
+        rows = await self.db.fetch_all(
+            f"SELECT *, {rank} AS rank FROM ({matched})"
+            " ORDER BY rank, status NOT IN ('received', 'in_review', 'needs_supplement'),"
+            " due_on, id LIMIT ? OFFSET ?",
+            [*rank_params, *params, limit, offset],
+        )
+        return [Found.from_row(row) for row in rows], int(count[0]) if count else 0
+
+    async def view(self, codes: list[str]) -> StaffView | None:
+        """The first of the candidate codes that exists, as staff see it."""
+        for code in codes:
+            row = await self.db.fetch_one(
+                "SELECT d.*, s.name AS officer_name FROM dossiers d"
+                " LEFT JOIN staff s ON s.id = d.officer_id AND s.active = 1 WHERE d.code = ?",
+                (code,),
+            )
+            if row is not None:
+                return StaffView(
+                    dossier=Dossier.from_row(row),
+                    officer_id=row["officer_id"] if row["officer_name"] is not None else None,
+                    officer_name=row["officer_name"],
+                    snoozed_until=date_or_none(row["snoozed_until"]),
+                )
+        return None
+
+    async def named_history(self, dossier_id: int) -> list[NamedEntry]:
+        """Every history row of the dossier, oldest first, with the officer's name."""
+        rows = await self.db.fetch_all(
+            f"SELECT h.*, {_ACTOR_NAME} AS actor_name FROM dossier_history h"
+            " WHERE h.dossier_id = ? ORDER BY h.id",
+            (dossier_id,),
+        )
+        return [NamedEntry(HistoryEntry.from_row(row), row["actor_name"]) for row in rows]
+
+    async def supplement_requests(self, dossier_id: int) -> int:
+        """How many times the dossier was sent to needs_supplement (yêu cầu bổ sung)."""
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) FROM dossier_history WHERE dossier_id = ?"
+            " AND to_status = 'needs_supplement' AND from_status IS NOT 'needs_supplement'",
+            (dossier_id,),
+        )
+        return int(row[0]) if row else 0
+
+    async def snooze(self, dossier_id: int, until: date | None, now: datetime) -> None:
+        """Quiet the dossier's reminders until `until` (None: remind again as usual).
+
+        The wake-up date moves too, so the sweep does not read the dossier before then.
+        """
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE dossiers SET snoozed_until = ?, updated_at = ?,"
+                " remind_on = CASE WHEN remind_on IS NULL THEN NULL"
+                "  WHEN ? IS NULL THEN '' ELSE max(remind_on, ?) END"
+                " WHERE id = ?",
+                (
+                    until.isoformat() if until else None,
+                    instant_to_db(now),
+                    until.isoformat() if until else None,
+                    until.isoformat() if until else None,
+                    dossier_id,
+                ),
+            )
+
+    async def fix_decision(
+        self,
+        *,
+        code: str,
+        expected: str | None,
+        decision_no: str,
+        note: str,
+        actor: str,
+        now: datetime,
+        notice: NoticeRenderer | None = None,
+    ) -> tuple[Dossier, int] | None:
+        """Correct the decision number, with a history row (same status, the note saying
+        old → new) and the followers' notices, in one transaction. None when the number is
+        no longer `expected` or the dossier left decided/returned (someone else changed it)."""
+        stamp = instant_to_db(now)
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id, status, decision_no FROM dossiers WHERE code = ?", (code,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if (
+                row is None
+                or row["decision_no"] != expected
+                or row["status"] not in (Status.decided.value, Status.returned.value)
+            ):
+                return None
+            status = Status(row["status"])
+            await conn.execute(
+                "UPDATE dossiers SET decision_no = ?, updated_at = ? WHERE id = ?",
+                (decision_no, stamp, row["id"]),
+            )
+            entry = await _add_history(conn, row["id"], stamp, actor, status, status, note)
+            async with conn.execute("SELECT * FROM dossiers WHERE id = ?", (row["id"],)) as cur:
+                dossier = Dossier.from_row(await cur.fetchone())
+            notified = 0
+            if notice is not None:
+                notified = await _notify_followers(conn, dossier, entry, notice, now)
+        return dossier, notified
