@@ -48,7 +48,8 @@ class Router:
     #: Roles allowed to reach a flow or a button prefix (`flow:NAME`, `payload:PREFIX`).
     guarded: dict[str, frozenset[str]] = field(default_factory=dict)
     role_of: RoleResolver = citizen_role
-    refusal: Callable[[str], str] = lambda _role: t.UNKNOWN_COMMAND
+    #: What a role that may not use a command or button hears: (role, the roles allowed).
+    refusal: Callable[[str, frozenset[str]], str] = lambda _role, _allowed: t.UNKNOWN_COMMAND
 
     def command(
         self,
@@ -203,7 +204,7 @@ class BotCore:
         if command.roles is not None:
             role = await self.router.role_of(incoming, self.services)
             if role not in command.roles:
-                return [Reply(self.router.refusal(role))]
+                return [Reply(self.router.refusal(role, command.roles))]
         return await command.handler(incoming, self.services, args)
 
     async def _refusal(self, incoming: Incoming, key: str) -> list[Reply] | None:
@@ -211,7 +212,7 @@ class BotCore:
         if roles is None:
             return None
         role = await self.router.role_of(incoming, self.services)
-        return None if role in roles else [Reply(self.router.refusal(role))]
+        return None if role in roles else [Reply(self.router.refusal(role, roles))]
 
     async def _route_payload(self, incoming: Incoming, payload: str) -> list[Reply]:
         prefix, _, rest = payload.partition(":")

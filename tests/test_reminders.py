@@ -530,7 +530,7 @@ async def test_giao_refuses_officers_finished_dossiers_and_handles_races(
         item(1, date(2026, 11, 27), officer="Nguyễn Thị Lan"),
         item(2, date(2026, 11, 20), Status.passed),
     )
-    assert await driver(core, "lan").say(f"/giao {code(1)}") == ts.REFUSED
+    assert await driver(core, "lan").say(f"/giao {code(1)}") == ts.REFUSED_LEADERS
     leader = driver(core, "huy")
     assert await leader.say(f"/giao {code(2)}") == t.ASSIGN_FINISHED.format(
         code=code(2), label=Status.passed.label
