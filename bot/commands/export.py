@@ -25,6 +25,8 @@ from handlers.services import Services
 from handlers.texts import report as t
 
 NAME = "export"
+#: Opens an existing database only: the CLI checks it is there and says which it is.
+READS_DATABASE = True
 HELP = "export dossiers to .xlsx or .csv in the import's columns (a round trip changes nothing)"
 EXIT_OK, EXIT_FAILED = 0, 1
 
