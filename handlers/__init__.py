@@ -23,6 +23,7 @@ def build_router() -> Router:
         report,
         search,
         staff,
+        staff_export,
         start,
         status_update,
         worklist,
@@ -36,6 +37,6 @@ def build_router() -> Router:
     for feature in (assignment, worklist):
         feature.register(router)
     # The officer's working day (issue 14): search, the dossier view, history, bulk updates.
-    for feature in (search, dossier_view, history, bulk_update):
+    for feature in (search, dossier_view, history, bulk_update, staff_export):
         feature.register(router)
     return router

@@ -33,6 +33,9 @@ class Command:
     roles: frozenset[str] | None = None
     #: Shown in the command menu and /help.
     listed: bool = True
+    #: Takes more than a moment (a report, a chart, an export): the channels show that the
+    #: bot is working before the reply ("Đang lập báo cáo…", Telegram's chat action).
+    slow: bool = False
 
 
 async def citizen_role(_incoming: Incoming, _services: Services) -> str:
@@ -59,8 +62,9 @@ class Router:
         *,
         roles: frozenset[str] | None = None,
         listed: bool = True,
+        slow: bool = False,
     ) -> None:
-        self.commands[name] = Command(name, handler, description, roles, listed)
+        self.commands[name] = Command(name, handler, description, roles, listed, slow)
 
     def payload(
         self, prefix: str, handler: PayloadHandler, *, roles: frozenset[str] | None = None
@@ -140,6 +144,27 @@ class BotCore:
         if incoming.channel not in BUTTON_CHANNELS:
             await self._remember_choices(incoming, replies)
         return replies or [Reply(t.NOT_UNDERSTOOD.format(example=_example()))]
+
+    async def progress(self, incoming: Incoming) -> str | None:
+        """The "working on it" line to show before handling `incoming`, when it starts a slow
+        command the sender may run; None otherwise. Channels show it their way (a chat action
+        on Telegram, this line on Zalo and the console). Never raises."""
+        try:
+            parsed = split_command(clean_text(incoming.text)) if incoming.text else None
+            if incoming.payload is not None or parsed is None:
+                return None
+            command = self.router.commands.get(parsed[0])
+            if command is None or not command.slow:
+                return None
+            if command.roles is not None:
+                if await self.router.role_of(incoming, self.services) not in command.roles:
+                    return None
+        except Exception:
+            log.exception("progress check failed")
+            return None
+        from handlers.texts import casework
+
+        return casework.WORKING
 
     async def _remember_choices(self, incoming: Incoming, replies: list[Reply]) -> None:
         if any(reply.extra.get("keep_choices") for reply in replies):

@@ -131,3 +131,7 @@ PICK_LINE = "{index}. {code} — {nominee}"
 
 # --- progress ----------------------------------------------------------------------------------
 WORKING = "⏳ Đang lập báo cáo…"
+
+# --- the staff export --------------------------------------------------------------------------
+EXPORT_BAD_STATUS = "Trạng thái “{value}” không có. Dùng mã (in_review) hoặc tên (Đang thẩm định)."
+EXPORT_STATUS_NEEDS_STAFF = "--status chỉ dùng cùng --for-staff (tệp nhập lại phải đủ mọi hồ sơ)."
