@@ -87,7 +87,9 @@ class StaffExportRow:
     decision_no: str | None
     note: str | None
     officer_name: str | None
+    #: The history's actor (`telegram:123`, `import`) and the staff name behind it, if any.
     last_actor: str | None
+    last_actor_name: str | None
 
 
 def _like(text: str) -> str:
@@ -100,17 +102,18 @@ class CaseworkRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def search(self, folded: str, *, limit: int, offset: int) -> tuple[list[Found], int]:
-        """Dossiers whose nominee, unit or code contain every word of `folded` (already
-        folded: lower case, no accents), best first, one page and how many in all.
+    async def search(self, folded: str, *, limit: int) -> list[Found]:
+        """Up to `limit` dossiers whose nominee, unit or code contain every word of `folded`
+        (already folded: lower case, no accents), best first.
 
         Ranked: the exact code, then a code fragment, then the nominee's whole name, its
         start, the phrase in the name, the phrase in the unit, then the words anywhere;
-        within a rank open dossiers first, by due date.
+        within a rank open dossiers first, by due date. One scan of the table: names are
+        folded by a Python function, so no index can help (see bench/bench_search.py).
         """
         words = folded.split()[:6]
         if not words:
-            return [], 0
+            return []
         where = " AND ".join(
             "(f_nominee || ' ' || f_unit || ' ' || f_code) LIKE ? ESCAPE '\\'" for _ in words
         )
@@ -124,17 +127,15 @@ class CaseworkRepository:
             " WHEN f_nominee LIKE ? ESCAPE '\\' THEN 4"
             " WHEN f_unit LIKE ? ESCAPE '\\' THEN 5 ELSE 6 END"
         )
-        start = _like(folded)[1:]  # "text%": the name starts with it
+        start = phrase[1:]  # "text%": the name starts with it
         rank_params = [folded, phrase, folded, start, phrase, phrase]
-        matched = f"SELECT * FROM ({_FOLDED}) WHERE {where}"
-        count = await self.db.fetch_one(f"SELECT COUNT(*) FROM ({matched})", params)
         rows = await self.db.fetch_all(
-            f"SELECT *, {rank} AS rank FROM ({matched})"
+            f"SELECT *, {rank} AS rank FROM ({_FOLDED}) WHERE {where}"
             " ORDER BY rank, status NOT IN ('received', 'in_review', 'needs_supplement'),"
-            " due_on, id LIMIT ? OFFSET ?",
-            [*rank_params, *params, limit, offset],
+            " due_on, id LIMIT ?",
+            [*rank_params, *params, limit],
         )
-        return [Found.from_row(row) for row in rows], int(count[0]) if count else 0
+        return [Found.from_row(row) for row in rows]
 
     async def view(self, codes: list[str]) -> StaffView | None:
         """The first of the candidate codes that exists, as staff see it."""
@@ -281,7 +282,8 @@ class CaseworkRepository:
                     decision_no=row["decision_no"],
                     note=row["note"],
                     officer_name=row["officer_name"],
-                    last_actor=names.get(row["last_actor"], row["last_actor"]),
+                    last_actor=row["last_actor"],
+                    last_actor_name=names.get(row["last_actor"] or ""),
                 )
                 for row in rows
             ]

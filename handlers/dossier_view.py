@@ -7,17 +7,21 @@ Usage: `/hoso CODE`; also the buttons (Telegram) or numbers (Zalo, console) of `
 
 from __future__ import annotations
 
+import logging
+
 from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers.domain.statuses import Status
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.reminders import RUNNING, WorkdayIndex, deadline_phrase
-from handlers.roles import LEADERS, STAFF, role_of
+from handlers.roles import LEADERS, STAFF, Role, role_of
 from handlers.router import Router
 from handlers.services import Services
 from handlers.texts import casework as t
 from handlers.texts import common as tc
 from handlers.texts import lookup as tl
+
+log = logging.getLogger(__name__)
 
 #: The snooze lengths offered, in working days ("nhắc lại sau 1/2/5 ngày làm việc").
 SNOOZE_DAYS = (1, 2, 5)
@@ -109,7 +113,17 @@ async def on_snooze(incoming: Incoming, services: Services, rest: str) -> list[R
     dossier = found.dossier
     if dossier.status not in _SNOOZABLE:
         return [Reply(t.SNOOZE_FINISHED.format(code=dossier.code, label=dossier.status.label))]
+    role = await role_of(incoming, services)
+    if role == Role.officer.value and found.officer_id is not None:
+        # An officer quiets only their own (or unassigned) dossiers: another officer's
+        # reminders are theirs to manage, or a leader's.
+        member = await services.staff.by_user(incoming.channel, incoming.sender_id)
+        if member is None or member.id != found.officer_id:
+            return [Reply(t.SNOOZE_NOT_YOURS.format(code=dossier.code, name=found.officer_name))]
     days = int(raw_days)
+    log.info(
+        "reminders of %s snoozed for %d working days by %s", dossier.code, days, incoming.actor
+    )
     if days == 0:
         await services.casework.snooze(dossier.id, None, services.now())
         return [Reply(t.UNSNOOZED.format(code=dossier.code))]

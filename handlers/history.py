@@ -28,10 +28,16 @@ def register(router: Router) -> None:
 
 def actor_name(named: NamedEntry) -> str:
     """The officer's name; imports and other system writers by what they are."""
-    if named.actor_name:
-        return named.actor_name
-    actor = named.entry.actor
-    if actor == "import" or actor.startswith("import"):
+    return display_actor(named.entry.actor, named.actor_name)
+
+
+def display_actor(actor: str | None, name: str | None) -> str:
+    """Who changed a dossier, for people: the staff name, else what the writer was."""
+    if name:
+        return name
+    if not actor:
+        return ""
+    if actor.startswith("import"):
         return t.ACTOR_IMPORT
     if ":" in actor:
         return t.ACTOR_UNKNOWN.format(actor=actor)

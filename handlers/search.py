@@ -18,6 +18,8 @@ from handlers.texts import common as tc
 
 PAGE_SIZE = 8
 MIN_CHARS = 2
+#: More matches than this means the words are too common: the officer is asked to add one.
+MAX_RESULTS = 200
 #: The query travels in the page buttons' payload; Telegram allows 64 bytes in all.
 MAX_QUERY_BYTES = 48
 
@@ -59,9 +61,8 @@ async def on_bulk(incoming: Incoming, services: Services, rest: str) -> list[Rep
     raw_page, _, query = rest.partition(":")
     if not raw_page.isdecimal() or not 1 <= int(raw_page) <= 9999 or len(query) < MIN_CHARS:
         return [Reply(tc.STALE_BUTTON)]
-    found, _total = await services.casework.search(
-        query, limit=PAGE_SIZE, offset=(int(raw_page) - 1) * PAGE_SIZE
-    )
+    offset = (int(raw_page) - 1) * PAGE_SIZE
+    found = (await services.casework.search(query, limit=MAX_RESULTS))[offset : offset + PAGE_SIZE]
     if not found:
         return [Reply(tc.STALE_BUTTON)]
     lines = [
@@ -78,15 +79,19 @@ async def on_bulk(incoming: Incoming, services: Services, rest: str) -> list[Rep
 
 
 async def _page(services: Services, query: str, page: int, shown: str) -> list[Reply]:
-    found, total = await services.casework.search(
-        query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
-    )
+    matches = await services.casework.search(query, limit=MAX_RESULTS + 1)
+    total = len(matches)
     if total == 0:
         return [Reply(t.SEARCH_NONE.format(query=shown))]
+    capped = total > MAX_RESULTS
+    matches = matches[:MAX_RESULTS]
+    total = len(matches)
+    found = matches[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     if not found:
         return [Reply(tc.STALE_BUTTON)]
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
-    lines = [t.SEARCH_HEADER.format(count=total, query=shown)]
+    header = t.SEARCH_HEADER_MANY if capped else t.SEARCH_HEADER
+    lines = [header.format(count=total, query=shown)]
     # Numbered from 1 on every page, so a number typed on Zalo or the console is the line's.
     lines += [
         t.SEARCH_LINE.format(

@@ -26,6 +26,7 @@ from db.casework import StaffExportRow
 from db.reminders import RUNNING
 from handlers.domain.calendar import WorkCalendar
 from handlers.formatting import vn_date, vn_number
+from handlers.history import display_actor
 from handlers.messages import Incoming, Reply
 from handlers.reminders import WorkdayIndex
 from handlers.roles import STAFF
@@ -87,7 +88,7 @@ def staff_values(
         row.resolved_on,
         row.decision_no,
         row.officer_name or tw.UNASSIGNED,
-        row.last_actor,
+        display_actor(row.last_actor, row.last_actor_name) or None,
         row.note,
     ]
 

@@ -442,3 +442,38 @@ async def test_quiet_hours_reply_says_when_notices_go(
     confirm = await console.send(payload=payload_of(asked, ":skip"))
     done = await console.say(payload=payload_of(confirm, ":ok"))
     assert "sẽ gửi lúc 07:00 hôm nay (26/11)" in done
+
+
+async def test_too_many_matches_ask_for_another_word(
+    services: Services, console: ChatDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers import search
+
+    monkeypatch.setattr(search, "MAX_RESULTS", 5)
+    for seq in range(1, 8):
+        await add(services, seq, f"Nguyễn Văn {seq}")
+    text = await console.say("/tim nguyen")
+    assert text.splitlines()[0] == tw.SEARCH_HEADER_MANY.format(count=5, query="nguyen")
+    assert "5. " in text and "6. " not in text
+
+
+async def test_an_officer_snoozes_only_their_own_or_unassigned(
+    services: Services, console: ChatDriver, leader: ChatDriver
+) -> None:
+    await add(services, 1, "Nguyễn Văn An")
+    hoa = await services.staff.by_user("console", "off1")
+    nam = await services.staff.by_user("telegram", "tg1")
+    assert hoa is not None and nam is not None
+    one = await services.dossiers.get_by_code(code(1))
+    assert one is not None
+    await services.reminders.assign(
+        dossier_id=one.id,
+        expected_officer_id=None,
+        officer_id=nam.id,
+        actor="console:lead1",
+        now=services.now(),
+        notices=lambda _id: [],
+    )
+    refused = await console.say(payload=f"hz:1:{code(1)}")
+    assert refused == tw.SNOOZE_NOT_YOURS.format(code=code(1), name="Võ Văn Nam")
+    assert "Đã tạm ngừng" in await leader.say(payload=f"hz:1:{code(1)}")

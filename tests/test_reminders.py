@@ -632,7 +632,10 @@ def test_leader_digest_counts_and_most_overdue(calendar: WorkCalendar) -> None:
     top = [work(1, date(2026, 11, 20)), work(2, date(2026, 11, 23), officer_name=None)]
     text = leader_digest(counts, top, window, rules, index)["text"]  # type: ignore[index]
     assert "• Đang xử lý: 7\n• Đến hạn hôm nay: 1\n• Sắp đến hạn trong 3 ngày làm việc: 2" in text
-    assert "• Quá hạn: 2\n• Chờ bổ sung: 1\n• Chưa giao chuyên viên: 3" in text
+    assert (
+        "• Quá hạn: 2\n• Chờ bổ sung: 1\n"
+        "• Chưa giao chuyên viên (trong số hồ sơ đang xử lý và chờ bổ sung): 3"
+    ) in text
     assert f"1. {code(1)} — Người 1 — quá hạn 2 ngày làm việc — Nguyễn Thị Lan" in text
     assert f"2. {code(2)} — Người 2 — quá hạn 1 ngày làm việc — chưa giao" in text
     quiet = leader_digest(BoardCounts(1, 0, 1, 0, 0, 0), [], window, rules, index)

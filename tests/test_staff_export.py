@@ -88,6 +88,7 @@ async def test_xuat_is_the_sheet_staff_read(services: Services, core: BotCore) -
     assert second["Cập nhật gần nhất bởi"] == "Trần Thị Hoa"  # the name, not console:hoa
     assert second["Chuyên viên phụ trách"] == tw.UNASSIGNED
     third = by_code[code(3)]
+    assert third["Cập nhật gần nhất bởi"] == tw.ACTOR_IMPORT
     assert third["Ngày giải quyết"].date() == date(2026, 11, 24)
     assert third["Còn (ngày làm việc)"] is None and third["Quá hạn (ngày làm việc)"] is None
     assert sheet.freeze_panes == "A2"

@@ -25,6 +25,10 @@ SEARCH_USAGE = (
 SEARCH_TOO_SHORT = "Vui lòng gõ ít nhất {minimum} ký tự để tìm."
 SEARCH_NONE = "Không tìm thấy hồ sơ nào khớp với “{query}”."
 SEARCH_HEADER = "Tìm thấy {count} hồ sơ khớp với “{query}”:"
+SEARCH_HEADER_MANY = (
+    "Hơn {count} hồ sơ khớp với “{query}” — gõ thêm một từ (tên, đơn vị) để thu hẹp. "
+    "{count} hồ sơ khớp nhất:"
+)
 SEARCH_LINE = "{index}. {code} — {nominee} ({unit}) — {label}"
 SEARCH_PICK = "Chọn một hồ sơ để mở."
 PAGE = "Trang {page}/{pages}"
@@ -57,6 +61,10 @@ SNOOZED = (
     "Đã tạm ngừng nhắc hạn hồ sơ {code} trong {days} ngày làm việc; sẽ nhắc lại từ ngày {until}."
 )
 UNSNOOZED = "Hồ sơ {code} sẽ được nhắc hạn như bình thường."
+SNOOZE_NOT_YOURS = (
+    "Hồ sơ {code} do {name} phụ trách: chỉ chuyên viên phụ trách hoặc lãnh đạo được tạm ngừng "
+    "nhắc hạn."
+)
 
 # --- history -----------------------------------------------------------------------------------
 HISTORY_USAGE = "Gõ /lichsu và mã hồ sơ, ví dụ: /lichsu {example}"
@@ -70,7 +78,7 @@ HISTORY_EMPTY = "Hồ sơ {code} chưa có thay đổi nào."
 HISTORY_MORE = "(chỉ hiện {shown} thay đổi gần nhất trên tổng số {count})"
 ACTOR_IMPORT = "nhập dữ liệu"
 ACTOR_SYSTEM = "hệ thống"
-ACTOR_UNKNOWN = "{actor} (không còn là cán bộ)"
+ACTOR_UNKNOWN = "{actor} (không có trong danh sách cán bộ)"
 
 # --- decision numbers --------------------------------------------------------------------------
 DECISION_BAD = (
