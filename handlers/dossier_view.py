@@ -30,6 +30,12 @@ _SNOOZABLE = frozenset({Status.received, Status.in_review, Status.needs_suppleme
 _LAST = 3
 
 
+def open_label(nominee: str, code: str) -> str:
+    """The button that opens a dossier from a list: the name and the code's date and number
+    (on Zalo and the console the line's number comes in front of it)."""
+    return f"{nominee[:24]} · {code[-11:]}"
+
+
 def register(router: Router) -> None:
     router.command("hoso", show, t.COMMANDS["hoso"], roles=STAFF)
     router.payload("ho", on_open, roles=STAFF)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from handlers.domain.codes import normalize_code
 from handlers.domain.text import fold
+from handlers.dossier_view import open_label
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF
 from handlers.router import Router
@@ -106,10 +107,7 @@ async def _page(services: Services, query: str, page: int, shown: str) -> list[R
     if pages > 1:
         lines.append(t.PAGE.format(page=page, pages=pages))
     lines.append(t.SEARCH_PICK)
-    choices = [
-        Choice(f"{n}. {item.nominee[:28]}", f"ho:{item.code}")
-        for n, item in enumerate(found, start=1)
-    ]
+    choices = [Choice(open_label(item.nominee, item.code), f"ho:{item.code}") for item in found]
     if page < pages:
         choices.append(Choice(t.NEXT_PAGE, f"tm:{page + 1}:{query}"))
     if page > 1:

@@ -11,6 +11,7 @@ trong trang" starts a bulk update of rows picked by number. `/nhacnho tat` and
 from __future__ import annotations
 
 from handlers.domain.text import fold
+from handlers.dossier_view import open_label
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.reminders import WorkdayIndex, item_phrase
@@ -131,9 +132,7 @@ async def _page(incoming: Incoming, services: Services, kind: str, page: int) ->
         lines.append(t.LIST_PAGE.format(page=page, pages=pages))
     if waiting:
         lines.append(t.LIST_SUPPLEMENT.format(count=waiting))
-    choices = [
-        Choice(f"{n}. {item.nominee[:28]}", f"ho:{item.code}") for n, item in enumerate(items, 1)
-    ]
+    choices = [Choice(open_label(item.nominee, item.code), f"ho:{item.code}") for item in items]
     if page < pages:
         choices.append(Choice(t.NEXT_PAGE, f"wl:{kind}:{page + 1}"))
     if page > 1:

@@ -136,7 +136,7 @@ async def test_search_pages_and_opens_a_result_on_every_channel(
     # Zalo and the console: the same choices as numbered lines, answered by number.
     for chat in (zalo, console):
         shown = numbered((await chat.send("/tim số nội vụ"))[0])
-        assert "2. Nguyễn Văn Số 2" in shown
+        assert f"2. Nguyễn Văn Số 2 · {code(2)[-11:]}" in shown
         opened_text = (await chat.send("2"))[0].text
         assert opened_text.startswith(f"📁 Hồ sơ {code(2)}")
 

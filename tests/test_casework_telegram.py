@@ -62,9 +62,9 @@ async def test_viec_line_buttons_open_the_dossier_and_update_it(
     chat = TelegramChat(app, Updates(OFFICER, update_id=70_000))
     await chat.text("/viec")
     buttons = api.buttons()
-    assert buttons["1. Người nhận 1"] == f"ho:{code(1)}"
+    assert buttons[f"Người nhận 1 · {code(1)[-11:]}"] == f"ho:{code(1)}"
     assert buttons[tw.ACTION_BULK] == "wb:v:1"
-    await chat.press(buttons["2. Người nhận 2"])
+    await chat.press(buttons[f"Người nhận 2 · {code(2)[-11:]}"])
     assert api.last_text().startswith(f"📁 Hồ sơ {code(2)}")
     await chat.press(api.buttons()[tw.ACTION_UPDATE])
     assert code(2) in api.last_text()
