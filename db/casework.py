@@ -14,11 +14,13 @@ from db.dossiers import NoticeRenderer, _add_history, _notify_followers
 from db.models import Dossier, HistoryEntry, date_or_none, from_columns, instant_to_db
 from handlers.domain.statuses import Status
 
-_FOLDED = (
+_SEARCH = (
     "SELECT d.id, d.code, d.nominee, d.unit, d.award_kind, d.status, d.due_on,"
-    " d.resolved_on, d.received_on, s.name AS officer_name,"
-    " tdkt_fold(d.nominee) AS f_nominee, tdkt_fold(d.unit) AS f_unit, lower(d.code) AS f_code"
+    " d.resolved_on, s.name AS officer_name, tdkt_match(d.nominee, d.unit, d.code, ?) AS rank"
     " FROM dossiers d LEFT JOIN staff s ON s.id = d.officer_id AND s.active = 1"
+    " WHERE rank IS NOT NULL"
+    " ORDER BY rank, d.status NOT IN ('received', 'in_review', 'needs_supplement'),"
+    " d.due_on, d.id LIMIT ?"
 )
 #: The names a history row's actor is shown by: staff registered from that chat account.
 _ACTOR_NAME = (
@@ -92,49 +94,18 @@ class StaffExportRow:
     last_actor_name: str | None
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, its wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 class CaseworkRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def search(self, folded: str, *, limit: int) -> list[Found]:
-        """Up to `limit` dossiers whose nominee, unit or code contain every word of `folded`
-        (already folded: lower case, no accents), best first.
-
-        Ranked: the exact code, then a code fragment, then the nominee's whole name, its
-        start, the phrase in the name, the phrase in the unit, then the words anywhere;
-        within a rank open dossiers first, by due date. One scan of the table: names are
-        folded by a Python function, so no index can help (see bench/bench_search.py).
-        """
-        words = folded.split()[:6]
-        if not words:
+    async def search(self, query: str, *, limit: int) -> list[Found]:
+        """Up to `limit` dossiers whose nominee, unit or code contain every word of `query`
+        (quick-folded: lower case, no accents), best first (handlers/domain/search.py);
+        within a rank open dossiers first, by due date. One scan of the table, one Python
+        call per dossier: see bench/bench_search.py for what that costs."""
+        if not query.split():
             return []
-        where = " AND ".join(
-            "(f_nominee || ' ' || f_unit || ' ' || f_code) LIKE ? ESCAPE '\\'" for _ in words
-        )
-        params: list[Any] = [_like(word) for word in words]
-        phrase = _like(folded)
-        rank = (
-            "CASE WHEN f_code = ? THEN 0"
-            " WHEN f_code LIKE ? ESCAPE '\\' THEN 1"
-            " WHEN f_nominee = ? THEN 2"
-            " WHEN f_nominee LIKE ? ESCAPE '\\' THEN 3"
-            " WHEN f_nominee LIKE ? ESCAPE '\\' THEN 4"
-            " WHEN f_unit LIKE ? ESCAPE '\\' THEN 5 ELSE 6 END"
-        )
-        start = phrase[1:]  # "text%": the name starts with it
-        rank_params = [folded, phrase, folded, start, phrase, phrase]
-        rows = await self.db.fetch_all(
-            f"SELECT *, {rank} AS rank FROM ({_FOLDED}) WHERE {where}"
-            " ORDER BY rank, status NOT IN ('received', 'in_review', 'needs_supplement'),"
-            " due_on, id LIMIT ?",
-            [*rank_params, *params, limit],
-        )
+        rows = await self.db.fetch_all(_SEARCH, (query, limit))
         return [Found.from_row(row) for row in rows]
 
     async def view(self, codes: list[str]) -> StaffView | None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import aiosqlite
 
-from handlers.domain.text import fold
+from handlers.domain.search import match_rank
 
 log = logging.getLogger(__name__)
 # aiosqlite logs every statement and its results at DEBUG: names and phone digits. Never.
@@ -126,10 +126,6 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
-def _fold_or_none(text: str | None) -> str | None:
-    return fold(text) if text is not None else None
-
-
 async def open_database(path: Path | str) -> Database:
     """Open (creating if needed) the database file, set the pragmas and migrate it."""
     path = Path(path)
@@ -142,6 +138,6 @@ async def open_database(path: Path | str) -> Database:
     await connection.execute("PRAGMA synchronous = NORMAL")
     await connection.execute("PRAGMA foreign_keys = ON")
     # Staff search (/tim) matches names with or without accents, as people type them.
-    await connection.create_function("tdkt_fold", 1, _fold_or_none, deterministic=True)
+    await connection.create_function("tdkt_match", 4, match_rank, deterministic=True)
     await migrate(connection)
     return Database(connection, path)

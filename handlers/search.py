@@ -8,7 +8,7 @@ each line has a button (Telegram) or a number (Zalo, console) that opens it in /
 from __future__ import annotations
 
 from handlers.domain.codes import normalize_code
-from handlers.domain.text import fold
+from handlers.domain.search import quick_fold
 from handlers.dossier_view import open_label
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF
@@ -21,7 +21,7 @@ PAGE_SIZE = 8
 MIN_CHARS = 2
 #: More matches than this means the words are too common: the officer is asked to add one.
 MAX_RESULTS = 200
-#: The query travels in the page buttons' payload; Telegram allows 64 bytes in all.
+#: The query (ASCII once folded) travels in the page buttons' payload; Telegram allows 64 bytes.
 MAX_QUERY_BYTES = 48
 
 
@@ -32,11 +32,9 @@ def register(router: Router) -> None:
 
 
 def clean_query(text: str) -> str:
-    """Folded (lower case, no accents), cut to what a button can carry."""
+    """Folded as the names are (lower case, no accents), cut to what a button can carry."""
     code = normalize_code(text)
-    folded = fold(code if code is not None else text)
-    cut = folded.encode("utf-8")[:MAX_QUERY_BYTES].decode("utf-8", "ignore")
-    return cut.strip()
+    return quick_fold(code if code is not None else text)[:MAX_QUERY_BYTES].strip()
 
 
 async def search(incoming: Incoming, services: Services, args: str) -> list[Reply]:

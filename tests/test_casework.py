@@ -477,3 +477,14 @@ async def test_an_officer_snoozes_only_their_own_or_unassigned(
     refused = await console.say(payload=f"hz:1:{code(1)}")
     assert refused == tw.SNOOZE_NOT_YOURS.format(code=code(1), name="Võ Văn Nam")
     assert "Đã tạm ngừng" in await leader.say(payload=f"hz:1:{code(1)}")
+
+
+def test_quick_fold_agrees_with_fold_on_vietnamese() -> None:
+    from handlers.domain.search import quick_fold
+    from handlers.domain.text import fold
+
+    letters = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợ"
+    letters += "ùúủũụừứửữựỳýỷỹỵ"
+    samples = [letters, letters.upper(), "Trường  THCS Lê Quý Đôn", "Đoàn Thị Ngọc Ánh", "e\u0301"]
+    for text in samples:
+        assert quick_fold(text) == fold(text), text
