@@ -291,5 +291,15 @@ async def _apply(incoming: Incoming, services: Services, conversation: Conversat
     return [Reply("\n".join(lines))]
 
 
+#: Refused rows listed one by one up to this many (a pasted sheet may hold hundreds).
+REFUSED_LINES = 30
+
+
 def _refused_lines(refused: list[tuple[str, str]]) -> list[str]:
-    return [t.BULK_REFUSED_LINE.format(code=code, reason=reason) for code, reason in refused]
+    lines = [
+        t.BULK_REFUSED_LINE.format(code=code, reason=reason)
+        for code, reason in refused[:REFUSED_LINES]
+    ]
+    if len(refused) > REFUSED_LINES:
+        lines.append(t.BULK_REFUSED_MORE.format(count=len(refused) - REFUSED_LINES))
+    return lines

@@ -488,3 +488,37 @@ def test_quick_fold_agrees_with_fold_on_vietnamese() -> None:
     samples = [letters, letters.upper(), "Trường  THCS Lê Quý Đôn", "Đoàn Thị Ngọc Ánh", "e\u0301"]
     for text in samples:
         assert quick_fold(text) == fold(text), text
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("123/QĐ-UBND", "123/QĐ-UBND"),
+        ("45/qd-ctn", "45/QĐ-CTN"),
+        ("  12 / QĐ - ubnd ", "12/QĐ-UBND"),
+        ("Quyết định số 7/QĐ-UBND", "7/QĐ-UBND"),
+        ("so 8/qđ-ubnd", "8/QĐ-UBND"),
+        ("1234/QĐ-TTg", "1234/QĐ-TTg"),
+        ("15/2026/QĐ-UBND", "15/2026/QĐ-UBND"),
+        ("abc", None),
+        ("123", None),
+        ("QĐ-UBND", None),
+        ("123/QĐ-", None),
+        ("123/QĐ-UBND; xóa hết", None),
+    ],
+)
+def test_decision_numbers(typed: str, stored: str | None) -> None:
+    from handlers.domain.decisions import normalize_decision_no
+
+    assert normalize_decision_no(typed) == stored
+
+
+async def test_bulk_lists_at_most_thirty_refused_rows(
+    services: Services, console: ChatDriver
+) -> None:
+    await add(services, 1, "Một")
+    junk = "\n".join(f"dòng rác {n}" for n in range(40))
+    text = await console.say(f"/capnhat {code(1)}\n{junk}")
+    assert tw.BULK_REFUSED_HEADER.format(count=40) in text
+    assert "• dòng rác 29: " in text and "• dòng rác 30: " not in text
+    assert tw.BULK_REFUSED_MORE.format(count=10) in text

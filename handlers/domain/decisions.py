@@ -12,6 +12,8 @@ EXAMPLE = "123/QĐ-UBND"
 
 _QD = re.compile(r"/\s*q\s*[dđ]\s*-\s*", re.IGNORECASE)
 _SPACES_AROUND = re.compile(r"\s*([/-])\s*")
+#: "Quyết định số 123/QĐ-UBND", "số 123/…": the words before the number are not part of it.
+_LEAD = re.compile(r"^(?:quy[eế]t\s+[dđ][iị]nh\s+|q[dđ]\s+)?s[oố]\s*:?\s*", re.IGNORECASE)
 
 
 def normalize_decision_no(text: str, pattern: str = DEFAULT_PATTERN) -> str | None:
@@ -23,6 +25,7 @@ def normalize_decision_no(text: str, pattern: str = DEFAULT_PATTERN) -> str | No
     text = unicodedata.normalize("NFC", " ".join(text.split()))
     if not text or len(text) > 60:
         return None
+    text = _LEAD.sub("", text)
     text = _SPACES_AROUND.sub(r"\1", text)
     text = _QD.sub("/QĐ-", text, count=1)
     if not re.fullmatch(pattern, text, flags=re.IGNORECASE):

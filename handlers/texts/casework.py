@@ -117,6 +117,7 @@ BULK_CHOOSE = "Cập nhật {count} hồ sơ cùng lúc. Chọn trạng thái m�
 BULK_TARGET = "{label} ({count}/{total} hồ sơ)"
 BULK_REFUSED_HEADER = "Không cập nhật được {count} dòng:"
 BULK_REFUSED_LINE = "• {code}: {reason}"
+BULK_REFUSED_MORE = "… và {count} dòng khác"
 REASON_BAD_CODE = "không phải mã hồ sơ"
 REASON_NOT_FOUND = "không tìm thấy hồ sơ"
 REASON_DUPLICATE = "trùng với dòng trên"
