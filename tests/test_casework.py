@@ -66,6 +66,18 @@ def payloads(replies: list[Reply]) -> list[str]:
     return [choice.payload for reply in replies for choice in reply.choices]
 
 
+CHATS = {"console": "off1", "zalo": "zl1", "telegram": "tg1"}
+
+
+async def press(chat: ChatDriver, replies: list[Reply], marker: str) -> list[Reply]:
+    """Press the offered choice whose payload contains `marker`: the button on Telegram, its
+    number on Zalo and the console (the reply shape each channel has)."""
+    if chat.channel == "telegram":
+        return await chat.send(payload=payload_of(replies, marker))
+    number = next(i for i, c in enumerate(replies[-1].choices, 1) if marker in c.payload)
+    return await chat.send(str(number))
+
+
 @pytest.fixture
 async def staff(services: Services) -> None:
     await make_staff(services, "off1", name="Trần Thị Hoa")
@@ -159,9 +171,11 @@ async def test_search_wildcards_are_literal(services: Services, console: ChatDri
 # --- 2. the dossier view, snooze, history ------------------------------------------------------
 
 
+@pytest.mark.parametrize("channel", sorted(CHATS))
 async def test_view_offers_actions_and_leaders_may_assign(
-    services: Services, console: ChatDriver, leader: ChatDriver
+    services: Services, core: BotCore, leader: ChatDriver, channel: str
 ) -> None:
+    console = ChatDriver(core, channel, CHATS[channel])
     await add(services, 1, "Nguyễn Văn An", unit="Trường THCS Lê Quý Đôn")
     officer_view = await console.send(f"/hoso {code(1).lower()}")
     text = officer_view[0].text
@@ -178,7 +192,7 @@ async def test_view_offers_actions_and_leaders_may_assign(
     ]
     assert f"gi:{code(1)}" in payloads(await leader.send(f"/hoso {code(1)}"))
     # The update button starts /capnhat on that dossier, no code typed.
-    menu = await console.send(payload=f"cn:{code(1)}")
+    menu = await press(console, officer_view, "cn:")
     assert t.CHOOSE.splitlines()[1].format(label="Đang thẩm định") in menu[0].text
     assert any(":to:passed" in p for p in payloads(menu))
     # An officer pressing a leader's button is refused.
@@ -246,17 +260,9 @@ async def _thirty(services: Services) -> list[str]:
 async def test_thirty_dossiers_returned_in_four_messages(
     services: Services, core: BotCore, staff: None, channel: str
 ) -> None:
-    chat = ChatDriver(core, channel, {"console": "off1", "zalo": "zl1", "telegram": "tg1"}[channel])
+    chat = ChatDriver(core, channel, CHATS[channel])
     codes = await _thirty(services)
     await follow_verified(core, "console", "citA", codes[0], "5678")
-    by_button = channel == "telegram"
-
-    async def pick(replies: list[Reply], marker: str) -> list[Reply]:
-        if by_button:
-            return await chat.send(payload=payload_of(replies, marker))
-        number = next(i for i, c in enumerate(replies[-1].choices, 1) if marker in c.payload)
-        return await chat.send(str(number))
-
     # 1: the codes pasted from an Excel column (with a stray header and a row's other cells).
     pasted = "Mã hồ sơ\n" + "\n".join(f"{c}\tNgười nhận" for c in codes)
     menu = await chat.send(f"/capnhat\n{pasted}")
@@ -265,12 +271,12 @@ async def test_thirty_dossiers_returned_in_four_messages(
     assert tw.BULK_TARGET.format(label=Status.returned.label, count=30, total=30) in [
         c.label for c in menu[0].choices
     ]
-    asked = await pick(menu, ":to:returned")  # 2
+    asked = await press(chat, menu, ":to:returned")  # 2
     assert t.CITIZEN_READS in asked[0].text
-    preview = await pick(asked, ":skip")  # 3
+    preview = await press(chat, asked, ":skip")  # 3
     assert "Xác nhận cập nhật 30 hồ sơ → Đã trả kết quả" in preview[0].text
     assert "… và 15 hồ sơ khác" in preview[0].text
-    done = await pick(preview, ":ok")  # 4
+    done = await press(chat, preview, ":ok")  # 4
     assert done[0].text.startswith(tw.BULK_DONE.format(count=30, target="Đã trả kết quả"))
     assert tw.NOTIFIED_NOW.format(count=1) in done[0].text
     for c in codes:
@@ -340,28 +346,30 @@ async def test_bulk_decision_numbers_are_checked(services: Services, console: Ch
 # --- 4. decision numbers -----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("channel", sorted(CHATS))
 async def test_decision_number_is_validated_then_correctable_with_history(
-    services: Services, core: BotCore, console: ChatDriver
+    services: Services, core: BotCore, staff: None, channel: str
 ) -> None:
+    console = ChatDriver(core, channel, CHATS[channel])
     await add(services, 1, "Nguyễn Văn An", Status.passed)
     await follow_verified(core, "console", "citA", code(1), "5678")
     menu = await console.send(f"/capnhat {code(1)}")
-    asked = await console.send(payload=payload_of(menu, ":to:decided"))
+    asked = await press(console, menu, ":to:decided")
     assert t.CITIZEN_READS in asked[0].text
     bad = await console.say("abc")
     assert bad.startswith("“abc” không đúng dạng số quyết định")
     confirm = await console.send("123 / qd - ubnd")
     assert "Số quyết định: 123/QĐ-UBND" in confirm[0].text
-    await console.send(payload=payload_of(confirm, ":ok"))
+    await press(console, confirm, ":ok")
     # Correct it afterwards: /capnhat on the decided dossier offers "Sửa số quyết định".
     menu = await console.send(f"/capnhat {code(1)}")
     assert tw.ACTION_FIX_DECISION in [c.label for c in menu[0].choices]
-    asked = await console.send(payload=payload_of(menu, ":fix"))
+    asked = await press(console, menu, ":fix")
     assert "123/QĐ-UBND" in asked[0].text
     assert "không đúng dạng" in await console.say("QĐ 45")
     confirm = await console.send("45/QĐ-CTN")
     assert "123/QĐ-UBND → 45/QĐ-CTN" in confirm[0].text
-    done = await console.say(payload=payload_of(confirm, ":fixok"))
+    done = (await press(console, confirm, ":fixok"))[0].text
     assert done.startswith(tw.DECISION_FIXED.format(code=code(1), new="45/QĐ-CTN"))
     stored = await services.dossiers.get_by_code(code(1))
     assert stored is not None and stored.decision_no == "45/QĐ-CTN"
