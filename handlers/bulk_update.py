@@ -71,9 +71,8 @@ def split_codes(text: str) -> tuple[list[str], list[str]]:
 
 
 def several_codes(text: str) -> bool:
-    """Whether a /capnhat argument names more than one dossier (or a list with bad lines)."""
-    if "\n" not in text.strip() and not _SEPARATORS.search(text.strip()):
-        return False
+    """Whether a /capnhat argument names more than one dossier (or a list with bad lines):
+    lines, cells, or codes side by side on one line (`CODE1, CODE2` or `CODE1 CODE2`)."""
     codes, bad = split_codes(text)
     return len(codes) + len(bad) > 1
 

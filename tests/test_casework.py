@@ -530,3 +530,13 @@ async def test_bulk_lists_at_most_thirty_refused_rows(
     assert tw.BULK_REFUSED_HEADER.format(count=40) in text
     assert "• dòng rác 29: " in text and "• dòng rác 30: " not in text
     assert tw.BULK_REFUSED_MORE.format(count=10) in text
+
+
+async def test_codes_side_by_side_on_one_line(services: Services, console: ChatDriver) -> None:
+    # The console reads one line per message: codes separated by spaces or commas.
+    await add(services, 1, "Một")
+    await add(services, 2, "Hai")
+    menu = await console.say(f"/capnhat {code(1)} {code(2).lower()}")
+    assert tw.BULK_CHOOSE.format(count=2) in menu
+    single = await console.say(f"/capnhat {code(1)[:13]} - {code(1)[14:]}")
+    assert "Chọn trạng thái mới:" in single and "Cập nhật 2" not in single
