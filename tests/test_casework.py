@@ -439,7 +439,7 @@ async def test_quiet_hours_reply_says_when_notices_go(
     asked = await console.send(payload=payload_of(menu, ":to:passed"))
     confirm = await console.send(payload=payload_of(asked, ":skip"))
     done = await console.say(payload=payload_of(confirm, ":ok"))
-    assert "đã xếp 1 thông báo, sẽ gửi lúc 07:00 sáng mai (26/11)" in done
+    assert "đã xếp 1 thông báo, sẽ gửi lúc 07:00 ngày mai (26/11)" in done
     assert "Đã báo cho" not in done
     # After midnight, still quiet: the same morning.
     await add(services, 2, "Trần Thị Bình", Status.in_review)
@@ -540,3 +540,30 @@ async def test_codes_side_by_side_on_one_line(services: Services, console: ChatD
     assert tw.BULK_CHOOSE.format(count=2) in menu
     single = await console.say(f"/capnhat {code(1)[:13]} - {code(1)[14:]}")
     assert "Chọn trạng thái mới:" in single and "Cập nhật 2" not in single
+
+
+async def test_quiet_hours_send_time_comes_from_the_settings(
+    services: Services, core: BotCore, console: ChatDriver, clock: MovableClock
+) -> None:
+    from datetime import time
+
+    services.settings = services.settings.model_copy(
+        update={"quiet_start": time(20, 0), "quiet_end": time(6, 30)}
+    )
+    await add(services, 1, "Nguyễn Văn An", Status.in_review)
+    await follow_verified(core, "console", "citA", code(1), "5678")
+    clock.set_local("2026-11-25 20:10")
+    menu = await console.send(f"/capnhat {code(1)}")
+    asked = await console.send(payload=payload_of(menu, ":to:passed"))
+    confirm = await console.send(payload=payload_of(asked, ":skip"))
+    done = await console.say(payload=payload_of(confirm, ":ok"))
+    assert "sẽ gửi lúc 06:30 ngày mai (26/11)" in done
+    # Outside the quiet hours the notice goes now, and the reply says so.
+    await add(services, 2, "Trần Thị Bình", Status.in_review)
+    await follow_verified(core, "console", "citB", code(2), "5678")
+    clock.set_local("2026-11-26 10:00")
+    menu = await console.send(f"/capnhat {code(2)}")
+    asked = await console.send(payload=payload_of(menu, ":to:passed"))
+    confirm = await console.send(payload=payload_of(asked, ":skip"))
+    done = await console.say(payload=payload_of(confirm, ":ok"))
+    assert done.endswith(tw.NOTIFIED_NOW.format(count=1))

@@ -15,7 +15,7 @@ NOTIFIED_LATER = (
     "Đang trong giờ yên lặng: đã xếp {count} thông báo, sẽ gửi lúc {time} {day} ({date})."
 )
 TODAY = "hôm nay"
-TOMORROW = "sáng mai"
+TOMORROW = "ngày mai"
 
 # --- search ------------------------------------------------------------------------------------
 SEARCH_USAGE = (
