@@ -58,7 +58,9 @@ def entry_lines(named: NamedEntry, services: Services) -> list[str]:
     lines = [
         t.HISTORY_LINE.format(
             when=vn_datetime(named.entry.changed_at, services.tz),
-            who=actor_name(named),
+            who=t.ACTOR_ADMIN
+            if named.actor_name is None and named.entry.actor in services.settings.admins
+            else actor_name(named),
             change=change_text(named),
         )
     ]

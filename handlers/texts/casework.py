@@ -77,6 +77,7 @@ HISTORY_NOTE = "   Ghi chú: {note}"
 HISTORY_EMPTY = "Hồ sơ {code} chưa có thay đổi nào."
 HISTORY_MORE = "(chỉ hiện {shown} thay đổi gần nhất trên tổng số {count})"
 ACTOR_IMPORT = "nhập dữ liệu"
+ACTOR_ADMIN = "quản trị viên"
 ACTOR_SYSTEM = "hệ thống"
 ACTOR_UNKNOWN = "{actor} (không có trong danh sách cán bộ)"
 
