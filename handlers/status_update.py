@@ -328,6 +328,13 @@ async def _apply(incoming: Incoming, services: Services, conversation: Conversat
         return [Reply(t.NOT_FOUND.format(code=code))]
     if dossier.status is not expected:
         return [Reply(t.CONFLICT.format(code=code, label=dossier.status.label))]
+    if Status(conversation.data["to"]) is Status.needs_supplement:
+        # Asked again now: another request may have been made since the choice was shown.
+        refused = await _second_supplement(
+            services, conversation, await role_of(incoming, services)
+        )
+        if refused is not None:
+            return refused
     change = await apply_status_change(
         services,
         dossier,

@@ -13,6 +13,7 @@ from handlers.domain.statuses import Status
 from handlers.messages import Reply, numbered
 from handlers.router import BotCore
 from handlers.services import Services
+from handlers.status_update import apply_status_change
 from handlers.texts import casework as tw
 from handlers.texts import staff as tstaff
 from handlers.texts import status as t
@@ -309,7 +310,6 @@ async def test_bulk_lists_refused_rows_with_their_reasons(
     # Someone else moves dossier 3 before the confirmation: it is refused, 1 still moves.
     three = await services.dossiers.get_by_code(code(3))
     assert three is not None
-    from handlers.status_update import apply_status_change
 
     await apply_status_change(services, three, Status.rejected, "Thiếu", "console:lead1")
     done = await console.say(payload=payload_of(preview, ":ok"))
@@ -567,3 +567,21 @@ async def test_quiet_hours_send_time_comes_from_the_settings(
     confirm = await console.send(payload=payload_of(asked, ":skip"))
     done = await console.say(payload=payload_of(confirm, ":ok"))
     assert done.endswith(tw.NOTIFIED_NOW.format(count=1))
+
+
+async def test_a_request_made_meanwhile_is_caught_at_the_confirmation(
+    services: Services, console: ChatDriver
+) -> None:
+    await add(services, 1, "Nguyễn Văn An", Status.in_review)
+    menu = await console.send(f"/capnhat {code(1)}")
+    await console.send(payload=payload_of(menu, ":to:needs_supplement"))
+    confirm = await console.send("Bổ sung bản sao")
+    # Meanwhile another officer asks for supplements and the dossier comes back.
+    one = await services.dossiers.get_by_code(code(1))
+    assert one is not None
+    moved = await apply_status_change(services, one, Status.needs_supplement, "Thiếu", "x")
+    await apply_status_change(services, moved.dossier, Status.in_review, None, "x")
+    refused = await console.say(payload=payload_of(confirm, ":ok"))
+    assert refused == tw.SUPPLEMENT_ONCE.format(code=code(1), count=1)
+    stored = await services.dossiers.get_by_code(code(1))
+    assert stored is not None and stored.status is Status.in_review
