@@ -23,12 +23,20 @@ def next_send_time(services: Services) -> datetime | None:
     return at if at > local else at + timedelta(days=1)
 
 
+def send_at_words(services: Services) -> dict[str, str] | None:
+    """`time`, `day` and `date` of when queued notices leave, or None when they go now."""
+    at = next_send_time(services)
+    if at is None:
+        return None
+    day = t.TODAY if at.date() == services.local_now().date() else t.TOMORROW
+    return {"time": f"{at:%H:%M}", "day": day, "date": f"{at:%d/%m}"}
+
+
 def notices_line(services: Services, count: int) -> str:
     """`Đã báo cho N người theo dõi.`, or in quiet hours `Đã xếp N thông báo, sẽ gửi lúc …`."""
     if count <= 0:
         return ""
-    at = next_send_time(services)
-    if at is None:
+    words = send_at_words(services)
+    if words is None:
         return t.NOTIFIED_NOW.format(count=count)
-    day = t.TODAY if at.date() == services.local_now().date() else t.TOMORROW
-    return t.NOTIFIED_LATER.format(count=count, time=f"{at:%H:%M}", day=day, date=f"{at:%d/%m}")
+    return t.NOTIFIED_LATER.format(count=count, **words)

@@ -585,3 +585,16 @@ async def test_a_request_made_meanwhile_is_caught_at_the_confirmation(
     assert refused == tw.SUPPLEMENT_ONCE.format(code=code(1), count=1)
     stored = await services.dossiers.get_by_code(code(1))
     assert stored is not None and stored.status is Status.in_review
+
+
+async def test_giao_in_quiet_hours_says_when_the_officer_is_told(
+    services: Services, leader: ChatDriver, clock: MovableClock
+) -> None:
+    await add(services, 1, "Nguyễn Văn An", Status.in_review)
+    clock.set_local("2026-11-25 23:00")
+    menu = await leader.send(f"/giao {code(1)}")
+    hoa = next(c.payload for c in menu[0].choices if c.label == "Trần Thị Hoa")
+    done = await leader.say(payload=hoa)
+    assert done == tw.ASSIGN_DONE_LATER.format(
+        code=code(1), name="Trần Thị Hoa", time="07:00", day="ngày mai", date="26/11"
+    )

@@ -14,6 +14,10 @@ NOTIFIED_NOW = "Đã báo cho {count} người theo dõi."
 NOTIFIED_LATER = (
     "Đang trong giờ yên lặng: đã xếp {count} thông báo, sẽ gửi lúc {time} {day} ({date})."
 )
+ASSIGN_DONE_LATER = (
+    "Đã giao hồ sơ {code} cho {name}. Đang trong giờ yên lặng: thông báo cho {name} "
+    "sẽ gửi lúc {time} {day} ({date})."
+)
 TODAY = "hôm nay"
 TOMORROW = "ngày mai"
 
