@@ -82,8 +82,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     redaction.install(redaction.secrets_of(settings))
     try:
         if command == "import":
+            print(_database_line(settings), file=sys.stderr)
             return asyncio.run(import_file(settings, args.file))
         if command in extra:
+            if getattr(extra[command], "READS_DATABASE", False):
+                problem = existing_database(settings)
+                if problem is not None:
+                    print(problem, file=sys.stderr)
+                    return EXIT_FAILED
+                print(_database_line(settings), file=sys.stderr)
             return asyncio.run(extra[command].run(settings, args))
         if console:
             return asyncio.run(run_console(settings))
@@ -93,6 +100,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def existing_database(settings: Settings) -> str | None:
+    """Why a command that only reads the database cannot run, or None when the file exists.
+
+    The rule: such commands (outbox, qr, backup, export, report) open TDKT_DATABASE, else
+    data/tdkt.sqlite3, and never create it; they never fall back to the demo database that
+    `make run` uses, but say it is there and how to choose it.
+    """
+    from config.settings import DEMO_DATABASE
+
+    path = settings.database_path()
+    if path.is_file():
+        return None
+    if settings.database is None and DEMO_DATABASE.is_file():
+        return tconsole.DATABASE_ONLY_DEMO.format(path=path, demo=DEMO_DATABASE)
+    return tconsole.DATABASE_MISSING.format(path=path)
+
+
+def _database_line(settings: Settings) -> str:
+    path = settings.database_path()
+    template = tconsole.DATABASE_USED if path.is_file() else tconsole.DATABASE_NEW
+    return template.format(path=path)
 
 
 def _has_channel(settings: Settings) -> bool:
@@ -151,6 +181,7 @@ def run_channels(settings: Settings, *, console: bool = False) -> int:
     """Serve the configured channels until interrupted."""
     from bot.runtime import serve
 
+    print(_database_line(settings), file=sys.stderr)
     asyncio.run(serve(settings, console=console))
     return EXIT_OK
 
@@ -191,7 +222,7 @@ async def import_file(settings: Settings, path: Path) -> int:
         if not parsed.ok:
             for line in parsed.error_lines():
                 print(line, file=sys.stderr)
-            print(timport.NOTHING_WRITTEN.format(count=len(parsed.errors)), file=sys.stderr)
+            print(parsed.summary(), file=sys.stderr)
             return EXIT_FAILED
         if wants_bar(len(parsed.rows)):
             # The write is one transaction with no progress to report: say what is happening.

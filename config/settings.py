@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     phone_key: SecretStr | None = None
     #: Full phone numbers are erased this many days after a dossier is finished (returned, ...).
     phone_retention_days: int = Field(default=30, ge=0, le=3650)
+    #: Decision numbers (issue 14): a regular expression, matched ignoring case, that a
+    #: number must fit before it is stored and sent to citizens (default `123/QĐ-UBND`).
+    decision_no_pattern: str = r"\d{1,6}(/\d{4})?/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*"
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod
@@ -288,6 +291,15 @@ class Settings(BaseSettings):
             and self.zns_app_secret is not None
             and self.zns_refresh_token is not None
         )
+
+    @field_validator("decision_no_pattern")
+    @classmethod
+    def _decision_pattern(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
 
     @field_validator("movements_file")
     @classmethod

@@ -88,6 +88,13 @@ class ParsedImport:
     def ok(self) -> bool:
         return not self.errors
 
+    def summary(self) -> str:
+        """`Có 2 dòng lỗi (4 lỗi) — …`: how many rows are wrong, and how many errors."""
+        rows = len({line for line, _message in self.errors})
+        if rows == len(self.errors):
+            return t.NOTHING_WRITTEN.format(count=rows)
+        return t.NOTHING_WRITTEN_ERRORS.format(rows=rows, errors=len(self.errors))
+
     def error_lines(self) -> list[str]:
         return [t.LINE_ERROR.format(line=line, message=message) for line, message in self.errors]
 

@@ -429,8 +429,8 @@ def period_from_args(
 
 
 def register(router: Router) -> None:
-    router.command("thongke", thongke, t.COMMAND_DESCRIPTIONS["thongke"], roles=STAFF)
-    router.command("xuat", xuat, t.COMMAND_DESCRIPTIONS["xuat"], roles=STAFF)
+    router.command("thongke", thongke, t.COMMAND_DESCRIPTIONS["thongke"], roles=STAFF, slow=True)
+    router.command("xuat", xuat, t.COMMAND_DESCRIPTIONS["xuat"], roles=STAFF, slow=True)
 
 
 async def thongke(incoming: Incoming, services: Services, args: str) -> list[Reply]:

@@ -11,6 +11,7 @@ from config.agency_codes import agency_renames
 from config.catalog import AwardCatalog, load_catalog
 from config.settings import Settings
 from db.attempts import LookupAttemptRepository
+from db.casework import CaseworkRepository
 from db.connection import Database
 from db.conversations import ConversationRepository
 from db.dossiers import DossierRepository
@@ -53,6 +54,7 @@ class Services:
     inbound: InboundRepository = field(init=False)
     public_files: PublicFileRepository = field(init=False)
     reports: ReportRepository = field(init=False)
+    casework: CaseworkRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.dossiers = DossierRepository(self.db)
@@ -66,6 +68,7 @@ class Services:
         self.inbound = InboundRepository(self.db)
         self.public_files = PublicFileRepository(self.db)
         self.reports = ReportRepository(self.db)
+        self.casework = CaseworkRepository(self.db)
 
     @property
     def tz(self) -> ZoneInfo:

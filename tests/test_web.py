@@ -280,8 +280,8 @@ async def test_status_change_on_telegram_notifies_a_zalo_follower(
     assert note.params["text"] == ts.ASK_NOTE_OPTIONAL
     confirm = await press(tg_updates.callback(buttons_of(note)[ts.SKIP]))
     done = await press(tg_updates.callback(buttons_of(confirm)[ts.YES]))
-    assert done.params["text"] == ts.DONE.format(
-        code=CODE, label=Status.in_review.label, followers=1
+    assert done.params["text"] == (
+        ts.DONE.format(code=CODE, label=Status.in_review.label) + " Đã báo cho 1 người theo dõi."
     )
 
     # The outbox delivers the notice on the follower's own channel.

@@ -10,6 +10,8 @@ from bot.app import open_app
 from config.settings import Settings
 
 NAME = "qr"
+#: Opens an existing database only: the CLI checks it is there and says which it is.
+READS_DATABASE = True
 HELP = "write the receipt QR code (the lookup page, or the deep link) as a PNG"
 
 

@@ -29,6 +29,8 @@ from handlers.report import (
 from handlers.texts import report as t
 
 NAME = "report"
+#: Opens an existing database only: the CLI checks it is there and says which it is.
+READS_DATABASE = True
 HELP = "the half-year report (received, resolved, on time, pending) as text or JSON"
 EXIT_OK, EXIT_FAILED = 0, 1
 

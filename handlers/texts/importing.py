@@ -40,6 +40,8 @@ RESOLVED_NOT_ALLOWED = "hồ sơ ở trạng thái “{label}” chưa giải qu
 TOO_MANY_COLUMNS = "dòng có nhiều cột hơn dòng tiêu đề"
 LINE_ERROR = "Dòng {line}: {message}"
 NOTHING_WRITTEN = "Có {count} dòng lỗi — không ghi gì vào cơ sở dữ liệu."
+#: Rows and errors are counted apart: two bad rows may hold four errors.
+NOTHING_WRITTEN_ERRORS = "Có {rows} dòng lỗi ({errors} lỗi) — không ghi gì vào cơ sở dữ liệu."
 DONE = "Đã nhập {total} dòng: {inserted} mới, {updated} cập nhật, {unchanged} không đổi."
 FILE_NOT_FOUND = "Không mở được tệp {path}: {reason}"
 
