@@ -161,3 +161,12 @@ class LookupAttemptRepository:
             " VALUES (?, ?, ?, ?, ?)",
             (channel, chat_id, code, int(found), instant_to_db(at)),
         )
+
+    async def failures_for_chat(self, channel: str, chat_id: str, since: datetime) -> int:
+        """How many wrong digits the chat gave after `since` (reports and tests)."""
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) FROM lookup_attempts WHERE channel = ? AND chat_id = ?"
+            " AND attempted_at > ? AND succeeded = 0",
+            (channel, chat_id, instant_to_db(since)),
+        )
+        return int(row[0]) if row else 0

@@ -20,6 +20,8 @@ from typing import Any
 
 import aiosqlite
 
+from handlers.domain.search import match_rank
+
 log = logging.getLogger(__name__)
 # aiosqlite logs every statement and its results at DEBUG: names and phone digits. Never.
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
@@ -135,5 +137,7 @@ async def open_database(path: Path | str) -> Database:
     await connection.execute("PRAGMA journal_mode = WAL")
     await connection.execute("PRAGMA synchronous = NORMAL")
     await connection.execute("PRAGMA foreign_keys = ON")
+    # Staff search (/tim) matches names with or without accents, as people type them.
+    await connection.create_function("tdkt_match", 4, match_rank, deterministic=True)
     await migrate(connection)
     return Database(connection, path)

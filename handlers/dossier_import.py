@@ -19,7 +19,13 @@ from db.models import Dossier, DossierInput
 from handlers.domain.calendar import WorkCalendar
 from handlers.domain.codes import normalize_code
 from handlers.domain.safe_text import clean_text, unescape_formula
-from handlers.domain.statuses import RESOLVED, Status, parse_status
+from handlers.domain.statuses import (
+    RESOLVED,
+    Status,
+    parse_portal_state,
+    parse_status,
+    status_from_portal,
+)
 from handlers.domain.text import fold
 from handlers.domain.transitions import can_reach, due_on_after_supplement
 from handlers.texts import importing as t
@@ -83,6 +89,13 @@ class ParsedImport:
     def ok(self) -> bool:
         return not self.errors
 
+    def summary(self) -> str:
+        """`Có 2 dòng lỗi (4 lỗi) — …`: how many rows are wrong, and how many errors."""
+        rows = len({line for line, _message in self.errors})
+        if rows == len(self.errors):
+            return t.NOTHING_WRITTEN.format(count=rows)
+        return t.NOTHING_WRITTEN_ERRORS.format(rows=rows, errors=len(self.errors))
+
     def error_lines(self) -> list[str]:
         return [t.LINE_ERROR.format(line=line, message=message) for line, message in self.errors]
 
@@ -140,8 +153,13 @@ def parse_rows(
     header: list[str],
     catalog: AwardCatalog,
     calendar: WorkCalendar,
+    *,
+    keep_phones: bool = False,
 ) -> ParsedImport:
-    """Validate every record (line number, cells) against the header; collect all errors."""
+    """Validate every record (line number, cells) against the header; collect all errors.
+
+    `keep_phones` (ZNS on) keeps each row's phone cell for the import to seal; otherwise only
+    its last 4 digits leave this function."""
     result = ParsedImport()
     names, unknown = header_map(header)
     missing = [c for c in REQUIRED if c not in names]
@@ -166,7 +184,7 @@ def parse_rows(
             for index, name in enumerate(names)
             if name is not None
         }
-        row, problems = _validate(record, catalog, calendar)
+        row, problems = _validate(record, catalog, calendar, keep_phones)
         if row is not None and row.code in seen:
             problems.append(t.DUPLICATE_CODE.format(code=row.code, line=seen[row.code]))
         if problems:
@@ -228,6 +246,7 @@ def parse_csv(
     calendar: WorkCalendar,
     *,
     track: RowTracker | None = None,
+    keep_phones: bool = False,
 ) -> ParsedImport:
     """Parse the bytes of a CSV export (UTF-8, with or without BOM, comma-separated)."""
     try:
@@ -262,7 +281,7 @@ def parse_csv(
             start = reader.line_num + 1
 
     rows = track(records(), text.count("\n")) if track else records()
-    parsed = parse_rows(rows, header, catalog, calendar)
+    parsed = parse_rows(rows, header, catalog, calendar, keep_phones=keep_phones)
     if unreadable:
         parsed.errors = sorted([*parsed.errors, *unreadable], key=lambda error: error[0])
     return parsed
@@ -280,6 +299,7 @@ def parse_xlsx(
     calendar: WorkCalendar,
     *,
     track: RowTracker | None = None,
+    keep_phones: bool = False,
 ) -> ParsedImport:
     """Parse the first sheet of an .xlsx file: the same columns and checks as the CSV."""
     from handlers.excel import SheetError, read_sheet
@@ -287,13 +307,13 @@ def parse_xlsx(
     try:
         sheet = read_sheet(data)
         rows = track(sheet.records, sheet.estimated_rows) if track else sheet.records
-        return parse_rows(rows, sheet.header, catalog, calendar)
+        return parse_rows(rows, sheet.header, catalog, calendar, keep_phones=keep_phones)
     except SheetError as exc:
         return ParsedImport(errors=[(exc.line, str(exc))])
 
 
 def _validate(
-    record: dict[str, str], catalog: AwardCatalog, calendar: WorkCalendar
+    record: dict[str, str], catalog: AwardCatalog, calendar: WorkCalendar, keep_phone: bool
 ) -> tuple[DossierInput | None, list[str]]:
     problems: list[str] = []
     for name in REQUIRED:
@@ -316,12 +336,20 @@ def _validate(
         dates[name] = parse_date(value) if value else None
         if value and dates[name] is None:
             problems.append(t.BAD_DATE.format(field=t.FIELD_NAMES[name], value=value[:40]))
-    status = Status.received
+    status: Status | None = Status.received
     if record.get("status"):
+        # Unknown until parsed: what it allows (a resolved date) cannot be judged without it.
+        status = None
         parsed = parse_status(record["status"])
-        if parsed is None:
+        portal = parse_portal_state(record["status"]) if parsed is None else None
+        if portal is not None:
+            # An export of the one-stop system speaks the portal's states (codes 1–10).
+            parsed = status_from_portal(portal, record.get("decision_no"))
+            if parsed is None:
+                problems.append(t.PORTAL_STATE_REFUSED[portal])
+        elif parsed is None:
             problems.append(t.BAD_STATUS.format(value=record["status"][:60]))
-        else:
+        if parsed is not None:
             status = parsed
     last4 = ""
     if record.get("phone"):
@@ -337,12 +365,13 @@ def _validate(
         problems.append(t.RESOLVED_BEFORE_RECEIVED)
     if status in RESOLVED and not resolved_on and not record.get("resolved_on"):
         problems.append(t.RESOLVED_MISSING.format(label=status.label))
-    if status not in RESOLVED and resolved_on:
+    if status is not None and status not in RESOLVED and resolved_on:
         problems.append(t.RESOLVED_NOT_ALLOWED.format(label=status.label))
-    if problems or code is None or kind is None or received_on is None:
+    if problems or code is None or kind is None or received_on is None or status is None:
         return None, problems
     if due_on is None:
-        due_on = calendar.add_working_days(received_on, kind.working_days)
+        # A receipt on a day off counts from the next working day (WorkCalendar.receipt_day).
+        due_on = calendar.due_date(received_on, kind.working_days)
     return (
         DossierInput(
             code=code,
@@ -357,6 +386,7 @@ def _validate(
             decision_no=record.get("decision_no") or None,
             note=record.get("note") or None,
             officer=record.get("officer") or None,
+            phone=(record.get("phone") or None) if keep_phone else None,
         ),
         [],
     )

@@ -34,6 +34,9 @@ class Command:
     roles: frozenset[str] | None = None
     #: Shown in the command menu and /help.
     listed: bool = True
+    #: Takes more than a moment (a report, a chart, an export): the channels show that the
+    #: bot is working before the reply ("Đang lập báo cáo…", Telegram's chat action).
+    slow: bool = False
 
 
 async def citizen_role(_incoming: Incoming, _services: Services) -> str:
@@ -49,7 +52,8 @@ class Router:
     #: Roles allowed to reach a flow or a button prefix (`flow:NAME`, `payload:PREFIX`).
     guarded: dict[str, frozenset[str]] = field(default_factory=dict)
     role_of: RoleResolver = citizen_role
-    refusal: Callable[[str], str] = lambda _role: t.UNKNOWN_COMMAND
+    #: What a role that may not use a command or button hears: (role, the roles allowed).
+    refusal: Callable[[str, frozenset[str]], str] = lambda _role, _allowed: t.UNKNOWN_COMMAND
 
     def command(
         self,
@@ -59,8 +63,9 @@ class Router:
         *,
         roles: frozenset[str] | None = None,
         listed: bool = True,
+        slow: bool = False,
     ) -> None:
-        self.commands[name] = Command(name, handler, description, roles, listed)
+        self.commands[name] = Command(name, handler, description, roles, listed, slow)
 
     def payload(
         self, prefix: str, handler: PayloadHandler, *, roles: frozenset[str] | None = None
@@ -116,7 +121,11 @@ def split_command(text: str) -> tuple[str, str] | None:
     """`/TraCuu@bot  ABC` → (`tracuu`, `ABC`); None when the text is not a command."""
     if not text.startswith("/"):
         return None
-    head, _, rest = text[1:].partition(" ")
+    # Any white space ends the name: `/capnhat` and a pasted column of codes on the next lines.
+    parts = text[1:].split(maxsplit=1)
+    if not parts:
+        return None
+    head, rest = parts[0], parts[1] if len(parts) > 1 else ""
     name = fold(head.split("@", 1)[0])
     if not name:
         return None
@@ -140,6 +149,27 @@ class BotCore:
         if incoming.channel not in BUTTON_CHANNELS:
             await self._remember_choices(incoming, replies)
         return replies or [Reply(t.NOT_UNDERSTOOD.format(example=_example()))]
+
+    async def progress(self, incoming: Incoming) -> str | None:
+        """The "working on it" line to show before handling `incoming`, when it starts a slow
+        command the sender may run; None otherwise. Channels show it their way (a chat action
+        on Telegram, this line on Zalo and the console). Never raises."""
+        try:
+            parsed = split_command(clean_text(incoming.text)) if incoming.text else None
+            if incoming.payload is not None or parsed is None:
+                return None
+            command = self.router.commands.get(parsed[0])
+            if command is None or not command.slow:
+                return None
+            if command.roles is not None:
+                if await self.router.role_of(incoming, self.services) not in command.roles:
+                    return None
+        except Exception:
+            log.exception("progress check failed")
+            return None
+        from handlers.texts import casework
+
+        return casework.WORKING
 
     async def _remember_choices(self, incoming: Incoming, replies: list[Reply]) -> None:
         if any(reply.extra.get("keep_choices") for reply in replies):
@@ -204,7 +234,7 @@ class BotCore:
         if command.roles is not None:
             role = await self.router.role_of(incoming, self.services)
             if role not in command.roles:
-                return [Reply(self.router.refusal(role))]
+                return [Reply(self.router.refusal(role, command.roles))]
         return await command.handler(incoming, self.services, args)
 
     async def _refusal(self, incoming: Incoming, key: str) -> list[Reply] | None:
@@ -212,7 +242,7 @@ class BotCore:
         if roles is None:
             return None
         role = await self.router.role_of(incoming, self.services)
-        return None if role in roles else [Reply(self.router.refusal(role))]
+        return None if role in roles else [Reply(self.router.refusal(role, roles))]
 
     async def _route_payload(self, incoming: Incoming, payload: str) -> list[Reply]:
         prefix, _, rest = payload.partition(":")

@@ -228,9 +228,9 @@ async def test_a_lone_surrogate_is_stored_cleaned_and_answered(
     assert await inbound_count(db) == 1
     await runner.drain()
     assert "Traceback" not in caplog.text
-    # Handled like any text: the replacement characters make it no code, and the bot says so.
+    # Handled like any text: the code is read around the replacement characters.
     (reply,) = zalo_api.texts()
-    assert reply.startswith(f"“\ufffd{CODE}\ufffd” không phải là mã hồ sơ hợp lệ")
+    assert reply.startswith(f"Đã tìm thấy hồ sơ {CODE}")
     # Delivered again, it is known: no second answer, no error.
     assert (await post_zalo(web, raw)).status_code == 200
     await runner.drain()
@@ -347,8 +347,8 @@ async def test_status_change_on_telegram_notifies_a_zalo_follower(
     assert note.params["text"] == ts.ASK_NOTE_OPTIONAL
     confirm = await press(tg_updates.callback(buttons_of(note)[ts.SKIP]))
     done = await press(tg_updates.callback(buttons_of(confirm)[ts.YES]))
-    assert done.params["text"] == ts.DONE.format(
-        code=CODE, label=Status.in_review.label, followers=1
+    assert done.params["text"] == (
+        ts.DONE.format(code=CODE, label=Status.in_review.label) + " Đã báo cho 1 người theo dõi."
     )
 
     # The outbox delivers the notice on the follower's own channel.
@@ -363,7 +363,7 @@ async def test_status_change_on_telegram_notifies_a_zalo_follower(
     )
     assert await dispatcher.drain() == 1
     notice = zalo_api.texts()[-1]
-    assert ts.NOTICE.format(code=CODE, label=Status.in_review.label) in notice
+    assert ts.NOTICE.format(code=CODE, label=Status.in_review.citizen_label) in notice
     assert len(tg_api.sent()) == sent_before
     assert await services.outbox.last_sent_at("zalo") == clock()
 
