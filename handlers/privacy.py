@@ -53,6 +53,9 @@ async def notice(incoming: Incoming, services: Services, _args: str) -> list[Rep
                 controller=settings.controller_name,
                 contact=settings.controller_contact,
                 days=settings.retention_days,
+                zns=t.NOTICE_ZNS.format(days=settings.phone_retention_days)
+                if settings.zns_on
+                else "",
             )
         )
     ]

@@ -230,3 +230,22 @@ async def test_the_scheduler_runs_the_purge_with_the_configured_days(
         "inbound_updates": 0,
         "outbox": 1,
     }
+
+
+async def test_baomat_tells_of_the_full_phone_number_only_when_zns_is_on(
+    services: Services, clock: MovableClock
+) -> None:
+    import base64
+
+    plain = await ChatDriver(custom(services, clock), "zalo", "a").say("/baomat")
+    assert "mã hóa" not in plain and "giữ 4 số cuối để xác minh." in plain
+    zns = custom(
+        services,
+        clock,
+        zns_access_token="token",
+        zns_template_status="123456",
+        phone_key=base64.urlsafe_b64encode(bytes(32)).decode(),
+        phone_retention_days=30,
+    )
+    notice = await ChatDriver(zns, "zalo", "a").say("/baomat")
+    assert t.NOTICE_ZNS.format(days=30) in notice

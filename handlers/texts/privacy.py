@@ -24,13 +24,18 @@ NOTICE = (
     "• các thông báo đã gửi cho bạn — {days} ngày;\n"
     "• nội dung tin nhắn bạn gửi chỉ đến khi bot xử lý xong; mã tin nhắn tối đa 7 ngày;\n"
     "• thao tác đang dở (ví dụ bản nháp đề nghị) — đến khi xong, hủy hoặc hết hạn.\n"
-    "Số điện thoại trên hồ sơ do bộ phận một cửa nhập; bot chỉ giữ 4 số cuối để xác minh.\n\n"
+    "Số điện thoại trên hồ sơ do bộ phận một cửa nhập; bot giữ 4 số cuối để xác minh.{zns}\n\n"
     "Quyền của bạn:\n"
     "• xem dữ liệu bot lưu về bạn: /dulieucuatoi;\n"
     "• xóa dữ liệu, rút lại sự đồng ý: /xoadulieu (ngừng nhận thông báo: /botheodoi);\n"
     "• sửa thông tin trên hồ sơ (tên, số điện thoại), phản đối hoặc hạn chế việc xử lý, "
     "khiếu nại: liên hệ {contact}, nêu mã hồ sơ hoặc gửi kèm kết quả /dulieucuatoi.\n"
     "Yêu cầu được giải quyết trong vòng 15 ngày."
+)
+
+NOTICE_ZNS = (
+    " Để gửi thông báo qua Zalo (ZNS) đến số điện thoại trên hồ sơ, số đầy đủ được mã hóa và "
+    "xóa {days} ngày sau khi hồ sơ giải quyết xong."
 )
 
 MY_DATA_EMPTY = (
