@@ -126,7 +126,14 @@ class BotCore:
         self.services = services
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Never raises: a failure is logged and answered with a polite Vietnamese message."""
+        """Never raises: a failure is logged and answered with a polite Vietnamese message.
+
+        The database work of messages from many chats arriving at once runs in one hand-off
+        to SQLite's thread (`Database.batched`); each chat's messages still come one by one.
+        """
+        return await self.services.db.batched(lambda: self._handle(incoming))
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
         try:
             replies = await self._route(incoming)
         except Exception:
