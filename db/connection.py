@@ -80,7 +80,7 @@ class Database:
         self._drainer: asyncio.Task[None] | None = None
         self._on_loop_tasks: set[asyncio.Task[None]] = set()
         #: Batches run and messages in them, for the benchmarks (messages / batches = size).
-        self.batch_stats = {"batches": 0, "messages": 0}
+        self.batch_stats = {"batches": 0, "messages": 0, "on_loop": 0}
 
     def _in_batch(self) -> bool:
         return self._batch_thread == threading.get_ident()
@@ -174,6 +174,7 @@ class Database:
                 elif kind == _FAILED:
                     future.set_exception(value)
                 else:
+                    self.batch_stats["on_loop"] += 1
                     task = asyncio.create_task(_on_loop(work, future), context=context)
                     self._on_loop_tasks.add(task)
                     task.add_done_callback(self._on_loop_tasks.discard)
