@@ -16,8 +16,8 @@ import itertools
 import logging
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -185,37 +185,63 @@ class Database:
         """On aiosqlite's thread: every message's work, one transaction, a savepoint each."""
         raw = self.connection._conn
         raw.execute("BEGIN IMMEDIATE")
-        self._direct = DirectConnection(raw)
-        self._batch_thread = threading.get_ident()
-        asyncio.events._set_running_loop(_NO_LOOP)  # type: ignore[arg-type]
         outcomes: list[tuple[str, Any]] = []
         try:
-            for work, _future, context in items:
-                raw.execute("SAVEPOINT message")
-                try:
-                    value = context.run(_drive, work)
-                except NeedsEventLoop:
-                    outcome: tuple[str, Any] = (_ON_LOOP, None)
-                except Exception as exc:
-                    outcome = (_FAILED, exc)
-                else:
-                    outcome = (_OK, value)
-                if not raw.in_transaction:
-                    raise _BatchAborted("SQLite rolled the batch back")
-                if outcome[0] != _OK:
-                    raw.execute("ROLLBACK TO message")
-                raw.execute("RELEASE message")
-                outcomes.append(outcome)
+            with self._worker_mode():
+                for work, _future, context in items:
+                    raw.execute("SAVEPOINT message")
+                    try:
+                        value = context.run(_drive, work)
+                    except NeedsEventLoop:
+                        outcome: tuple[str, Any] = (_ON_LOOP, None)
+                    except Exception as exc:
+                        outcome = (_FAILED, exc)
+                    else:
+                        outcome = (_OK, value)
+                    if not raw.in_transaction:
+                        raise _BatchAborted("SQLite rolled the batch back")
+                    if outcome[0] != _OK:
+                        raw.execute("ROLLBACK TO message")
+                    raw.execute("RELEASE message")
+                    outcomes.append(outcome)
             raw.execute("COMMIT")
         except BaseException as exc:
             if raw.in_transaction:
                 raw.execute("ROLLBACK")
             raise exc if isinstance(exc, _BatchAborted) else _BatchAborted(str(exc)) from exc
+        return outcomes
+
+    @contextmanager
+    def _worker_mode(self) -> Iterator[None]:
+        """On aiosqlite's thread: the Database's calls use sqlite3 directly, and anything that
+        reaches for an event loop raises NeedsEventLoop instead of touching the real one."""
+        self._direct = DirectConnection(self.connection._conn)
+        self._batch_thread = threading.get_ident()
+        asyncio.events._set_running_loop(_NO_LOOP)  # type: ignore[arg-type]
+        try:
+            yield
         finally:
             asyncio.events._set_running_loop(None)
             self._batch_thread = None
             self._direct = None
-        return outcomes
+
+    async def on_worker(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work()` on aiosqlite's thread in one hand-off, inside the caller's open
+        `transaction()`: its database calls (repositories included) hand nothing off.
+
+        For long database-only work (an import's chunk, the reminder sweep); work that
+        reaches for the event loop raises NeedsEventLoop, rolling the transaction back.
+        """
+        if self._in_batch():
+            return await work()
+        if not self._write_lock.locked():
+            raise RuntimeError("Database.on_worker runs inside `async with db.transaction()`")
+        context = contextvars.copy_context()
+        return await self.connection._execute(self._run_on_worker, work, context)  # type: ignore[no-any-return]
+
+    def _run_on_worker(self, work: Callable[[], Awaitable[T]], context: contextvars.Context) -> T:
+        with self._worker_mode():
+            return context.run(_drive, work)
 
     async def schema_version(self) -> int:
         row = await self.fetch_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
