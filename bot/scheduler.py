@@ -17,6 +17,7 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from db import reminder_sweep
 from db.reminders import Outgoing
 from handlers.reminders import (
     BOARD_TOP,
@@ -25,8 +26,8 @@ from handlers.reminders import (
     WorkdayIndex,
     digest_key,
     leader_digest,
-    make_planner,
     officer_digest,
+    sweep_spec,
 )
 from handlers.services import Services
 
@@ -57,18 +58,21 @@ async def tick(services: Services) -> int:
         # Digests first: the overview arrives before the single reminders of the morning.
         # Only today's: a digest missed while the bot was down is never sent late.
         enqueued += await _digests(services, rules, index, staff, blocked, today)
-    planner = make_planner(
-        rules=rules,
-        index=index,
-        horizon=today,
-        today=today,
-        staff=staff,
-        blocked=blocked,
-        award_name=services.catalog.name_of,
-    )
-    result = await services.reminders.sweep(horizon=today, planner=planner, now=services.now())
-    enqueued += result.messages
-    if enqueued:
+    # Set-based: the rules of make_planner as data, applied in SQL to every dossier at once.
+    due_range = await reminder_sweep.sweep_candidates_range(services.db, today)
+    if due_range is not None:
+        spec = sweep_spec(
+            rules=rules,
+            index=index,
+            today=today,
+            first_due=date.fromisoformat(due_range[0]),
+            last_due=date.fromisoformat(due_range[1]),
+            staff=staff,
+            blocked=blocked,
+            catalog=services.catalog,
+        )
+        result = await reminder_sweep.sweep(services.db, spec, now=services.now())
+        enqueued += result.messages
         log.info("reminder tick: %d message(s), %d dossier(s) looked at", enqueued, result.dossiers)
     return enqueued
 

@@ -18,11 +18,14 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from string import Formatter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from config.catalog import AwardCatalog
 from config.settings import Settings
 from db.models import StaffMember
+from db.reminder_sweep import SweepSpec
 from db.reminders import (
     RUNNING,
     BoardCounts,
@@ -430,3 +433,71 @@ def leader_digest(
 
 def digest_key(member: StaffMember, day: date) -> str:
     return f"digest:{day}:{member.id}"
+
+
+# --- the set-based sweep's rules as data ----------------------------------------------------------
+
+
+def _around(template: str) -> tuple[str, str]:
+    """`còn {days} ngày` → (`còn `, ` ngày`): the words around a template's one field."""
+    pieces = list(Formatter().parse(template))
+    before = pieces[0][0]
+    after = "".join(literal for literal, *_rest in pieces[1:])
+    return before, after
+
+
+def sweep_spec(
+    *,
+    rules: ReminderRules,
+    index: WorkdayIndex,
+    today: date,
+    first_due: date,
+    last_due: date,
+    staff: Sequence[StaffMember],
+    blocked: set[int],
+    catalog: AwardCatalog,
+) -> SweepSpec:
+    """What `make_planner` decides, as data for db/reminder_sweep.py's statements: the same
+    rules, recipients and words, applied in SQL to every dossier at once."""
+    margin = timedelta(days=2 * (max(rules.offsets) + rules.escalate_after) + 30)
+    start, end = min(first_due, today) - margin, max(last_due, today) + margin
+    days = []
+    day = start
+    while day <= end:
+        working = index.calendar.is_working_day(day)
+        days.append((day.isoformat(), index.ordinal(day), int(working)))
+        day += timedelta(days=1)
+    reachable = [
+        (
+            member.id,
+            member.channel,
+            member.chat_id,
+            member.role,
+            member.name,
+            int(member.active and member.reminders_enabled and member.id not in blocked),
+        )
+        for member in staff
+    ]
+    template = tuple(
+        (literal, field) for literal, field, _spec, _conversion in Formatter().parse(t.REMINDER)
+    )
+    footer_before, footer_after = _around(t.ESCALATION_FOOTER)
+    return SweepSpec(
+        today=today,
+        days=days,
+        offsets=rules.offsets,
+        escalate_after=rules.escalate_after,
+        staff=reachable,
+        awards=[(kind.code, kind.name) for kind in catalog.kinds],
+        statuses=[(status.value, status.label) for status in Status],
+        headlines=dict(t.HEADLINES),
+        template=template,
+        officer_line=_around(t.OFFICER_LINE),
+        unassigned_line=t.UNASSIGNED_LINE,
+        footer=("\n" + footer_before, footer_after),
+        left_days=_around(t.LEFT_DAYS),
+        overdue_days=_around(t.OVERDUE_DAYS),
+        due_today=t.DUE_TODAY,
+        overdue=t.OVERDUE,
+        due_on_day_off=t.DUE_ON_DAY_OFF,
+    )
