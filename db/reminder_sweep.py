@@ -114,19 +114,22 @@ async def sweep(db: Database, spec: SweepSpec, *, now: datetime) -> SweepResult:
                 "INSERT INTO temp.sweep_headline VALUES (?, ?)", list(spec.headlines.items())
             )
             await conn.execute(_CANDIDATES_SQL, params)
+            await conn.execute("CREATE UNIQUE INDEX temp.sweep_cand_id ON sweep_cand (id)")
             async with conn.execute("SELECT COUNT(*) FROM temp.sweep_cand") as cursor:
                 result.dossiers = int((await cursor.fetchone())[0])
             await conn.execute(_OCCURRENCES_SQL, params)
             await conn.execute(_TARGETS_SQL, params)
+            await conn.execute("CREATE INDEX temp.sweep_target_key ON sweep_target (id, rule, day)")
             cursor = await conn.execute(_RECORD_SQL, params)
             result.reminders = cursor.rowcount
             cursor = await conn.execute(
                 _ENQUEUE_SQL.format(text=text_sql), {**params, **text_params}
             )
             result.messages = cursor.rowcount
+            # By primary key: UPDATE … FROM would scan the whole table.
             await conn.execute(
-                "UPDATE dossiers SET remind_on = c.next_on FROM temp.sweep_cand c"
-                " WHERE dossiers.id = c.id"
+                "UPDATE dossiers SET remind_on = (SELECT c.next_on FROM temp.sweep_cand c"
+                " WHERE c.id = dossiers.id) WHERE id IN (SELECT id FROM temp.sweep_cand)"
             )
         finally:
             for table in _TEMP_NAMES:
