@@ -21,6 +21,7 @@ from db import reminder_sweep
 from db.reminders import Outgoing
 from handlers.reminders import (
     BOARD_TOP,
+    DIGEST_SECTION_LIMIT,
     DigestWindow,
     ReminderRules,
     WorkdayIndex,
@@ -106,8 +107,16 @@ async def _digests(
                 board = await _board_digest(services, window, rules, index)
             payload, items = board
         else:
-            found = await services.reminders.open_items(member.id, window.soon_until)
-            payload, items = officer_digest(member, found, window, rules, index), len(found)
+            # Only the lines a digest shows, and the sections' sizes, come out of SQLite.
+            found, counts = await services.reminders.digest_sections(
+                member.id,
+                today=window.today,
+                today_until=window.today_until,
+                soon_until=window.soon_until,
+                limit=DIGEST_SECTION_LIMIT,
+            )
+            payload = officer_digest(member, found, window, rules, index, counts)
+            items = sum(counts.values())
         message = None
         if payload is not None:
             message = Outgoing(

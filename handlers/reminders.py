@@ -345,9 +345,11 @@ def officer_digest(
     window: DigestWindow,
     rules: ReminderRules,
     index: WorkdayIndex,
+    counts: dict[str, int] | None = None,
 ) -> dict[str, Any] | None:
     """An officer's digest: due today, due soon, overdue, waiting for supplements (theirs and
-    the unassigned); None when there is nothing to report."""
+    the unassigned); None when there is nothing to report. `counts`: how many each section
+    holds when `items` are only the first of each (`ReminderRepository.digest_sections`)."""
     sections: dict[str, list[WorkItem]] = {"today": [], "soon": [], "overdue": [], "wait": []}
     for item in items:
         if item.status is Status.needs_supplement:
@@ -371,7 +373,8 @@ def officer_digest(
         found = sections[name]
         if not found:
             continue
-        lines += ["", title.format(count=len(found), days=rules.soon_days)]
+        total = counts.get(name, len(found)) if counts is not None else len(found)
+        lines += ["", title.format(count=total, days=rules.soon_days)]
         for item in found[:DIGEST_SECTION_LIMIT]:
             template = t.DIGEST_SUPPLEMENT_LINE if name == "wait" else t.DIGEST_LINE
             lines.append(
@@ -383,8 +386,8 @@ def officer_digest(
                     unassigned=t.DIGEST_UNASSIGNED_MARK if item.officer_id is None else "",
                 )
             )
-        if len(found) > DIGEST_SECTION_LIMIT:
-            lines.append(t.DIGEST_MORE.format(count=len(found) - DIGEST_SECTION_LIMIT))
+        if total > DIGEST_SECTION_LIMIT:
+            lines.append(t.DIGEST_MORE.format(count=total - DIGEST_SECTION_LIMIT))
     lines += ["", t.DIGEST_FOOTER]
     return {"text": "\n".join(lines), "choices": [[t.DIGEST_BUTTON, "wl:v:1"]]}
 

@@ -107,3 +107,35 @@ async def test_sql_sweep_matches_the_planner_over_three_weeks(
     finally:
         for _services, db in both:
             await db.close()
+
+
+async def test_digest_from_sqlite_sections_matches_the_full_list(
+    services: Services, clock: MovableClock
+) -> None:
+    """The digest built from each section's first lines and counts (SQLite sorts and counts)
+    reads exactly as the one built from every open item."""
+    from handlers.reminders import DIGEST_SECTION_LIMIT, DigestWindow, officer_digest
+
+    clock.set_local("2026-11-16 07:00")
+    await seed(services)
+    rules = ReminderRules.from_settings(services.settings)
+    compared = 0
+    for day in (16, 20, 25, 27):
+        clock.set_local(f"2026-11-{day} 07:45")
+        today = services.today()
+        index = WorkdayIndex(services.calendar, today)
+        window = DigestWindow.build(today, rules, index)
+        for member in await services.staff.active("officer"):
+            every = await services.reminders.open_items(member.id, window.soon_until)
+            first, counts = await services.reminders.digest_sections(
+                member.id,
+                today=window.today,
+                today_until=window.today_until,
+                soon_until=window.soon_until,
+                limit=DIGEST_SECTION_LIMIT,
+            )
+            assert sum(counts.values()) == len(every)
+            whole = officer_digest(member, every, window, rules, index)
+            assert officer_digest(member, first, window, rules, index, counts) == whole
+            compared += whole is not None and len(every) > 4 * DIGEST_SECTION_LIMIT
+    assert compared >= 4  # sections longer than a digest shows were compared
