@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from db import reminder_sweep
-from db.reminders import Outgoing
+from db.reminders import Outgoing, WorkItem
 from handlers.reminders import (
     BOARD_TOP,
     DIGEST_SECTION_LIMIT,
@@ -28,6 +28,7 @@ from handlers.reminders import (
     digest_key,
     leader_digest,
     officer_digest,
+    officer_digest_items,
     sweep_spec,
 )
 from handlers.services import Services
@@ -100,6 +101,7 @@ async def _digests(
         return 0
     window = DigestWindow.build(day, rules, index)
     board: tuple[dict[str, Any] | None, int] | None = None
+    sections: dict[int | None, tuple[list[WorkItem], dict[str, int]]] | None = None
     sent = 0
     for member in waiting:
         if member.role == "leader":
@@ -107,14 +109,15 @@ async def _digests(
                 board = await _board_digest(services, window, rules, index)
             payload, items = board
         else:
-            # Only the lines a digest shows, and the sections' sizes, come out of SQLite.
-            found, counts = await services.reminders.digest_sections(
-                member.id,
-                today=window.today,
-                today_until=window.today_until,
-                soon_until=window.soon_until,
-                limit=DIGEST_SECTION_LIMIT,
-            )
+            if sections is None:
+                # Only the lines digests show, and the sections' sizes, come out of SQLite.
+                sections = await services.reminders.digest_sections(
+                    today=window.today,
+                    today_until=window.today_until,
+                    soon_until=window.soon_until,
+                    limit=DIGEST_SECTION_LIMIT,
+                )
+            found, counts = officer_digest_items(sections, member.id)
             payload = officer_digest(member, found, window, rules, index, counts)
             items = sum(counts.values())
         message = None

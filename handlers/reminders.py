@@ -392,6 +392,21 @@ def officer_digest(
     return {"text": "\n".join(lines), "choices": [[t.DIGEST_BUTTON, "wl:v:1"]]}
 
 
+def officer_digest_items(
+    sections: dict[int | None, tuple[list[WorkItem], dict[str, int]]], officer_id: int
+) -> tuple[list[WorkItem], dict[str, int]]:
+    """An officer's digest lines from `ReminderRepository.digest_sections`: their own and the
+    unassigned dossiers, by due date, and the sections' sizes added up."""
+    own, own_counts = sections.get(officer_id, ([], {}))
+    free, free_counts = sections.get(None, ([], {}))
+    items = sorted([*own, *free], key=lambda item: (item.due_on, item.id))
+    counts = {
+        name: own_counts.get(name, 0) + free_counts.get(name, 0)
+        for name in {*own_counts, *free_counts}
+    }
+    return items, counts
+
+
 def leader_digest(
     counts: BoardCounts,
     most_overdue: Sequence[WorkItem],

@@ -114,7 +114,12 @@ async def test_digest_from_sqlite_sections_matches_the_full_list(
 ) -> None:
     """The digest built from each section's first lines and counts (SQLite sorts and counts)
     reads exactly as the one built from every open item."""
-    from handlers.reminders import DIGEST_SECTION_LIMIT, DigestWindow, officer_digest
+    from handlers.reminders import (
+        DIGEST_SECTION_LIMIT,
+        DigestWindow,
+        officer_digest,
+        officer_digest_items,
+    )
 
     clock.set_local("2026-11-16 07:00")
     await seed(services)
@@ -127,13 +132,13 @@ async def test_digest_from_sqlite_sections_matches_the_full_list(
         window = DigestWindow.build(today, rules, index)
         for member in await services.staff.active("officer"):
             every = await services.reminders.open_items(member.id, window.soon_until)
-            first, counts = await services.reminders.digest_sections(
-                member.id,
+            sections = await services.reminders.digest_sections(
                 today=window.today,
                 today_until=window.today_until,
                 soon_until=window.soon_until,
                 limit=DIGEST_SECTION_LIMIT,
             )
+            first, counts = officer_digest_items(sections, member.id)
             assert sum(counts.values()) == len(every)
             whole = officer_digest(member, every, window, rules, index)
             assert officer_digest(member, first, window, rules, index, counts) == whole
