@@ -122,9 +122,11 @@ async def sweep(db: Database, spec: SweepSpec, *, now: datetime) -> SweepResult:
             await conn.execute("CREATE INDEX temp.sweep_target_key ON sweep_target (id, rule, day)")
             cursor = await conn.execute(_RECORD_SQL, params)
             result.reminders = cursor.rowcount
-            cursor = await conn.execute(
-                _ENQUEUE_SQL.format(text=text_sql), {**params, **text_params}
+            await conn.execute(_MESSAGES_SQL.format(text=text_sql), {**params, **text_params})
+            await conn.execute(
+                "CREATE UNIQUE INDEX temp.sweep_msg_key ON sweep_msg (id, rule, day)"
             )
+            cursor = await conn.execute(_ENQUEUE_SQL, params)
             result.messages = cursor.rowcount
             # By primary key: UPDATE … FROM would scan the whole table.
             await conn.execute(
@@ -161,6 +163,7 @@ _TEMP_NAMES = (
     "sweep_cand",
     "sweep_occ",
     "sweep_target",
+    "sweep_msg",
 )
 _TEMP_TABLES = (
     "CREATE TEMP TABLE sweep_day (day TEXT PRIMARY KEY, ordinal INTEGER NOT NULL,"
@@ -243,6 +246,7 @@ JOIN temp.sweep_staff t ON t.reachable AND (
     OR (o.rule <> 'escalate' AND t.id = c.officer_sid))
 WHERE NOT EXISTS (SELECT 1 FROM reminders_sent r
     WHERE r.dossier_id = o.id AND r.rule = o.rule AND r.day = o.day)
+ORDER BY c.remind_on, c.id, o.seq, t.id
 """
 _RECORD_SQL = """
 INSERT INTO reminders_sent (dossier_id, rule, day, recipients, sent_at)
@@ -253,18 +257,26 @@ FROM temp.sweep_occ o
 WHERE true
 ON CONFLICT (dossier_id, rule, day) DO NOTHING
 """
-_ENQUEUE_SQL = """
-INSERT INTO outbox (dedupe_key, channel, chat_id, payload, next_attempt_at, created_at)
-SELECT 'remind:' || t.id || ':' || t.rule || ':' || t.day || ':' || s.id, s.channel, s.chat_id,
-    json_object('text', {text}), :stamp, :stamp
-FROM temp.sweep_target t
+# Each new reminder's text once (an unassigned dossier's goes to every officer alike).
+_MESSAGES_SQL = """
+CREATE TEMP TABLE sweep_msg AS
+SELECT t.id, t.rule, t.day, json_object('text', {text}) AS payload
+FROM (SELECT DISTINCT id, rule, day FROM temp.sweep_target) t
 JOIN temp.sweep_cand c ON c.id = t.id
-JOIN temp.sweep_staff s ON s.id = t.staff_id
 JOIN temp.sweep_headline h ON h.kind = CASE WHEN t.rule LIKE 'before%' THEN 'before'
     ELSE t.rule END
 LEFT JOIN temp.sweep_award a ON a.code = c.award_kind
 LEFT JOIN temp.sweep_label l ON l.status = c.status
+"""
+# sweep_target's rows are in the order the planner wrote them (its rowid order).
+_ENQUEUE_SQL = """
+INSERT INTO outbox (dedupe_key, channel, chat_id, payload, next_attempt_at, created_at)
+SELECT 'remind:' || t.id || ':' || t.rule || ':' || t.day || ':' || s.id, s.channel, s.chat_id,
+    m.payload, :stamp, :stamp
+FROM temp.sweep_target t
+JOIN temp.sweep_msg m ON m.id = t.id AND m.rule = t.rule AND m.day = t.day
+JOIN temp.sweep_staff s ON s.id = t.staff_id
 WHERE true
-ORDER BY c.remind_on, c.id, t.seq, s.id
+ORDER BY t.rowid
 ON CONFLICT (dedupe_key) DO NOTHING
 """
