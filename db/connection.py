@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import itertools
 import logging
 import sqlite3
 import threading
@@ -75,7 +74,6 @@ class Database:
         #: The worker thread while a batch runs on it; repositories called there use sqlite3.
         self._batch_thread: int | None = None
         self._direct: DirectConnection | None = None
-        self._savepoints = itertools.count()
         self._queue: list[tuple[Callable[[], Awaitable[Any]], asyncio.Future[Any], Any]] = []
         self._drainer: asyncio.Task[None] | None = None
         self._on_loop_tasks: set[asyncio.Task[None]] = set()
@@ -96,16 +94,17 @@ class Database:
             direct = self._direct
             assert direct is not None
             raw = direct._raw
-            name = f"tx{next(self._savepoints)}"
-            raw.execute(f"SAVEPOINT {name}")
+            # One name for all: ROLLBACK TO and RELEASE act on the innermost savepoint of that
+            # name, and the same statement text is prepared once, not per transaction.
+            raw.execute("SAVEPOINT tx")
             try:
                 yield direct  # type: ignore[misc]  # the same calls as aiosqlite.Connection
             except BaseException:
-                raw.execute(f"ROLLBACK TO {name}")
-                raw.execute(f"RELEASE {name}")
+                raw.execute("ROLLBACK TO tx")
+                raw.execute("RELEASE tx")
                 raise
             else:
-                raw.execute(f"RELEASE {name}")
+                raw.execute("RELEASE tx")
             return
         async with self._write_lock:
             await self.connection.execute("BEGIN IMMEDIATE")

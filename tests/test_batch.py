@@ -181,3 +181,21 @@ async def test_a_batch_locked_out_by_another_process_runs_each_message_alone(
         assert await db.batched(message(db, "c")) == "c:2"
     finally:
         await db.close()
+
+
+async def test_nested_transactions_in_a_batch_roll_back_only_the_inner_one(
+    scratch: Database,
+) -> None:
+    async def work() -> None:
+        async with scratch.transaction() as outer:
+            await outer.execute("INSERT INTO scratch VALUES ('outer', 1)")
+            try:
+                async with scratch.transaction() as inner:
+                    await inner.execute("INSERT INTO scratch VALUES ('inner', 1)")
+                    raise LookupError("inner refused")
+            except LookupError:
+                pass
+            await outer.execute("INSERT INTO scratch VALUES ('outer', 2)")
+
+    await asyncio.gather(scratch.batched(work), scratch.batched(work))
+    assert await rows(scratch) == [("outer", 1), ("outer", 1), ("outer", 2), ("outer", 2)]
