@@ -128,7 +128,7 @@ async def run() -> list[dict[str, Any]]:
     rows.append(result("lookup, 100 chats: batched / baseline, same runs", gain, "×"))
     for chats, found in sizes.items():
         rows.append(
-            result(f"lookup, {chats} chats at once: messages per hand-off", median(found), "")
+            result(f"lookup, {chats} at once: messages per database hand-off", median(found), "")
         )
     return rows
 
