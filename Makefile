@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 test: lint
+	@.ci/ensure-chromium
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -224,15 +224,15 @@ async def run(folder: Path) -> list[dict[str, Any]]:
         clock.set_local("2026-11-25 07:30")
         today = services.today().isoformat()
         reader = open_reader(path)
-        due_now, query_ms = timed(lambda: count_rows(reader, SWEEP_SQL, (today, 10**9)))
-        plan = explain(path, SWEEP_SQL, (today, 10**9))
+        due_now, query_ms = timed(lambda: count_rows(reader, SWEEP_SQL, (today, today, 10**9)))
+        plan = explain(path, SWEEP_SQL, (today, today, 10**9))
         await tick(services)
         idle = []
         for minute in range(1, 6):
             clock.set_local(f"2026-11-25 07:{30 + minute}")
             idle.append((await timed_tick(services))[1])
         idle_ms = statistics.median(idle)
-        _again, empty_ms = timed(lambda: count_rows(reader, SWEEP_SQL, (today, 10**9)))
+        _again, empty_ms = timed(lambda: count_rows(reader, SWEEP_SQL, (today, today, 10**9)))
         reader.close()
 
         # The same selection without remind_on, on a plain due_on index (the 0.7 s).

@@ -82,8 +82,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     redaction.install(redaction.secrets_of(settings))
     try:
         if command == "import":
+            print(_database_line(settings), file=sys.stderr)
             return asyncio.run(import_file(settings, args.file))
         if command in extra:
+            if getattr(extra[command], "READS_DATABASE", False):
+                problem = existing_database(settings)
+                if problem is not None:
+                    print(problem, file=sys.stderr)
+                    return EXIT_FAILED
+                print(_database_line(settings), file=sys.stderr)
             return asyncio.run(extra[command].run(settings, args))
         if console:
             return asyncio.run(run_console(settings))
@@ -95,6 +102,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def existing_database(settings: Settings) -> str | None:
+    """Why a command that only reads the database cannot run, or None when the file exists.
+
+    The rule: such commands (outbox, qr, backup, export, report) open TDKT_DATABASE, else
+    data/tdkt.sqlite3, and never create it; they never fall back to the demo database that
+    `make run` uses, but say it is there and how to choose it.
+    """
+    from config.settings import DEMO_DATABASE
+
+    path = settings.database_path()
+    if path.is_file():
+        return None
+    if settings.database is None and DEMO_DATABASE.is_file():
+        return tconsole.DATABASE_ONLY_DEMO.format(path=path, demo=DEMO_DATABASE)
+    return tconsole.DATABASE_MISSING.format(path=path)
+
+
+def _database_line(settings: Settings) -> str:
+    path = settings.database_path()
+    template = tconsole.DATABASE_USED if path.is_file() else tconsole.DATABASE_NEW
+    return template.format(path=path)
+
+
 def _has_channel(settings: Settings) -> bool:
     return settings.telegram_token is not None or settings.zalo_token is not None
 
@@ -103,7 +133,8 @@ async def run_console(settings: Settings) -> int:
     from bot.console_channel import CHAT_ID
     from bot.console_channel import run_console as console_loop
     from bot.console_sender import ConsoleSender
-    from bot.demo import ensure_demo_data
+    from bot.console_web import lookup_page_beside
+    from bot.demo import DEMO_PUBLIC_URL, ensure_demo_data
     from bot.outbox import OutboxDispatcher
 
     path = settings.database_path(console=True)
@@ -111,6 +142,11 @@ async def run_console(settings: Settings) -> int:
     if demo and f"console:{CHAT_ID}" not in settings.admins:
         # Anyone trying the demo offline may also try the officers' commands.
         settings = settings.model_copy(update={"admins": [*settings.admins, f"console:{CHAT_ID}"]})
+    if demo and settings.public_url is None:
+        # The demo's /qr codes open the lookup page served beside the console (plain http on
+        # this machine only; a real TDKT_PUBLIC_URL must be https).
+        public_url = DEMO_PUBLIC_URL.format(port=settings.http_port)
+        settings = settings.model_copy(update={"public_url": public_url})
     app = await open_app(settings, database=path)
     dispatcher = OutboxDispatcher(
         app.services.outbox, {"console": ConsoleSender(CHAT_ID)}, app.services.clock
@@ -130,7 +166,12 @@ async def run_console(settings: Settings) -> int:
         from bot.scheduler import tick
 
         await tick(app.services)  # reminders due now, like the served bot's first tick
-        await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
+        if settings.public_url is None:
+            await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
+        else:
+            async with lookup_page_beside(app) as page_line:
+                banner.append(page_line)
+                await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
     finally:
         await app.close()
     return EXIT_OK
@@ -140,6 +181,7 @@ def run_channels(settings: Settings, *, console: bool = False) -> int:
     """Serve the configured channels until interrupted."""
     from bot.runtime import serve
 
+    print(_database_line(settings), file=sys.stderr)
     asyncio.run(serve(settings, console=console))
     return EXIT_OK
 
@@ -148,13 +190,16 @@ async def import_file(settings: Settings, path: Path) -> int:
     """Check every row and write them all in one transaction, or nothing (chunk by chunk)."""
     from bot.progress import track_rows
     from db.dossiers import ForbiddenMove
+    from db.phones import PhoneRepository
     from db.reminders import UnknownOfficerError
     from handlers.assignment import import_error_lines
     from handlers.domain.transitions import can_reach
     from handlers.dossier_import import csv_chunks, import_chunks, parse_xlsx
     from handlers.notices import status_notice_renderer
     from handlers.texts import report as treport
+    from handlers.zns import erase_expired, phone_vault
 
+    vault = phone_vault(settings)  # full numbers are kept only for ZNS phone notices
     try:
         size = path.stat().st_size
         data = path.read_bytes() if path.suffix.lower() == ".xlsx" else b""
@@ -165,12 +210,17 @@ async def import_file(settings: Settings, path: Path) -> int:
     try:
         services = app.services
         track = track_rows(treport.PROGRESS_IMPORT)
+        keep_phones = vault is not None
         if data:  # a workbook is small: read whole, then written as one chunk
-            parsed = parse_xlsx(data, services.catalog, services.calendar, track=track)
+            parsed = parse_xlsx(
+                data, services.catalog, services.calendar, track=track, keep_phones=keep_phones
+            )
             chunks = iter([parsed])
             estimated = len(parsed.rows)
         else:
-            chunks = csv_chunks(path, services.catalog, services.calendar, track=track)
+            chunks = csv_chunks(
+                path, services.catalog, services.calendar, track=track, keep_phones=keep_phones
+            )
             estimated = size // 100  # an export row takes 100–200 bytes
         try:
             outcome = await import_chunks(
@@ -180,6 +230,7 @@ async def import_file(settings: Settings, path: Path) -> int:
                 estimated_rows=estimated,
                 notice=status_notice_renderer(),
                 allowed_move=can_reach,
+                seal_phone=vault.seal if vault is not None else None,
             )
         except ForbiddenMove as exc:
             # An officer moved the dossier while the file was being read: nothing is written.
@@ -199,8 +250,11 @@ async def import_file(settings: Settings, path: Path) -> int:
         if not outcome.ok:
             for line in outcome.error_lines():
                 print(line, file=sys.stderr)
-            print(timport.NOTHING_WRITTEN.format(count=len(outcome.errors)), file=sys.stderr)
+            print(outcome.summary(), file=sys.stderr)
             return EXIT_FAILED
+        if vault is not None:
+            # A finished dossier re-imported past its retention period keeps no number.
+            await erase_expired(PhoneRepository(app.db), settings, app.services.now())
     finally:
         await app.close()
     counts = outcome.counts

@@ -58,9 +58,11 @@ async def run_console(
         text = line.rstrip("\r\n")
         if not interactive:
             print(f"> {text}", file=stdout)
-        replies = await core.handle(
-            Incoming(channel=Channel.console, chat_id=CHAT_ID, sender_id=CHAT_ID, text=text)
-        )
+        incoming = Incoming(channel=Channel.console, chat_id=CHAT_ID, sender_id=CHAT_ID, text=text)
+        working = await core.progress(incoming)
+        if working is not None:
+            print(working, file=stdout, flush=True)
+        replies = await core.handle(incoming)
         for reply in replies:
             print(render(reply), file=stdout)
             print(file=stdout, flush=True)

@@ -1,4 +1,9 @@
-"""The demo database: a dozen realistic dossiers so anyone can try the bot offline."""
+"""The demo database: a dozen realistic dossiers so anyone can try the bot offline.
+
+Their codes are fixed (`000.00.21.H01-261120-0001` ... `-0012`), so the README's examples run
+as printed on any day; their dates move with the day the database is created, so deadlines,
+overdue lines and reminders look alive.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,10 @@ from handlers.services import Services
 
 AGENCY = "000.00.21.H01"
 LEGACY_AGENCY = "000.00.21.H33"
+#: The day written in every demo code (the README's examples use these codes).
+CODE_DAY = date(2026, 11, 20)
+#: Where the console demo serves the lookup page the demo's QR codes open.
+DEMO_PUBLIC_URL = "http://127.0.0.1:{port}"
 
 
 @dataclass(frozen=True)
@@ -120,11 +129,9 @@ DEMO = [
 def demo_inputs(today: date, services: Services) -> list[DossierInput]:
     """The demo dossiers, dated relative to `today` so deadlines look alive."""
     items = []
-    sequence: dict[date, int] = {}
-    for demo in DEMO:
+    for number, demo in enumerate(DEMO, start=1):
         received = today - timedelta(days=demo.days_ago)
         received = received - timedelta(days=max(0, received.weekday() - 4))
-        sequence[received] = sequence.get(received, 0) + 1
         kind = services.catalog.get(demo.award_kind)
         assert kind is not None, demo.award_kind
         resolved = (
@@ -134,13 +141,13 @@ def demo_inputs(today: date, services: Services) -> list[DossierInput]:
         )
         items.append(
             DossierInput(
-                code=make_code(demo.agency, received, sequence[received]),
+                code=make_code(demo.agency, CODE_DAY, number),
                 award_kind=kind.code,
                 nominee=demo.nominee,
                 unit=demo.unit,
                 phone_last4=demo.phone[-4:],
                 received_on=received,
-                due_on=services.calendar.add_working_days(received, kind.working_days),
+                due_on=services.calendar.due_date(received, kind.working_days),
                 status=demo.status,
                 resolved_on=resolved,
                 decision_no=demo.decision_no,

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from bot.app import App, open_app
 from bot.nomination_drafts import expire_drafts_loop
 from bot.outbox import OutboxDispatcher, Sender
+from bot.zns_client import build_zns_sender, erase_phones_loop
 from config.settings import Settings
 from handlers.reminders import ReminderRules
 from handlers.roles import Role
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 #: Extra background loops (the reminder scheduler, ...): each gets the app and a stop event.
 BackgroundLoop = Callable[[App, asyncio.Event], Awaitable[None]]
-BACKGROUND_LOOPS: list[BackgroundLoop] = [expire_drafts_loop]
+BACKGROUND_LOOPS: list[BackgroundLoop] = [expire_drafts_loop, erase_phones_loop]
 
 
 def citizen_menu(app: App) -> list[tuple[str, str]]:
@@ -48,6 +49,7 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
     senders: dict[str, Sender] = {}
     application = None
     zalo = None
+    zns_client = None
     web = None
     runner = UpdateRunner(app.services.inbound, app.services.clock)
     tasks: list[asyncio.Task[None]] = []
@@ -86,6 +88,9 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
 
             web = await start_webhooks(app, settings, runner, sock, application, zalo)
             tasks.append(asyncio.create_task(_until_done(web.serve(), stop)))
+        zns = build_zns_sender(settings, app.services.db, app.services.clock)
+        if zns is not None:  # phone notices (issue 13) go out beside the chat channels
+            senders["zns"], zns_client = zns
         if console:
             from bot.console_channel import CHAT_ID
             from bot.console_sender import ConsoleSender
@@ -119,6 +124,8 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
             await application.shutdown()
         if zalo is not None:
             await zalo.client.aclose()
+        if zns_client is not None:
+            await zns_client.aclose()
         await app.close()
 
 

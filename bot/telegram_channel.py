@@ -21,6 +21,7 @@ from telegram import (
     Message,
     Update,
 )
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
@@ -275,6 +276,12 @@ def build_application(
                 await update.callback_query.answer()
             except TelegramError as exc:
                 log.info("could not answer callback query: %s", exc)
+        if await core.progress(incoming) is not None:
+            # The chat shows "sending a file…" while the report or export is made.
+            try:
+                await context.bot.send_chat_action(incoming.chat_id, ChatAction.UPLOAD_DOCUMENT)
+            except TelegramError as exc:
+                log.info("could not show the chat action: %s", exc)
         replies = await core.handle(incoming)
         await send_replies(context.application, incoming.chat_id, replies)
         for reply in replies:

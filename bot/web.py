@@ -10,6 +10,7 @@ PUBLIC_URL/zalo and serves:
 - `GET /healthz`: database reachable, outbox backlog and the age of its oldest pending
   message, last successful send per channel; 200 when healthy, 503 otherwise.
 - `GET /files/<token>/<name>`: reply images and documents for Zalo, which takes them by URL.
+- `GET /tra-cuu`, `GET /hs/<code>`, `POST /tra-cuu`: the public lookup page (bot/web_lookup.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.inbound import UpdateRunner, UpdateSource
+from bot.web_lookup import lookup_routes
 from config.settings import Settings
 from db.health import oldest_pending_by_channel
 from db.outbox import DEAD, PENDING
@@ -209,6 +211,7 @@ def build_web_app(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/files/{token}/{name}", public_file, methods=["GET"]),
         *(_webhook_endpoint(webhook, runner) for webhook in webhooks),
+        *lookup_routes(services),
     ]
     return Starlette(routes=routes)
 

@@ -195,6 +195,10 @@ class ZaloChannel:
             await self.client.send_chat_action(incoming.chat_id, "typing")
         except ZaloError as exc:
             log.debug("zalo typing indicator not shown: %s", exc)
+        working = await self.core.progress(incoming)
+        if working is not None:
+            # Zalo's typing indicator fades after a few seconds; a report takes longer.
+            await self.send_replies(incoming.chat_id, [Reply(working)])
         replies = await self.core.handle(incoming)
         await self.send_replies(incoming.chat_id, replies)
 

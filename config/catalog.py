@@ -26,6 +26,10 @@ class AwardKind(BaseModel):
     authority: str
     working_days: int = Field(ge=1, le=365)
     documents: list[str] = Field(default_factory=list)
+    #: The due date covers the board's own appraisal only (awards decided above the province:
+    #: the President, the Prime Minister). Once the board has submitted the dossier (passed),
+    #: the card says it awaits that decision instead of counting days overdue.
+    board_step_only: bool = False
 
 
 class CatalogError(Exception):

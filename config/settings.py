@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import time, timedelta
 from pathlib import Path
@@ -37,6 +38,14 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     award_catalog: Path = CONFIG_DIR / "award_catalog.toml"
     holidays_file: Path = CONFIG_DIR / "holidays.toml"
+    #: Issue 12: Ngày Văn hóa Việt Nam (24/11) as a day off (`on`/`off`), once the Labour Code
+    #: says so; a receipt at or after the end of office hours counts from the next working day;
+    #: renamed agency identifiers (merged provinces); the reporting year's first day (DD/MM,
+    #: 15/12 per Decree 09/2019/NĐ-CP art. 12: half-year 15/12–14/6, year 15/12–14/12).
+    culture_day: bool = False
+    office_hours_end: time = time(17, 0)
+    agency_codes_file: Path = CONFIG_DIR / "agency_codes.toml"
+    report_year_start: str = "15/12"
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     #: Outbox messages per second per channel. Telegram allows 30/s; the sliding window never
     #: lets more than this go in any second, so 28 sustains above 25/s with a margin under 30.
@@ -63,6 +72,28 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    # The public lookup page (issue 13): client addresses come from X-Forwarded-For only when
+    # the request's peer is one of these proxies (`127.0.0.1,10.0.0.2`; `*` trusts any peer).
+    trusted_proxy: Annotated[tuple[str, ...], NoDecode] = ()
+    #: The Zalo bot's link (https://zalo.me/...), shown under the card as "Nhận thông báo qua Zalo".
+    zalo_bot_url: str | None = None
+    # Zalo Notification Service (ZNS): status notices to the phone number on the dossier.
+    zns_access_token: SecretStr | None = None
+    zns_template_status: str | None = None
+    zns_base_url: str = "https://business.openapi.zalo.me"
+    # The OA access token lives 25 hours: with the app's id and secret and a first refresh
+    # token the bot refreshes it itself, keeping the new pair (encrypted) in the database.
+    zns_app_id: str | None = None
+    zns_app_secret: SecretStr | None = None
+    zns_refresh_token: SecretStr | None = None
+    zns_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    #: Encrypts the full phone numbers kept for ZNS (AES-256: 32 bytes in url-safe base64).
+    phone_key: SecretStr | None = None
+    #: Full phone numbers are erased this many days after a dossier is finished (returned, ...).
+    phone_retention_days: int = Field(default=30, ge=0, le=3650)
+    #: Decision numbers (issue 14): a regular expression, matched ignoring case, that a
+    #: number must fit before it is stored and sent to citizens (default `123/QĐ-UBND`).
+    decision_no_pattern: str = r"\d{1,6}(/\d{4})?/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*"
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod
@@ -109,7 +140,39 @@ class Settings(BaseSettings):
             raise ValueError("expected an agency identifier such as 000.00.21.H01")
         return value
 
-    @field_validator("award_catalog", "holidays_file")
+    @field_validator("report_year_start")
+    @classmethod
+    def _report_year_start(cls, value: str) -> str:
+        from handlers.domain.periods import parse_year_start
+
+        parse_year_start(value)
+        return value.strip()
+
+    @field_validator("holidays_file")
+    @classmethod
+    def _holidays(cls, value: Path) -> Path:
+        from handlers.domain.calendar import CalendarFileError, WorkCalendar
+
+        if not value.is_file():
+            raise ValueError(f"file not found: {value}")
+        try:
+            WorkCalendar.from_file(value)
+        except CalendarFileError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("agency_codes_file")
+    @classmethod
+    def _agency_codes(cls, value: Path) -> Path:
+        from config.agency_codes import AgencyCodesError, load_agency_renames
+
+        try:
+            load_agency_renames(value)
+        except AgencyCodesError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("award_catalog")
     @classmethod
     def _file_exists(cls, value: Path) -> Path:
         if not value.is_file():
@@ -133,6 +196,13 @@ class Settings(BaseSettings):
         "public_url",
         "telegram_webhook_secret",
         "zalo_webhook_secret",
+        "zalo_bot_url",
+        "zns_access_token",
+        "zns_template_status",
+        "zns_app_id",
+        "zns_app_secret",
+        "zns_refresh_token",
+        "phone_key",
         mode="before",
     )
     @classmethod
@@ -163,6 +233,74 @@ class Settings(BaseSettings):
         # Zalo asks for 8 to 256 characters; Telegram allows only A-Z, a-z, 0-9, _ and -.
         if value is not None and not WEBHOOK_SECRET_RE.fullmatch(value.get_secret_value()):
             raise ValueError("expected 8 to 256 characters among A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("trusted_proxy", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        if isinstance(value, list | tuple):
+            for item in value:
+                if item != "*":
+                    try:
+                        ipaddress.ip_address(item)
+                    except ValueError:
+                        raise ValueError(f"expected IP addresses or *, got {item!r}") from None
+            return tuple(value)
+        return value
+
+    @field_validator("zalo_bot_url", "zns_base_url", "zns_oauth_url")
+    @classmethod
+    def _https_link(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https://")
+        return value.rstrip("/")
+
+    @field_validator("phone_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        from handlers.zns import decode_key
+
+        try:
+            decode_key(value.get_secret_value())
+        except ValueError:
+            raise ValueError(
+                "expected 32 random bytes in url-safe base64; make them with python3 -c "
+                "'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
+            ) from None
+        return value
+
+    @property
+    def zns_on(self) -> bool:
+        """Phone notices need an OA token (or what refreshes one), the approved template and
+        the encryption key."""
+        return (
+            (self.zns_access_token is not None or self.zns_refreshes)
+            and self.zns_template_status is not None
+            and self.phone_key is not None
+        )
+
+    @property
+    def zns_refreshes(self) -> bool:
+        """The bot refreshes the OA access token itself (app id, app secret, refresh token)."""
+        return (
+            self.zns_app_id is not None
+            and self.zns_app_secret is not None
+            and self.zns_refresh_token is not None
+        )
+
+    @field_validator("decision_no_pattern")
+    @classmethod
+    def _decision_pattern(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
         return value
 
     @field_validator("movements_file")

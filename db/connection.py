@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from db.direct import DirectConnection
+from handlers.domain.search import match_rank
 
 log = logging.getLogger(__name__)
 # aiosqlite logs every statement and its results at DEBUG: names and phone digits. Never.
@@ -349,5 +350,7 @@ async def open_database(path: Path | str) -> Database:
     await connection.execute("PRAGMA journal_mode = WAL")
     await connection.execute("PRAGMA synchronous = NORMAL")
     await connection.execute("PRAGMA foreign_keys = ON")
+    # Staff search (/tim) matches names with or without accents, as people type them.
+    await connection.create_function("tdkt_match", 4, match_rank, deterministic=True)
     await migrate(connection)
     return Database(connection, path)

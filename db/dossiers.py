@@ -11,6 +11,7 @@ import aiosqlite
 from db.connection import Database
 from db.models import Dossier, DossierInput, HistoryEntry, ImportCounts, instant_to_db
 from db.outbox import enqueue
+from db.phones import enqueue_phone_notice, store_phones
 from db.reminders import assign_imported
 from handlers.domain.statuses import Status
 
@@ -174,13 +175,15 @@ class DossierRepository:
         now: datetime,
         notice: NoticeRenderer | None = None,
         allowed_move: Callable[[Status, Status], bool] | None = None,
+        seal_phone: Callable[[str, str], bytes | None] | None = None,
         all_new: bool = False,
     ) -> ImportCounts:
         """Insert or update by code in one transaction; a changed status goes to the history.
 
         `allowed_move(stored, new)` is checked against the rows as they are inside this
         transaction (an officer may have moved one since the file was validated); a refused
-        move raises ForbiddenMove and nothing is written.
+        move raises ForbiddenMove and nothing is written. With `seal_phone` (ZNS on) the rows'
+        full numbers are kept, encrypted, in the same transaction.
 
         Works in chunks with executemany so that a million-row import is a few seconds of
         SQLite work rather than millions of round trips to aiosqlite's thread. `all_new`: the
@@ -221,6 +224,9 @@ class DossierRepository:
                     (stamp, actor, last_id),
                 )
                 await conn.executemany(_UPDATE_SQL, updates)
+                if seal_phone is not None:
+                    sealed = ((i.code, seal_phone(i.phone, i.code)) for i in chunk if i.phone)
+                    await store_phones(conn, [(c, token) for c, token in sealed if token], stamp)
                 for row, item in status_changes:
                     entry = await _add_history(
                         conn, row["id"], stamp, actor, Status(row["status"]), item.status, item.note
@@ -312,6 +318,13 @@ async def _notify_followers(
     ) as cursor:
         followers = list(await cursor.fetchall())
     payload = notice(dossier, entry) if followers else {}
+    await enqueue_phone_notice(
+        conn,
+        dossier_id=dossier.id,
+        entry_id=entry.id,
+        payload=lambda: payload or notice(dossier, entry),
+        at=now,
+    )
     for channel, chat_id in followers:
         await enqueue(
             conn,

@@ -95,6 +95,8 @@ class DossierInput:
     officer: str | None = None
     #: Since when a needs_supplement dossier waits (its deadline is paused from this day).
     supplement_since: date | None = None
+    #: The phone cell as written; the full number is kept (sealed) only when ZNS is on.
+    phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

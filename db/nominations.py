@@ -19,6 +19,7 @@ import aiosqlite
 from db.connection import Database
 from db.models import from_columns, instant_from_db, instant_to_db
 from db.outbox import enqueue
+from db.phones import store_phones
 from handlers.domain.codes import make_code
 from handlers.domain.statuses import Status
 
@@ -229,6 +230,7 @@ class NominationRepository:
         dossier_unit: str,
         history_note: str,
         now: datetime,
+        seal_phone: Callable[[str], bytes | None] | None = None,
     ) -> str | None:
         """Create the dossier (status received) and the nomination in one transaction.
 
@@ -265,6 +267,9 @@ class NominationRepository:
                 ),
             )
             dossier_id = cursor.lastrowid
+            sealed = seal_phone(code) if seal_phone is not None else None
+            if sealed is not None:  # ZNS on: the contact's number, encrypted for this code
+                await store_phones(conn, [(code, sealed)], stamp)
             await conn.execute(
                 "INSERT INTO dossier_history"
                 " (dossier_id, changed_at, actor, from_status, to_status, note)"

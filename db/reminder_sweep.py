@@ -69,8 +69,9 @@ class SweepSpec:
 async def sweep_candidates_range(db: Database, horizon: date) -> tuple[str, str] | None:
     """The earliest and latest due date of the dossiers whose wake-up date has come."""
     row = await db.fetch_one(
-        "SELECT MIN(due_on), MAX(due_on) FROM dossiers WHERE remind_on <= ?",
-        (horizon.isoformat(),),
+        "SELECT MIN(due_on), MAX(due_on) FROM dossiers WHERE remind_on <= ?"
+        " AND (snoozed_until IS NULL OR snoozed_until <= ?)",
+        (horizon.isoformat(), horizon.isoformat()),
     )
     return (row[0], row[1]) if row and row[0] else None
 
@@ -214,6 +215,8 @@ FROM (
     JOIN temp.sweep_day dd ON dd.day = d.due_on
     LEFT JOIN temp.sweep_staff s ON s.id = d.officer_id
     WHERE d.remind_on <= :today
+    -- Issue 14: a snoozed dossier is not looked at before its snooze ends.
+    AND (d.snoozed_until IS NULL OR d.snoozed_until <= :today)
 ) x
 """
 # The latest reminder on or before today, and the escalation once it has come (seq orders a

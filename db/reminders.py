@@ -29,9 +29,14 @@ OPEN = "d.status IN ('received', 'in_review', 'needs_supplement')"
 RUNNING = frozenset({Status.received, Status.in_review})
 #: The effective officer: an active staff member, else the dossier counts as unassigned.
 _OFFICER_JOIN = "LEFT JOIN staff s ON s.id = d.officer_id AND s.active = 1"
+# Issue 14 (snooze, migration 0011): `snoozed_until` is the first day a snoozed dossier is
+# reminded again; until then the sweep does not select it. Keep this predicate when the sweep
+# is rewritten: both `?` of the WHERE are the sweep's horizon (the local day it runs for).
 SWEEP_SQL = (
     "SELECT id, code, nominee, award_kind, status, due_on, officer_id, remind_on"
-    " FROM dossiers WHERE remind_on <= ? ORDER BY remind_on, id LIMIT ?"
+    " FROM dossiers WHERE remind_on <= ?"
+    " AND (snoozed_until IS NULL OR snoozed_until <= ?)"
+    " ORDER BY remind_on, id LIMIT ?"
 )
 SWEEP_BATCH = 500
 
@@ -192,7 +197,9 @@ class ReminderRepository:
         stamp = instant_to_db(now)
         while True:
             async with self.db.transaction() as conn:
-                async with conn.execute(SWEEP_SQL, (horizon.isoformat(), batch_size)) as cursor:
+                async with conn.execute(
+                    SWEEP_SQL, (horizon.isoformat(), horizon.isoformat(), batch_size)
+                ) as cursor:
                     rows = list(await cursor.fetchall())
                 for row in rows:
                     candidate = ReminderCandidate.from_row(row)

@@ -12,13 +12,18 @@ def build_router() -> Router:
     """Every feature registers its commands, buttons, flows and text handlers here."""
     from handlers import (
         assignment,
+        bulk_update,
+        dossier_view,
         follow,
+        history,
         lookup,
         nomination,
         privacy,
         qr,
         report,
+        search,
         staff,
+        staff_export,
         start,
         status_update,
         worklist,
@@ -30,5 +35,8 @@ def build_router() -> Router:
     for feature in (start, lookup, follow, privacy, staff, status_update, qr, report, nomination):
         feature.register(router)
     for feature in (assignment, worklist):
+        feature.register(router)
+    # The officer's working day (issue 14): search, the dossier view, history, bulk updates.
+    for feature in (search, dossier_view, history, bulk_update, staff_export):
         feature.register(router)
     return router

@@ -21,6 +21,7 @@ from handlers.reminders import WorkdayIndex, deadline_phrase
 from handlers.roles import LEADERS, role_of
 from handlers.router import Router
 from handlers.services import Services
+from handlers.texts import casework as tw
 from handlers.texts import common as tc
 from handlers.texts import lookup as tl
 from handlers.texts import reminders as t
@@ -35,6 +36,14 @@ def register(router: Router) -> None:
     router.command("giao", start, t.COMMANDS["giao"], roles=LEADERS)
     router.flow(FLOW, on_text, roles=LEADERS)
     router.payload("gv", on_button, roles=LEADERS)
+    # "Giao chuyên viên" under a dossier in /hoso.
+    router.payload("gi", on_open, roles=LEADERS)
+
+
+async def on_open(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+    if normalize_code(rest) is None:
+        return [Reply(tc.STALE_BUTTON)]
+    return await _offer(incoming, services, rest)
 
 
 async def start(incoming: Incoming, services: Services, args: str) -> list[Reply]:
@@ -149,6 +158,11 @@ async def on_button(incoming: Incoming, services: Services, rest: str) -> list[R
         return [Reply(t.ASSIGN_CONFLICT.format(code=code))]
     if target is None:
         return [Reply(t.ASSIGN_REMOVED.format(code=code))]
+    from handlers.delivery import send_at_words
+
+    words = send_at_words(services)
+    if words is not None:  # quiet hours: the officer is told when the outbox sends again
+        return [Reply(tw.ASSIGN_DONE_LATER.format(code=code, name=target.name, **words))]
     return [Reply(t.ASSIGN_DONE.format(code=code, name=target.name))]
 
 

@@ -23,7 +23,13 @@ from db.dossiers import NoticeRenderer
 from db.models import Dossier, DossierInput, ImportCounts
 from handlers.domain.calendar import WorkCalendar
 from handlers.domain.codes import normalize_code
-from handlers.domain.statuses import RESOLVED, Status, parse_status
+from handlers.domain.statuses import (
+    RESOLVED,
+    Status,
+    parse_portal_state,
+    parse_status,
+    status_from_portal,
+)
 from handlers.domain.text import fold
 from handlers.domain.transitions import can_reach, due_on_after_supplement
 from handlers.services import Services
@@ -97,8 +103,20 @@ class ParsedImport:
         self.lines += other.lines
         self.due_computed += other.due_computed
 
+    def summary(self) -> str:
+        """`Có 2 dòng lỗi (4 lỗi) — …`: how many rows are wrong, and how many errors."""
+        return error_summary(self.errors)
+
     def error_lines(self) -> list[str]:
         return [t.LINE_ERROR.format(line=line, message=message) for line, message in self.errors]
+
+
+def error_summary(errors: list[tuple[int, str]]) -> str:
+    """`Có 2 dòng lỗi (4 lỗi) — …`: how many rows are wrong, and how many errors."""
+    rows = len({line for line, _message in errors})
+    if rows == len(errors):
+        return t.NOTHING_WRITTEN.format(count=rows)
+    return t.NOTHING_WRITTEN_ERRORS.format(rows=rows, errors=len(errors))
 
 
 @lru_cache(maxsize=8192)  # a million-row export holds a few thousand distinct dates
@@ -154,10 +172,15 @@ def parse_rows(
     header: list[str],
     catalog: AwardCatalog,
     calendar: WorkCalendar,
+    *,
+    keep_phones: bool = False,
 ) -> ParsedImport:
-    """Validate every record (line number, cells) against the header; collect all errors."""
+    """Validate every record (line number, cells) against the header; collect all errors.
+
+    `keep_phones` (ZNS on) keeps each row's phone cell for the import to seal; otherwise only
+    its last 4 digits leave this function."""
     result = ParsedImport()
-    for chunk in parse_chunks(records, header, catalog, calendar):
+    for chunk in parse_chunks(records, header, catalog, calendar, keep_phones=keep_phones):
         result.extend(chunk)
     return result
 
@@ -169,6 +192,7 @@ def parse_chunks(
     calendar: WorkCalendar,
     *,
     size: int = CHUNK_ROWS,
+    keep_phones: bool = False,
 ) -> Iterator[ParsedImport]:
     """`parse_rows` a chunk of about `size` records at a time, so a big file is validated
     (and written) while it is read, never held whole; duplicates are found across chunks."""
@@ -201,7 +225,7 @@ def parse_chunks(
             record = {
                 name: cells[index].strip() if index < len(cells) else "" for index, name in columns
             }
-        row, problems = _validate(record, catalog, calendar)
+        row, problems = _validate(record, catalog, calendar, keep_phones)
         if row is not None and row.code in seen:
             problems.append(t.DUPLICATE_CODE.format(code=row.code, line=seen[row.code]))
         if problems:
@@ -263,6 +287,7 @@ def parse_csv(
     calendar: WorkCalendar,
     *,
     track: RowTracker | None = None,
+    keep_phones: bool = False,
 ) -> ParsedImport:
     """Parse the bytes of a CSV export (UTF-8, with or without BOM, comma-separated)."""
     try:
@@ -283,7 +308,7 @@ def parse_csv(
             start = reader.line_num + 1
 
     rows = track(records(), text.count("\n")) if track else records()
-    return parse_rows(rows, header, catalog, calendar)
+    return parse_rows(rows, header, catalog, calendar, keep_phones=keep_phones)
 
 
 def csv_chunks(
@@ -293,6 +318,7 @@ def csv_chunks(
     *,
     track: RowTracker | None = None,
     size: int = CHUNK_ROWS,
+    keep_phones: bool = False,
 ) -> Iterator[ParsedImport]:
     """`parse_csv` of a file read as a stream, chunk by chunk (see `parse_chunks`)."""
     with path.open("rb") as raw:
@@ -315,10 +341,12 @@ def csv_chunks(
                     start = reader.line_num + 1
 
             rows = track(records(), estimate) if track else records()
-            yield from parse_chunks(rows, header, catalog, calendar, size=size)
+            yield from parse_chunks(
+                rows, header, catalog, calendar, size=size, keep_phones=keep_phones
+            )
         except UnicodeDecodeError:
             # Rare: the whole file once more, for parse_csv's line and byte of the bad text.
-            yield parse_csv(path.read_bytes(), catalog, calendar)
+            yield parse_csv(path.read_bytes(), catalog, calendar, keep_phones=keep_phones)
 
 
 def parse_xlsx(
@@ -327,6 +355,7 @@ def parse_xlsx(
     calendar: WorkCalendar,
     *,
     track: RowTracker | None = None,
+    keep_phones: bool = False,
 ) -> ParsedImport:
     """Parse the first sheet of an .xlsx file: the same columns and checks as the CSV."""
     from handlers.excel import SheetError, read_sheet
@@ -334,13 +363,13 @@ def parse_xlsx(
     try:
         sheet = read_sheet(data)
         rows = track(sheet.records, sheet.estimated_rows) if track else sheet.records
-        return parse_rows(rows, sheet.header, catalog, calendar)
+        return parse_rows(rows, sheet.header, catalog, calendar, keep_phones=keep_phones)
     except SheetError as exc:
         return ParsedImport(errors=[(exc.line, str(exc))])
 
 
 def _validate(
-    record: dict[str, str], catalog: AwardCatalog, calendar: WorkCalendar
+    record: dict[str, str], catalog: AwardCatalog, calendar: WorkCalendar, keep_phone: bool
 ) -> tuple[DossierInput | None, list[str]]:
     problems: list[str] = []
     for name in REQUIRED:
@@ -363,12 +392,20 @@ def _validate(
         dates[name] = parse_date(value) if value else None
         if value and dates[name] is None:
             problems.append(t.BAD_DATE.format(field=t.FIELD_NAMES[name], value=value[:40]))
-    status = Status.received
+    status: Status | None = Status.received
     if record.get("status"):
+        # Unknown until parsed: what it allows (a resolved date) cannot be judged without it.
+        status = None
         parsed = parse_status(record["status"])
-        if parsed is None:
+        portal = parse_portal_state(record["status"]) if parsed is None else None
+        if portal is not None:
+            # An export of the one-stop system speaks the portal's states (codes 1–10).
+            parsed = status_from_portal(portal, record.get("decision_no"))
+            if parsed is None:
+                problems.append(t.PORTAL_STATE_REFUSED[portal])
+        elif parsed is None:
             problems.append(t.BAD_STATUS.format(value=record["status"][:60]))
-        else:
+        if parsed is not None:
             status = parsed
     last4 = ""
     if record.get("phone"):
@@ -384,12 +421,13 @@ def _validate(
         problems.append(t.RESOLVED_BEFORE_RECEIVED)
     if status in RESOLVED and not resolved_on and not record.get("resolved_on"):
         problems.append(t.RESOLVED_MISSING.format(label=status.label))
-    if status not in RESOLVED and resolved_on:
+    if status is not None and status not in RESOLVED and resolved_on:
         problems.append(t.RESOLVED_NOT_ALLOWED.format(label=status.label))
-    if problems or code is None or kind is None or received_on is None:
+    if problems or code is None or kind is None or received_on is None or status is None:
         return None, problems
     if due_on is None:
-        due_on = calendar.add_working_days(received_on, kind.working_days)
+        # A receipt on a day off counts from the next working day (WorkCalendar.receipt_day).
+        due_on = calendar.due_date(received_on, kind.working_days)
     return (
         DossierInput(
             code=code,
@@ -404,6 +442,7 @@ def _validate(
             decision_no=record.get("decision_no") or None,
             note=record.get("note") or None,
             officer=record.get("officer") or None,
+            phone=(record.get("phone") or None) if keep_phone else None,
         ),
         [],
     )
@@ -426,6 +465,9 @@ class ImportOutcome:
     def error_lines(self) -> list[str]:
         return [t.LINE_ERROR.format(line=line, message=message) for line, message in self.errors]
 
+    def summary(self) -> str:
+        return error_summary(self.errors)
+
 
 class _Rejected(Exception):
     """Some row is wrong: roll the whole import back."""
@@ -439,6 +481,7 @@ async def import_chunks(
     estimated_rows: int,
     notice: NoticeRenderer | None = None,
     allowed_move: Callable[[Status, Status], bool] | None = None,
+    seal_phone: Callable[[str, str], bytes | None] | None = None,
 ) -> ImportOutcome:
     """Validate and write an export chunk by chunk in ONE transaction: all or nothing.
 
@@ -448,6 +491,7 @@ async def import_chunks(
     the end, inside the same transaction. After the first bad row nothing more is written,
     but the file is read to its end so that every error is listed; then everything is rolled
     back. ForbiddenMove and UnknownOfficerError roll it back too and reach the caller.
+    `seal_phone` (ZNS on): the rows' full numbers are kept, encrypted, in the same transaction.
     """
     db = services.db
     outcome = ImportOutcome(bulk=is_bulk(estimated_rows, await services.dossiers.count()))
@@ -485,6 +529,7 @@ async def import_chunks(
                             now=now,
                             notice=notice,
                             allowed_move=allowed_move,
+                            seal_phone=seal_phone,
                             all_new=empty,
                         )
                     )

@@ -194,12 +194,22 @@ async def status_card(services: Services, dossier: Dossier) -> Reply:
     ]
     if dossier.unit:
         lines.append(t.CARD_UNIT.format(unit=dossier.unit))
+    kind = services.catalog.get(dossier.award_kind)
+    # Decided above the province: the due date is the board's own step (issue 12).
+    above = kind if kind is not None and kind.board_step_only else None
+    # The portal's word first (what the citizen also sees on Cổng DVC), our step in brackets.
     lines += [
-        t.CARD_STATUS.format(label=dossier.status.label),
+        t.CARD_STATUS.format(label=dossier.status.citizen_label),
         t.CARD_RECEIVED.format(date=vn_date(dossier.received_on)),
-        t.CARD_DUE.format(date=vn_date(dossier.due_on)),
+        (t.CARD_DUE_BOARD_STEP if above else t.CARD_DUE).format(date=vn_date(dossier.due_on)),
     ]
-    lines.append(_deadline_line(services, dossier))
+    if above is not None and dossier.status not in FINISHED:
+        lines.append(t.CARD_BOARD_STEP_NOTE.format(authority=above.authority))
+    if above is not None and dossier.status is Status.passed:
+        submitted = dossier.resolved_on or dossier.due_on
+        lines.append(t.CARD_SUBMITTED.format(date=vn_date(submitted), authority=above.authority))
+    else:
+        lines.append(_deadline_line(services, dossier))
     if dossier.decision_no:
         lines.append(t.CARD_DECISION.format(decision=dossier.decision_no))
     if dossier.note and dossier.note != dossier.decision_no:

@@ -10,6 +10,10 @@ class Channel(StrEnum):
     telegram = "telegram"
     zalo = "zalo"
     console = "console"
+    #: The public lookup page (bot/web_lookup.py); its chat id is the client's address.
+    web = "web"
+    #: Zalo Notification Service: status notices to the phone on the dossier (bot/zns_client.py).
+    zns = "zns"
 
 
 class AttachmentKind(StrEnum):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import secrets
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from config.catalog import NomineeType
@@ -53,12 +54,13 @@ from handlers.domain.statuses import FINISHED
 from handlers.domain.text import fold
 from handlers.formatting import vn_date, vn_number
 from handlers.messages import Channel, Choice, Incoming, Reply
-from handlers.receipt_qr import deep_link, qr_png
+from handlers.receipt_qr import qr_png, receipt_link
 from handlers.roles import STAFF, refusal, role_of
 from handlers.router import CommandHandler, Router
 from handlers.services import Services
 from handlers.texts import common as tc
 from handlers.texts import nomination as t
+from handlers.zns import phone_vault
 
 FLOW = "nomination"
 PREFIX = "nm"
@@ -488,9 +490,12 @@ async def _confirm(incoming: Incoming, services: Services, draft: NominationDraf
         chat_id=incoming.chat_id,
         attachments=attachments_from(data.get("attachments", [])),
     )
-    received_on = services.today()
-    due_on = services.calendar.add_working_days(received_on, kind.working_days)
+    received_at = services.local_now()
+    received_on = received_at.date()
+    # Registered after office hours or on a day off: counted from the next working day.
+    due_on = services.calendar.due_date_at(received_at, kind.working_days)
     position = nomination.position
+    vault = phone_vault(services.settings)  # the contact's number is kept only for ZNS
     try:
         code = await services.nominations.create_from_draft(
             draft,
@@ -501,6 +506,9 @@ async def _confirm(incoming: Incoming, services: Services, draft: NominationDraf
             dossier_unit=f"{position}, {nomination.unit}" if position else nomination.unit,
             history_note=t.HISTORY_NOTE,
             now=services.now(),
+            seal_phone=(
+                partial(vault.seal, nomination.contact_phone) if vault is not None else None
+            ),
         )
     except CodesExhausted:
         return [Reply(t.CODES_EXHAUSTED)]
@@ -518,9 +526,9 @@ async def _confirm(incoming: Incoming, services: Services, draft: NominationDraf
         files=len(files),
         last4=nomination.contact_phone[-4:],
     )
-    if not services.bot_username:
+    link = receipt_link(services.settings.public_url, services.bot_username, code)
+    if link is None:
         return [Reply(f"{text}\n{t.RECEIPT_NO_LINK}")]
-    link = deep_link(services.bot_username, code)
     return [
         Reply(
             f"{text}\n{t.RECEIPT_LINK.format(link=link)}",

@@ -6,6 +6,7 @@ from typing import Any
 
 from db.dossiers import NoticeRenderer
 from db.models import Dossier, HistoryEntry
+from handlers import zns
 from handlers.domain.statuses import FINISHED, Status
 from handlers.formatting import vn_date
 from handlers.texts import status as t
@@ -13,7 +14,7 @@ from handlers.texts import status as t
 
 def status_notice_renderer() -> NoticeRenderer:
     def render(dossier: Dossier, entry: HistoryEntry) -> dict[str, Any]:
-        lines = [t.NOTICE.format(code=dossier.code, label=entry.to_status.label)]
+        lines = [t.NOTICE.format(code=dossier.code, label=entry.to_status.citizen_label)]
         if entry.to_status is Status.decided and dossier.decision_no:
             lines.append(t.NOTICE_DECISION.format(decision=dossier.decision_no))
         elif entry.note:
@@ -25,6 +26,7 @@ def status_notice_renderer() -> NoticeRenderer:
         if entry.to_status not in FINISHED:
             lines.append(t.NOTICE_DUE.format(date=vn_date(dossier.due_on)))
         lines += ["", t.NOTICE_FOOTER.format(code=dossier.code)]
-        return {"text": "\n".join(lines)}
+        # The phone notice (ZNS) of the same change fills an approved template instead.
+        return {"text": "\n".join(lines), zns.PAYLOAD_KEY: zns.template_data(dossier, entry)}
 
     return render

@@ -1,10 +1,10 @@
-"""`/qr CODE` (officers): the receipt's QR code, a deep link that opens the dossier's lookup."""
+"""`/qr CODE` (officers): the receipt's QR code, opening the dossier's lookup page or deep link."""
 
 from __future__ import annotations
 
 from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers.messages import Incoming, Reply
-from handlers.receipt_qr import deep_link, qr_png
+from handlers.receipt_qr import qr_png, receipt_link
 from handlers.roles import STAFF
 from handlers.router import Router
 from handlers.services import Services
@@ -25,9 +25,9 @@ async def qr_command(incoming: Incoming, services: Services, args: str) -> list[
     dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
     if dossier is None:
         return [Reply(tl.NOT_FOUND.format(code=code, example=EXAMPLE_CODE))]
-    if not services.bot_username:
+    link = receipt_link(services.settings.public_url, services.bot_username, dossier.code)
+    if link is None:
         return [Reply(t.NO_USERNAME)]
-    link = deep_link(services.bot_username, dossier.code)
     return [
         Reply(
             t.CAPTION.format(code=dossier.code, link=link),

@@ -226,6 +226,8 @@ def deadline_phrase(due_on: date, today: date, index: WorkdayIndex) -> str:
 
 def item_phrase(item: WorkItem, today: date, index: WorkdayIndex) -> str:
     if item.status is Status.needs_supplement:
+        if item.supplement_since is None:  # imported that way: since when is unknown
+            return t.WAITING
         return t.WAITING_SINCE.format(date=vn_date(item.supplement_since))
     return deadline_phrase(item.due_on, today, index)
 

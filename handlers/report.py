@@ -10,11 +10,15 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from config.catalog import AwardCatalog
+from db.models import instant_to_db
 from db.reports import ReportGroup, ReportRepository
+from handlers.domain import periods
+from handlers.domain.periods import DECREE_09_YEAR_START
 from handlers.domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
 from handlers.dossier_import import parse_date
 from handlers.excel import dossiers_xlsx
@@ -27,6 +31,7 @@ from handlers.texts import report as t
 
 #: Withdrawn and stopped dossiers are finished without a result: neither resolved nor pending.
 CLOSED = frozenset({Status.withdrawn, Status.stopped})
+DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: Beyond this a chat document gets too heavy to build and send; the CLI export has no limit.
 MAX_CHAT_EXPORT_ROWS = 50_000
 
@@ -37,18 +42,29 @@ class ReportInputError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    """Dossiers received in [start, end], counted as they stood at the end of `as_of`."""
+    """Dossiers received in [start, end], counted as they stood at the end of `as_of`.
+
+    An as-of day before the end re-issues the report as it stood then (the board's report of
+    the first half of 2017 is dated 26/06): only dossiers received by that day count.
+    """
 
     start: date
     end: date
     as_of: date
 
+    @property
+    def received_until(self) -> date:
+        return min(self.end, self.as_of)
 
-def half_year(day: date) -> tuple[date, date]:
-    """The half-year (1 Jan–30 Jun or 1 Jul–31 Dec) that contains `day`."""
-    if day.month <= 6:
-        return date(day.year, 1, 1), date(day.year, 6, 30)
-    return date(day.year, 7, 1), date(day.year, 12, 31)
+    @property
+    def partial(self) -> bool:
+        """The figures stop before the period's last day."""
+        return self.as_of < self.end
+
+
+def half_year(day: date, year_start: str = DECREE_09_YEAR_START) -> tuple[date, date]:
+    """The six-month period (15/12–14/6 or 15/6–14/12 by default) that contains `day`."""
+    return periods.half_year(day, year_start)
 
 
 def choose_period(
@@ -56,23 +72,35 @@ def choose_period(
     start: date | None = None,
     end: date | None = None,
     as_of: date | None = None,
+    *,
+    year_start: str = DECREE_09_YEAR_START,
 ) -> Period:
-    """The period to report; with no dates, the current half-year up to the as-of day."""
+    """The period to report; with no dates, Decree 09/2019's current period up to the as-of day.
+
+    A period still running may be asked by its real bounds (its end is then after today, up to
+    the current reporting year's end): the figures are as of today, and the heading says so.
+    """
     as_of = as_of or today
     if as_of > today:
         raise ReportInputError(t.FUTURE_DATE.format(day=vn_date(as_of), today=vn_date(today)))
     if start is None and end is None:
-        start, end = half_year(as_of)
-        return Period(start, min(end, as_of), as_of)
+        start, end = periods.default_period(as_of, year_start)
+        return Period(start, end, as_of)
     if start is None or end is None:
         raise ReportInputError(t.BOTH_BOUNDS)
     if end < start:
         raise ReportInputError(t.END_BEFORE_START.format(start=vn_date(start), end=vn_date(end)))
-    for day in (start, end):
-        if day > today:
-            raise ReportInputError(t.FUTURE_DATE.format(day=vn_date(day), today=vn_date(today)))
-    if as_of < end:
-        raise ReportInputError(t.AS_OF_BEFORE_END.format(as_of=vn_date(as_of), end=vn_date(end)))
+    if start > today:
+        raise ReportInputError(t.FUTURE_DATE.format(day=vn_date(start), today=vn_date(today)))
+    latest_end = periods.reporting_year(today, year_start)[1]
+    if end > latest_end:
+        raise ReportInputError(
+            t.END_TOO_LATE.format(end=vn_date(end), today=vn_date(today), last=vn_date(latest_end))
+        )
+    if as_of < start:
+        raise ReportInputError(
+            t.AS_OF_BEFORE_START.format(as_of=vn_date(as_of), start=vn_date(start))
+        )
     return Period(start, end, as_of)
 
 
@@ -105,7 +133,7 @@ class Tally:
                 self.failed += count
             if group.on_time:
                 self.on_time += count
-        elif status in CLOSED:
+        elif status in CLOSED and group.closed:
             self.closed += count
         elif group.past_due:
             self.overdue += count
@@ -124,6 +152,9 @@ class ReportFigures:
     by_status: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
     #: `YYYY-MM` of receipt → counts, every month of the period, in order.
     by_month: dict[str, Tally] = field(default_factory=dict)
+    #: Received before the period and still open at its start (hồ sơ kỳ trước chuyển sang),
+    #: counted as they stood on the as-of day; not part of `total`.
+    carried_over: Tally = field(default_factory=Tally)
 
     @property
     def empty(self) -> bool:
@@ -141,22 +172,37 @@ def _months(start: date, end: date) -> list[str]:
 def figures_from_groups(period: Period, groups: list[ReportGroup]) -> ReportFigures:
     """Add up the grouped rows of the report query."""
     figures = ReportFigures(period=period)
-    figures.by_month = {month: Tally() for month in _months(period.start, period.end)}
+    figures.by_month = {month: Tally() for month in _months(period.start, period.received_until)}
     for group in groups:
         figures.total.add(group)
         figures.by_award_kind.setdefault(group.award_kind, Tally()).add(group)
         figures.by_month.setdefault(group.month, Tally()).add(group)
         status = Status(group.status)
-        if status in RESOLVED and not group.resolved:
+        if (status in RESOLVED and not group.resolved) or (status in CLOSED and not group.closed):
             status = Status.in_review
         figures.by_status[status] += group.dossiers
     return figures
 
 
-async def build_report(reports: ReportRepository, period: Period) -> ReportFigures:
-    """The figures of the period, from one grouped scan of the dossiers table."""
-    groups = await reports.groups(period.start, period.end, period.as_of)
-    return figures_from_groups(period, groups)
+async def build_report(
+    reports: ReportRepository, period: Period, tz: tzinfo = DEFAULT_TZ
+) -> ReportFigures:
+    """The figures of the period, from one grouped scan of the dossiers table, and the line of
+    dossiers carried over; local days (`tz`) are placed against instants stored in UTC."""
+    start_utc, as_of_end_utc = (
+        instant_to_db(datetime.combine(day, time(0), tz))
+        for day in (period.start, period.as_of + timedelta(days=1))
+    )
+    groups = await reports.groups(
+        period.start, period.received_until, period.as_of, as_of_end_utc=as_of_end_utc
+    )
+    figures = figures_from_groups(period, groups)
+    carried = await reports.carried_over(
+        period.start, period.as_of, start_utc=start_utc, as_of_end_utc=as_of_end_utc
+    )
+    for group in carried:
+        figures.carried_over.add(group)
+    return figures
 
 
 def share(part: int, whole: int) -> float | None:
@@ -205,6 +251,25 @@ def report_paragraph(figures: ReportFigures) -> str:
     return text
 
 
+def carried_over_line(figures: ReportFigures) -> str:
+    """The line of dossiers carried over from the previous period, as they stand now."""
+    carried = figures.carried_over
+    if carried.received == 0:
+        return t.CARRIED_NONE.format(start=vn_date(figures.period.start))
+    line = t.CARRIED_LINE.format(
+        count=vn_number(carried.received),
+        start=vn_date(figures.period.start),
+        resolved=vn_number(carried.resolved),
+        on_time=vn_number(carried.on_time),
+        pending=vn_number(carried.pending),
+    )
+    if carried.overdue:
+        line += t.AWARD_OVERDUE.format(overdue=vn_number(carried.overdue))
+    if carried.closed:
+        line += t.CARRIED_CLOSED.format(closed=vn_number(carried.closed))
+    return line + "."
+
+
 def _pending_clause(total: Tally) -> str:
     within, overdue = total.pending_within_deadline, total.overdue
     if within and overdue:
@@ -249,18 +314,26 @@ def report_text(
     figures: ReportFigures, catalog: AwardCatalog, *, with_statuses: bool = False
 ) -> str:
     """Heading, paragraph and the table by award kind (and by status when asked)."""
-    period = figures.period
     lines = [
-        t.HEADING.format(
-            start=vn_date(period.start), end=vn_date(period.end), as_of=vn_date(period.as_of)
-        ),
+        report_heading(figures.period),
         report_paragraph(figures),
+        carried_over_line(figures),
         "",
         *award_kind_lines(figures, catalog),
     ]
     if with_statuses:
         lines += ["", *status_lines(figures)]
     return "\n".join(lines)
+
+
+def report_heading(period: Period) -> str:
+    """The heading; an as-of day before the period's end is said, with what it means."""
+    dates = {
+        "start": vn_date(period.start),
+        "end": vn_date(period.end),
+        "as_of": vn_date(period.as_of),
+    }
+    return (t.HEADING_PARTIAL if period.partial else t.HEADING).format(**dates)
 
 
 def _tally_json(tally: Tally) -> dict[str, int]:
@@ -296,6 +369,16 @@ def report_json(figures: ReportFigures, catalog: AwardCatalog) -> dict[str, Any]
             for code, tally in sorted(figures.by_award_kind.items())
         },
         "by_status": {status.value: count for status, count in figures.by_status.items()},
+        "carried_over": {
+            **_tally_json(figures.carried_over),
+            "closed": figures.carried_over.closed,
+        },
+        "period": {
+            "start": figures.period.start.isoformat(),
+            "end": figures.period.end.isoformat(),
+            "as_of": figures.period.as_of.isoformat(),
+            "received_until": figures.period.received_until.isoformat(),
+        },
     }
 
 
@@ -318,7 +401,7 @@ def report_chart(figures: ReportFigures) -> bytes:
         months,
         figures.total.passed,
         figures.total.failed,
-        title=t.CHART_TITLE.format(start=vn_date(period.start), end=vn_date(period.end)),
+        title=t.CHART_TITLE.format(start=vn_date(period.start), end=vn_date(period.received_until)),
         subtitle=t.CHART_MONTHS_TITLE.format(as_of=vn_date(period.as_of)),
         shares=(
             report_percent(figures.total.passed, figures.total.resolved),
@@ -327,11 +410,13 @@ def report_chart(figures: ReportFigures) -> bytes:
     )
 
 
-def period_from_args(args: str, today: date, usage: str) -> Period:
+def period_from_args(
+    args: str, today: date, usage: str, year_start: str = DECREE_09_YEAR_START
+) -> Period:
     """`` or `DD/MM/YYYY DD/MM/YYYY` typed after a command, as a period up to today."""
     words = args.split()
     if not words:
-        return choose_period(today)
+        return choose_period(today, year_start=year_start)
     if len(words) != 2:
         raise ReportInputError(usage)
     days = []
@@ -340,26 +425,30 @@ def period_from_args(args: str, today: date, usage: str) -> Period:
         if day is None:
             raise ReportInputError(t.BAD_DATE.format(value=word[:40]) + "\n" + usage)
         days.append(day)
-    return choose_period(today, days[0], days[1])
+    return choose_period(today, days[0], days[1], year_start=year_start)
 
 
 def register(router: Router) -> None:
-    router.command("thongke", thongke, t.COMMAND_DESCRIPTIONS["thongke"], roles=STAFF)
-    router.command("xuat", xuat, t.COMMAND_DESCRIPTIONS["xuat"], roles=STAFF)
+    router.command("thongke", thongke, t.COMMAND_DESCRIPTIONS["thongke"], roles=STAFF, slow=True)
+    router.command("xuat", xuat, t.COMMAND_DESCRIPTIONS["xuat"], roles=STAFF, slow=True)
 
 
 async def thongke(incoming: Incoming, services: Services, args: str) -> list[Reply]:
     """The report's text, then its chart as a photo."""
     try:
-        period = period_from_args(args, services.today(), t.USAGE)
+        period = period_from_args(
+            args, services.today(), t.USAGE, services.settings.report_year_start
+        )
     except ReportInputError as exc:
         return [Reply(str(exc))]
-    figures = await build_report(services.reports, period)
+    figures = await build_report(services.reports, period, services.tz)
     if figures.empty:
         return [Reply(_empty_message(period))]
     # Rendering takes a few hundred milliseconds of CPU: keep the event loop serving others.
     png = await asyncio.to_thread(report_chart, figures)
-    caption = t.CHART_CAPTION.format(start=vn_date(period.start), end=vn_date(period.end))
+    caption = t.CHART_CAPTION.format(
+        start=vn_date(period.start), end=vn_date(period.received_until)
+    )
     return [
         Reply(report_text(figures, services.catalog)),
         Reply(caption, image=png, image_name=f"thong-ke-{_stamp(period)}.png"),
@@ -369,7 +458,9 @@ async def thongke(incoming: Incoming, services: Services, args: str) -> list[Rep
 async def xuat(incoming: Incoming, services: Services, args: str) -> list[Reply]:
     """The period's dossiers as an .xlsx document."""
     try:
-        period = period_from_args(args, services.today(), t.EXPORT_USAGE)
+        period = period_from_args(
+            args, services.today(), t.EXPORT_USAGE, services.settings.report_year_start
+        )
     except ReportInputError as exc:
         return [Reply(str(exc))]
     repository = services.reports
@@ -396,7 +487,7 @@ async def xuat(incoming: Incoming, services: Services, args: str) -> list[Reply]
 
 
 def _empty_message(period: Period) -> str:
-    return t.EMPTY_PERIOD.format(start=vn_date(period.start), end=vn_date(period.end))
+    return t.EMPTY_PERIOD.format(start=vn_date(period.start), end=vn_date(period.received_until))
 
 
 def _stamp(period: Period) -> str:

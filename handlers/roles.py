@@ -32,7 +32,10 @@ async def role_of(incoming: Incoming, services: Services) -> str:
     return member.role if member is not None else Role.citizen.value
 
 
-def refusal(_role: str) -> str:
+def refusal(role: str, allowed: frozenset[str] | None = None) -> str:
+    """Citizens hear the command is for the board's staff; staff hear whose it is."""
     from handlers.texts import staff as t
 
+    if role in STAFF and allowed:
+        return t.REFUSED_ADMINS if allowed <= ADMINS else t.REFUSED_LEADERS
     return t.REFUSED

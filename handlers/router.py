@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
+from db.connection import NeedsEventLoop
 from db.models import Conversation
 from handlers.domain.text import MAX_INPUT_CHARS, fold
 from handlers.messages import Attachment, Channel, Incoming, Reply
@@ -33,6 +34,9 @@ class Command:
     roles: frozenset[str] | None = None
     #: Shown in the command menu and /help.
     listed: bool = True
+    #: Takes more than a moment (a report, a chart, an export): the channels show that the
+    #: bot is working before the reply ("Đang lập báo cáo…", Telegram's chat action).
+    slow: bool = False
 
 
 async def citizen_role(_incoming: Incoming, _services: Services) -> str:
@@ -48,7 +52,8 @@ class Router:
     #: Roles allowed to reach a flow or a button prefix (`flow:NAME`, `payload:PREFIX`).
     guarded: dict[str, frozenset[str]] = field(default_factory=dict)
     role_of: RoleResolver = citizen_role
-    refusal: Callable[[str], str] = lambda _role: t.UNKNOWN_COMMAND
+    #: What a role that may not use a command or button hears: (role, the roles allowed).
+    refusal: Callable[[str, frozenset[str]], str] = lambda _role, _allowed: t.UNKNOWN_COMMAND
 
     def command(
         self,
@@ -58,8 +63,9 @@ class Router:
         *,
         roles: frozenset[str] | None = None,
         listed: bool = True,
+        slow: bool = False,
     ) -> None:
-        self.commands[name] = Command(name, handler, description, roles, listed)
+        self.commands[name] = Command(name, handler, description, roles, listed, slow)
 
     def payload(
         self, prefix: str, handler: PayloadHandler, *, roles: frozenset[str] | None = None
@@ -111,7 +117,11 @@ def split_command(text: str) -> tuple[str, str] | None:
     """`/TraCuu@bot  ABC` → (`tracuu`, `ABC`); None when the text is not a command."""
     if not text.startswith("/"):
         return None
-    head, _, rest = text[1:].partition(" ")
+    # Any white space ends the name: `/capnhat` and a pasted column of codes on the next lines.
+    parts = text[1:].split(maxsplit=1)
+    if not parts:
+        return None
+    head, rest = parts[0], parts[1] if len(parts) > 1 else ""
     name = fold(head.split("@", 1)[0])
     if not name:
         return None
@@ -124,6 +134,9 @@ class BotCore:
     def __init__(self, router: Router, services: Services) -> None:
         self.router = router
         self.services = services
+        #: Commands and button prefixes seen to need the event loop (a file built in a thread):
+        #: their messages skip batching rather than run twice.
+        self._on_loop: set[str] = set()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Never raises: a failure is logged and answered with a polite Vietnamese message.
@@ -131,7 +144,19 @@ class BotCore:
         The database work of messages from many chats arriving at once runs in one hand-off
         to SQLite's thread (`Database.batched`); each chat's messages still come one by one.
         """
-        return await self.services.db.batched(lambda: self._handle(incoming))
+        key = _route_key(incoming)
+        if key is not None and key in self._on_loop:
+            return await self._handle(incoming)
+
+        async def work() -> list[Reply]:
+            try:
+                return await self._handle(incoming)
+            except NeedsEventLoop:
+                if key is not None:
+                    self._on_loop.add(key)
+                raise
+
+        return await self.services.db.batched(work)
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         try:
@@ -142,6 +167,27 @@ class BotCore:
         if incoming.channel not in BUTTON_CHANNELS:
             await self._remember_choices(incoming, replies)
         return replies or [Reply(t.NOT_UNDERSTOOD.format(example=_example()))]
+
+    async def progress(self, incoming: Incoming) -> str | None:
+        """The "working on it" line to show before handling `incoming`, when it starts a slow
+        command the sender may run; None otherwise. Channels show it their way (a chat action
+        on Telegram, this line on Zalo and the console). Never raises."""
+        try:
+            parsed = split_command(clean_text(incoming.text)) if incoming.text else None
+            if incoming.payload is not None or parsed is None:
+                return None
+            command = self.router.commands.get(parsed[0])
+            if command is None or not command.slow:
+                return None
+            if command.roles is not None:
+                if await self.router.role_of(incoming, self.services) not in command.roles:
+                    return None
+        except Exception:
+            log.exception("progress check failed")
+            return None
+        from handlers.texts import casework
+
+        return casework.WORKING
 
     async def _remember_choices(self, incoming: Incoming, replies: list[Reply]) -> None:
         if any(reply.extra.get("keep_choices") for reply in replies):
@@ -206,7 +252,7 @@ class BotCore:
         if command.roles is not None:
             role = await self.router.role_of(incoming, self.services)
             if role not in command.roles:
-                return [Reply(self.router.refusal(role))]
+                return [Reply(self.router.refusal(role, command.roles))]
         return await command.handler(incoming, self.services, args)
 
     async def _refusal(self, incoming: Incoming, key: str) -> list[Reply] | None:
@@ -214,7 +260,7 @@ class BotCore:
         if roles is None:
             return None
         role = await self.router.role_of(incoming, self.services)
-        return None if role in roles else [Reply(self.router.refusal(role))]
+        return None if role in roles else [Reply(self.router.refusal(role, roles))]
 
     async def _route_payload(self, incoming: Incoming, payload: str) -> list[Reply]:
         prefix, _, rest = payload.partition(":")
@@ -225,6 +271,14 @@ class BotCore:
         if refused is not None:
             return refused
         return await handler(incoming, self.services, rest)
+
+
+def _route_key(incoming: Incoming) -> str | None:
+    """`/xuat` → `cmd:xuat`, a button `wl:v:1` → `payload:wl`; None for other messages."""
+    if incoming.payload is not None:
+        return f"payload:{incoming.payload.partition(':')[0]}"
+    parsed = split_command(incoming.text.strip()) if incoming.text else None
+    return f"cmd:{parsed[0]}" if parsed is not None else None
 
 
 def _example() -> str:

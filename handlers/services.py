@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from config.agency_codes import agency_renames
 from config.catalog import AwardCatalog, load_catalog
 from config.settings import Settings
 from db.attempts import LookupAttemptRepository
+from db.casework import CaseworkRepository
 from db.connection import Database
 from db.conversations import ConversationRepository
 from db.dossiers import DossierRepository
@@ -21,7 +23,7 @@ from db.public_files import PublicFileRepository
 from db.reminders import ReminderRepository
 from db.reports import ReportRepository
 from db.staff import StaffRepository
-from handlers.domain.calendar import WorkCalendar, load_legacy_provinces
+from handlers.domain.calendar import WorkCalendar
 
 Clock = Callable[[], datetime]
 
@@ -52,6 +54,7 @@ class Services:
     inbound: InboundRepository = field(init=False)
     public_files: PublicFileRepository = field(init=False)
     reports: ReportRepository = field(init=False)
+    casework: CaseworkRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.dossiers = DossierRepository(self.db)
@@ -65,6 +68,7 @@ class Services:
         self.inbound = InboundRepository(self.db)
         self.public_files = PublicFileRepository(self.db)
         self.reports = ReportRepository(self.db)
+        self.casework = CaseworkRepository(self.db)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -87,8 +91,12 @@ def build_services(settings: Settings, db: Database, *, clock: Clock = system_cl
         settings=settings,
         db=db,
         catalog=load_catalog(settings.award_catalog),
-        calendar=WorkCalendar.from_file(settings.holidays_file),
-        legacy_provinces=load_legacy_provinces(settings.holidays_file),
+        calendar=WorkCalendar.from_file(
+            settings.holidays_file,
+            culture_day=settings.culture_day,
+            office_end=settings.office_hours_end,
+        ),
+        legacy_provinces=agency_renames(settings),
         clock=clock,
         bot_username=settings.telegram_bot_username,
     )

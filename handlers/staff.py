@@ -107,7 +107,9 @@ async def list_staff(incoming: Incoming, services: Services, _args: str) -> list
 
 async def revoke_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
     if not await _is_admin(incoming, services):
-        return [Reply(t.REFUSED)]
+        from handlers.roles import ADMINS, refusal, role_of
+
+        return [Reply(refusal(await role_of(incoming, services), ADMINS))]
     action, _, raw_id = rest.partition(":")
     if action == "no":
         return [Reply(t.KEPT)]

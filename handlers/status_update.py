@@ -8,10 +8,13 @@ transaction as the change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from db.models import Conversation, Dossier
+from db.models import Conversation, Dossier, HistoryEntry
 from handlers.conversation import advance, current_flow, start_flow
 from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from handlers.domain.decisions import EXAMPLE as DECISION_EXAMPLE
+from handlers.domain.decisions import normalize_decision_no
 from handlers.domain.statuses import Status
 from handlers.domain.transitions import (
     MOVES,
@@ -19,12 +22,14 @@ from handlers.domain.transitions import (
     can_move,
     due_on_after_supplement,
     resolved_on_after,
+    supplement_refused,
 )
 from handlers.messages import Choice, Incoming, Reply
 from handlers.notices import status_notice_renderer
-from handlers.roles import STAFF
+from handlers.roles import LEADERS, STAFF, role_of
 from handlers.router import Router
 from handlers.services import Services
+from handlers.texts import casework as tw
 from handlers.texts import common as tc
 from handlers.texts import lookup as tl
 from handlers.texts import status as t
@@ -38,6 +43,8 @@ def register(router: Router) -> None:
     router.command("capnhat", start, t.COMMAND, roles=STAFF)
     router.flow(FLOW, on_text, roles=STAFF)
     router.payload("st", on_button, roles=STAFF)
+    # "Cập nhật trạng thái" under a dossier in /hoso: the same flow, without typing the code.
+    router.payload("cn", on_open, roles=STAFF)
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,17 @@ async def start(incoming: Incoming, services: Services, args: str) -> list[Reply
     return await _choose(incoming, services, args)
 
 
+async def on_open(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+    if normalize_code(rest) is None:
+        return [Reply(tc.STALE_BUTTON)]
+    return await _choose(incoming, services, rest)
+
+
 async def _choose(incoming: Incoming, services: Services, text: str) -> list[Reply]:
+    from handlers import bulk_update
+
+    if bulk_update.several_codes(text):
+        return await bulk_update.start_with(incoming, services, text)
     code = normalize_code(text)
     if code is None:
         return [Reply(tl.BAD_FORMAT.format(text=text[:60], example=EXAMPLE_CODE))]
@@ -97,22 +114,36 @@ async def _choose(incoming: Incoming, services: Services, text: str) -> list[Rep
     if dossier is None:
         return [Reply(t.NOT_FOUND.format(code=code))]
     targets = sorted(MOVES[dossier.status], key=_ORDER.index)
-    if not targets:
+    # A wrong decision number is corrected in place, also after the result was handed over.
+    fixable = dossier.status in (Status.decided, Status.returned) and bool(dossier.decision_no)
+    if not targets and not fixable:
         await services.conversations.clear(incoming.channel, incoming.chat_id)
         return [Reply(t.FINAL.format(code=dossier.code, label=dossier.status.label))]
+    lines = [
+        t.CHOOSE.format(code=dossier.code, nominee=dossier.nominee, label=dossier.status.label)
+    ]
+    labels = {target: target.label for target in targets}
+    if Status.needs_supplement in targets:
+        earlier = await services.casework.supplement_requests(dossier.id)
+        if supplement_refused(Status.needs_supplement, earlier, override=False):
+            if await role_of(incoming, services) in LEADERS:
+                labels[Status.needs_supplement] = tw.SUPPLEMENT_SECOND
+            else:
+                del labels[Status.needs_supplement]
+                lines.append(tw.SUPPLEMENT_NOTE_HIDDEN)
     conversation = await start_flow(
-        services, incoming, FLOW, "choose", {"code": dossier.code, "from": dossier.status.value}
+        services,
+        incoming,
+        FLOW,
+        "choose",
+        {"code": dossier.code, "from": dossier.status.value, "decision": dossier.decision_no},
     )
     nonce = conversation.nonce
-    return [
-        Reply(
-            t.CHOOSE.format(code=dossier.code, nominee=dossier.nominee, label=dossier.status.label),
-            choices=(
-                *(Choice(s.label, f"st:{nonce}:to:{s.value}") for s in targets),
-                Choice(t.NO, f"st:{nonce}:no"),
-            ),
-        )
-    ]
+    choices = [Choice(label, f"st:{nonce}:to:{target.value}") for target, label in labels.items()]
+    if fixable:
+        choices.append(Choice(tw.ACTION_FIX_DECISION, f"st:{nonce}:fix"))
+    choices.append(Choice(t.NO, f"st:{nonce}:no"))
+    return [Reply("\n".join(lines), choices=tuple(choices))]
 
 
 async def on_text(
@@ -128,6 +159,8 @@ async def on_text(
         return await _choose(incoming, services, text)
     if conversation.step == "note":
         return await _take_note(incoming, services, conversation, text)
+    if conversation.step == "decision":
+        return await _take_decision_fix(services, conversation, text)
     # Buttons are expected at the other steps; a typed code restarts with that dossier.
     if normalize_code(text) is not None:
         return await _choose(incoming, services, text)
@@ -139,9 +172,8 @@ async def on_button(incoming: Incoming, services: Services, rest: str) -> list[R
     conversation = await current_flow(services, incoming, FLOW, nonce)
     if conversation is None:
         return [Reply(tc.STALE_BUTTON)]
-    from handlers.roles import role_of
-
-    if await role_of(incoming, services) not in STAFF:
+    role = await role_of(incoming, services)
+    if role not in STAFF:
         return [Reply(tc.STALE_BUTTON)]
     verb, _, arg = action.partition(":")
     if verb == "no":
@@ -152,6 +184,10 @@ async def on_button(incoming: Incoming, services: Services, rest: str) -> list[R
         current = Status(conversation.data["from"])
         if not can_move(current, target):
             return [Reply(t.NOT_ALLOWED.format(current=current.label, target=target.label))]
+        if target is Status.needs_supplement:
+            refused = await _second_supplement(services, conversation, role)
+            if refused is not None:
+                return refused
         conversation.data["to"] = target.value
         if target.value in t.ASK_NOTE_REQUIRED:
             await advance(services, conversation, "note")
@@ -167,7 +203,84 @@ async def on_button(incoming: Incoming, services: Services, rest: str) -> list[R
         return await _take_note(incoming, services, conversation, "")
     if verb == "ok" and conversation.step == "confirm":
         return await _apply(incoming, services, conversation)
+    if verb == "fix" and conversation.step == "choose" and conversation.data.get("decision"):
+        await advance(services, conversation, "decision")
+        return [
+            Reply(
+                tw.ASK_DECISION_FIX.format(
+                    decision=conversation.data["decision"], example=DECISION_EXAMPLE
+                )
+            )
+        ]
+    if verb == "fixok" and conversation.step == "confirm_fix":
+        return await _apply_decision_fix(incoming, services, conversation)
     return [Reply(tc.STALE_BUTTON)]
+
+
+async def _second_supplement(
+    services: Services, conversation: Conversation, role: str
+) -> list[Reply] | None:
+    """The one-stop rule: a second supplement request only by a leader (an explicit choice)."""
+    dossier = await services.dossiers.get_by_code(conversation.data["code"])
+    if dossier is None:
+        return None
+    earlier = await services.casework.supplement_requests(dossier.id)
+    if supplement_refused(Status.needs_supplement, earlier, override=role in LEADERS):
+        return [Reply(tw.SUPPLEMENT_ONCE.format(code=dossier.code, count=earlier))]
+    return None
+
+
+async def _take_decision_fix(
+    services: Services, conversation: Conversation, text: str
+) -> list[Reply]:
+    number = normalize_decision_no(text, services.settings.decision_no_pattern)
+    if number is None:
+        return [Reply(tw.DECISION_BAD.format(text=text[:60], example=DECISION_EXAMPLE))]
+    old = conversation.data.get("decision")
+    if number == old:
+        await services.conversations.clear(conversation.channel, conversation.chat_id)
+        return [Reply(tw.DECISION_SAME.format(decision=number))]
+    conversation.data["new_decision"] = number
+    conversation = await advance(services, conversation, "confirm_fix")
+    nonce = conversation.nonce
+    return [
+        Reply(
+            tw.CONFIRM_DECISION_FIX.format(code=conversation.data["code"], old=old, new=number),
+            choices=(Choice(t.YES, f"st:{nonce}:fixok"), Choice(t.NO, f"st:{nonce}:no")),
+        )
+    ]
+
+
+async def _apply_decision_fix(
+    incoming: Incoming, services: Services, conversation: Conversation
+) -> list[Reply]:
+    from handlers.delivery import notices_line
+
+    await services.conversations.clear(incoming.channel, incoming.chat_id)
+    code, old, new = (
+        conversation.data["code"],
+        conversation.data.get("decision"),
+        conversation.data["new_decision"],
+    )
+
+    def render(dossier: Dossier, _entry: HistoryEntry) -> dict[str, Any]:
+        return {"text": tw.NOTICE_DECISION_FIXED.format(code=dossier.code, decision=new)}
+
+    result = await services.casework.fix_decision(
+        code=code,
+        expected=old,
+        decision_no=new,
+        note=tw.DECISION_FIX_NOTE.format(old=old, new=new),
+        actor=incoming.actor,
+        now=services.now(),
+        notice=render,
+    )
+    if result is None:
+        return [Reply(tw.DECISION_FIX_CONFLICT.format(code=code))]
+    _dossier, notified = result
+    text = tw.DECISION_FIXED.format(code=code, new=new)
+    line = notices_line(services, notified)
+    return [Reply(f"{text} {line}".strip())]
 
 
 async def _take_note(
@@ -179,6 +292,11 @@ async def _take_note(
         return [Reply(t.NOTE_EMPTY)]
     if len(note) > NOTE_LIMIT:
         return [Reply(t.NOTE_TOO_LONG.format(limit=NOTE_LIMIT))]
+    if target is Status.decided:
+        number = normalize_decision_no(note, services.settings.decision_no_pattern)
+        if number is None:
+            return [Reply(tw.DECISION_BAD.format(text=note[:60], example=DECISION_EXAMPLE))]
+        note = number
     conversation.data["note"] = note
     conversation = await advance(services, conversation, "confirm")
     if not note:
@@ -210,6 +328,13 @@ async def _apply(incoming: Incoming, services: Services, conversation: Conversat
         return [Reply(t.NOT_FOUND.format(code=code))]
     if dossier.status is not expected:
         return [Reply(t.CONFLICT.format(code=code, label=dossier.status.label))]
+    if Status(conversation.data["to"]) is Status.needs_supplement:
+        # Asked again now: another request may have been made since the choice was shown.
+        refused = await _second_supplement(
+            services, conversation, await role_of(incoming, services)
+        )
+        if refused is not None:
+            return refused
     change = await apply_status_change(
         services,
         dossier,
@@ -219,13 +344,8 @@ async def _apply(incoming: Incoming, services: Services, conversation: Conversat
     )
     if not change.applied:
         return [Reply(t.CONFLICT.format(code=code, label=change.dossier.status.label))]
-    template = t.DONE if change.followers_notified else t.DONE_NO_FOLLOWERS
-    return [
-        Reply(
-            template.format(
-                code=code,
-                label=change.dossier.status.label,
-                followers=change.followers_notified,
-            )
-        )
-    ]
+    from handlers.delivery import notices_line
+
+    text = t.DONE.format(code=code, label=change.dossier.status.label)
+    line = notices_line(services, change.followers_notified)
+    return [Reply(f"{text} {line}".strip())]

@@ -2,19 +2,23 @@
 
 Usage: `/viec` — open dossiers by due date, paged (officers: theirs and the unassigned ones;
 leaders and admins: the whole board); `/quahan` — only the overdue ones; the "Trang sau"
-button (or its number on the console and Zalo) turns the page. `/nhacnho tat` and
+button (or its number on the console and Zalo) turns the page. Each line has a button (its
+number on Zalo and the console) that opens the dossier (/hoso), and "Cập nhật nhiều hồ sơ
+trong trang" starts a bulk update of rows picked by number. `/nhacnho tat` and
 `/nhacnho bat` turn the caller's reminders and digests off and on.
 """
 
 from __future__ import annotations
 
 from handlers.domain.text import fold
+from handlers.dossier_view import open_label
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.reminders import WorkdayIndex, item_phrase
 from handlers.roles import STAFF, Role, role_of
 from handlers.router import Router
 from handlers.services import Services
+from handlers.texts import casework as tw
 from handlers.texts import common as tc
 from handlers.texts import reminders as t
 from handlers.texts import staff as ts
@@ -31,6 +35,7 @@ def register(router: Router) -> None:
     router.command("quahan", show_overdue, t.COMMANDS["quahan"], roles=STAFF)
     router.command("nhacnho", switch_reminders, t.COMMANDS["nhacnho"], roles=STAFF)
     router.payload("wl", on_page, roles=STAFF)
+    router.payload("wb", on_bulk, roles=STAFF)
 
 
 async def show_work(incoming: Incoming, services: Services, _args: str) -> list[Reply]:
@@ -48,6 +53,29 @@ async def on_page(incoming: Incoming, services: Services, rest: str) -> list[Rep
     if await role_of(incoming, services) not in STAFF:
         return [Reply(ts.REFUSED)]
     return await _page(incoming, services, kind, int(raw_page))
+
+
+async def on_bulk(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+    """ "Cập nhật nhiều hồ sơ trong trang": which rows of this page, by number or by code."""
+    from handlers import bulk_update
+
+    kind, _, raw_page = rest.partition(":")
+    if kind not in (ALL_DUE, OVERDUE) or not raw_page.isdecimal() or not 1 <= int(raw_page) <= 9999:
+        return [Reply(tc.STALE_BUTTON)]
+    page = int(raw_page)
+    items, _total = await services.reminders.worklist(
+        officer_id=await _viewer(incoming, services),
+        overdue_before=services.today() if kind == OVERDUE else None,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    if not items:
+        return [Reply(t.PAGE_GONE)]
+    lines = [
+        tw.PICK_LINE.format(index=n, code=item.code, nominee=item.nominee)
+        for n, item in enumerate(items, start=1)
+    ]
+    return await bulk_update.start_pick(incoming, services, [item.code for item in items], lines)
 
 
 async def _viewer(incoming: Incoming, services: Services) -> int | None:
@@ -85,7 +113,8 @@ async def _page(incoming: Incoming, services: Services, kind: str, page: int) ->
     }
     lines = [headers[(kind, officer_id is not None)].format(count=total)]
     index = WorkdayIndex(services.calendar, today)
-    for number, item in enumerate(items, start=(page - 1) * PAGE_SIZE + 1):
+    # Numbered from 1 on every page: on Zalo and the console the number opens that line.
+    for number, item in enumerate(items, start=1):
         # An officer's own dossiers need no name; unassigned ones (and every line of the
         # board-wide list) say who is in charge.
         mine = officer_id is not None and item.officer_id is not None
@@ -103,11 +132,12 @@ async def _page(incoming: Incoming, services: Services, kind: str, page: int) ->
         lines.append(t.LIST_PAGE.format(page=page, pages=pages))
     if waiting:
         lines.append(t.LIST_SUPPLEMENT.format(count=waiting))
-    choices = []
+    choices = [Choice(open_label(item.nominee, item.code), f"ho:{item.code}") for item in items]
     if page < pages:
         choices.append(Choice(t.NEXT_PAGE, f"wl:{kind}:{page + 1}"))
     if page > 1:
         choices.append(Choice(t.PREVIOUS_PAGE, f"wl:{kind}:{page - 1}"))
+    choices.append(Choice(tw.ACTION_BULK, f"wb:{kind}:{page}"))
     return [Reply("\n".join(lines), choices=tuple(choices))]
 
 

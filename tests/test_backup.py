@@ -144,7 +144,8 @@ def test_no_database_no_backup(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TDKT_DATABASE", str(tmp_path / "missing.sqlite3"))
     assert main(["backup", str(tmp_path / "copy.sqlite3")]) == 1
-    assert "không có cơ sở dữ liệu" in capsys.readouterr().err
+    # Said by the CLI before the backup starts (issue 14: no command creates it silently).
+    assert "Không tìm thấy cơ sở dữ liệu" in capsys.readouterr().err
     # The backup did not create an empty database where the real one was expected.
     assert not (tmp_path / "missing.sqlite3").exists()
     assert not (tmp_path / "copy.sqlite3").exists()

@@ -12,6 +12,9 @@ import pytest
 from db.connection import Database, open_database
 from db.conversations import ConversationRepository
 from db.models import Conversation
+from handlers.messages import Incoming, Reply
+from handlers.router import BotCore, Router
+from handlers.services import Services
 from tests.test_db import NOW
 
 
@@ -204,3 +207,26 @@ async def test_nested_transactions_in_a_batch_roll_back_only_the_inner_one(
 
     await asyncio.gather(scratch.batched(work), scratch.batched(work))
     assert await rows(scratch) == [("outer", 1), ("outer", 1), ("outer", 2), ("outer", 2)]
+
+
+async def test_a_command_that_needs_the_event_loop_is_learnt_and_not_run_twice(
+    services: Services,
+) -> None:
+    """A command building a file in a thread: the first time it is rolled back on SQLite's
+    thread and run on the loop; from then on its messages skip batching."""
+    starts: list[int] = []
+
+    async def export(_incoming: Incoming, services: Services, _args: str) -> list[Reply]:
+        starts.append(threading.get_ident())
+        await services.db.fetch_one("SELECT 1")
+        document = await asyncio.to_thread(lambda: b"xlsx")
+        return [Reply("xong", document=document, document_name="a.xlsx")]
+
+    router = Router()
+    router.command("xuat", export, "xuất")
+    core = BotCore(router, services)
+    first = await core.handle(Incoming("telegram", "1", "1", text="/xuat"))
+    assert first[0].document == b"xlsx" and len(starts) == 2
+    second = await core.handle(Incoming("telegram", "2", "2", text="/XUAT@tdkt_bot"))
+    assert second[0].document == b"xlsx" and len(starts) == 3
+    assert starts[1] == starts[2] == threading.get_ident()  # straight on the loop's thread

@@ -143,7 +143,7 @@ async def test_piped_lookup_subprocess(services: Services, settings: Settings) -
     card = out.split(f"> {demo.phone_last4}\n", 1)[1]
     assert card.startswith(f"📄 Hồ sơ {demo.code}\n")
     assert f"Đối tượng đề nghị: {demo.nominee}\n" in card
-    assert f"Trạng thái: {demo.status.label}\n" in card
+    assert f"Trạng thái: {demo.status.citizen_label}\n" in card
     assert f"Ngày tiếp nhận: {demo.received_on:%d/%m/%Y}\n" in card
     assert f"Ngày hẹn trả kết quả: {demo.due_on:%d/%m/%Y}\n" in card
     # The console never adds demo data to a database named by TDKT_DATABASE.
@@ -178,8 +178,11 @@ async def test_cli_console_opens_demo_database_and_fills_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Without TDKT_DATABASE the console asks for the demo file and prints the demo codes."""
+    from tests.test_readme_example import free_port
+
     monkeypatch.delenv("TDKT_DATABASE", raising=False)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    # The demo serves the lookup page beside the console: on a free port, not 8080.
+    settings = Settings(_env_file=None, http_port=free_port())  # type: ignore[call-arg]
     requested: list[Path | None] = []
     banners: list[list[str]] = []
     real_open_app = cli.open_app

@@ -65,7 +65,7 @@ async def test_code_then_digits_shows_the_card(services: Services, chat: ChatDri
     assert "Hình thức khen thưởng: Bằng khen của Chủ tịch UBND tỉnh" in lines
     assert "Đối tượng đề nghị: Nguyễn Văn An" in lines
     assert "Đơn vị: Trường THCS Lê Quý Đôn" in lines
-    assert "Trạng thái: Đang thẩm định" in lines
+    assert "Trạng thái: Đang xử lý (Đang thẩm định)" in lines
     assert "Ngày tiếp nhận: 10/11/2026" in lines
     assert "Ngày hẹn trả kết quả: 02/12/2026" in lines
     # Today is Wed 25/11: 26, 27, 30/11, 1/12 and 2/12 remain.
@@ -101,8 +101,9 @@ async def test_card_history_lists_latest_changes(
 async def test_card_of_overdue_dossier(services: Services, chat: ChatDriver) -> None:
     await add_dossier(services, due_on=date(2026, 11, 20))
     card = await verified_card(chat)
-    # (20/11, 25/11]: Monday 23 and Wednesday 25; 24/11 is a public holiday.
-    assert "Quá hạn 2 ngày làm việc." in card.splitlines()
+    # (20/11, 25/11]: Monday 23, Tuesday 24 and Wednesday 25; 24/11 (Ngày Văn hóa Việt Nam)
+    # is a working day until TDKT_CULTURE_DAY turns it off.
+    assert "Quá hạn 3 ngày làm việc." in card.splitlines()
 
 
 async def test_card_on_the_due_date(services: Services, chat: ChatDriver) -> None:
@@ -119,7 +120,7 @@ async def test_card_of_decided_dossier(services: Services, chat: ChatDriver) -> 
         decision_no="1234/QĐ-UBND",
     )
     lines = (await verified_card(chat)).splitlines()
-    assert "Trạng thái: Đã có quyết định khen thưởng" in lines
+    assert "Trạng thái: Đã xử lý xong (Đã có quyết định khen thưởng)" in lines
     assert "Đã giải quyết ngày 18/11/2026 (đúng hạn)." in lines
     assert "Số quyết định khen thưởng: 1234/QĐ-UBND" in lines
     assert not any(line.startswith(("Còn ", "Quá hạn")) for line in lines)
@@ -130,7 +131,7 @@ async def test_card_of_late_resolution(services: Services, chat: ChatDriver) -> 
         services, status=Status.passed, due_on=date(2026, 11, 20), resolved_on=date(2026, 11, 23)
     )
     lines = (await verified_card(chat)).splitlines()
-    assert "Trạng thái: Thẩm định đạt — trình cấp có thẩm quyền" in lines
+    assert "Trạng thái: Đang xử lý (Thẩm định đạt — trình cấp có thẩm quyền)" in lines
     assert "Đã giải quyết ngày 23/11/2026 (trễ hạn)." in lines
 
 
@@ -142,14 +143,14 @@ async def test_card_of_rejected_dossier_shows_reason(services: Services, chat: C
         note="Chưa đủ sáng kiến được công nhận",
     )
     lines = (await verified_card(chat)).splitlines()
-    assert "Trạng thái: Không đạt" in lines
+    assert "Trạng thái: Đã xử lý xong (Không đạt)" in lines
     assert "Lý do: Chưa đủ sáng kiến được công nhận" in lines
 
 
 async def test_card_of_dossier_awaiting_supplement(services: Services, chat: ChatDriver) -> None:
     await add_dossier(services, status=Status.needs_supplement, note="Bổ sung bản sao quyết định")
     lines = (await verified_card(chat)).splitlines()
-    assert "Trạng thái: Yêu cầu bổ sung hồ sơ" in lines
+    assert "Trạng thái: Yêu cầu bổ sung giấy tờ (Yêu cầu bổ sung hồ sơ)" in lines
     assert "Cần bổ sung: Bổ sung bản sao quyết định" in lines
     assert tl.CARD_PAUSED in lines
 
@@ -159,7 +160,7 @@ async def test_card_of_withdrawn_dossier_has_no_deadline(
 ) -> None:
     await add_dossier(services, status=Status.withdrawn, due_on=date(2026, 11, 20))
     card = await verified_card(chat)
-    assert "Trạng thái: Đã rút hồ sơ" in card
+    assert "Trạng thái: Công dân yêu cầu rút hồ sơ (Đã rút hồ sơ)" in card
     assert "Quá hạn" not in card and "Còn " not in card
 
 

@@ -126,3 +126,39 @@ async def test_cli_writes_a_decodable_png(
     no_name = run_cli(settings, "qr", CODE, "-o", str(missing))
     assert no_name.returncode == 1 and "TDKT_TELEGRAM_BOT_USERNAME" in no_name.stderr
     assert not missing.exists()
+
+
+PUBLIC = "https://tra-cuu.example.vn"
+
+
+async def test_with_a_public_url_the_qr_opens_the_lookup_page(
+    services: Services, core: BotCore, settings: Settings
+) -> None:
+    import httpx
+
+    from bot.inbound import UpdateRunner
+    from bot.web import build_web_app
+
+    await seed_dossier(services)
+    await make_staff(services, "off1")
+    services.settings = settings.model_copy(update={"public_url": PUBLIC})
+    (reply,) = await ChatDriver(core, "console", "off1").send(f"/qr {CODE}")
+    assert reply.image is not None
+    (link,) = decode(reply.image)
+    assert link == f"{PUBLIC}/hs/{CODE}"  # not Telegram, which Vietnamese ISPs block
+    # What the citizen's phone opens: the page with the code filled in.
+    app = build_web_app(services, UpdateRunner(services.inbound, services.clock), [])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as client:
+        page = await client.get(link.removeprefix(PUBLIC))
+    assert page.status_code == 200 and f'value="{CODE}"' in page.text
+
+
+async def test_cli_qr_uses_the_public_url(
+    services: Services, settings: Settings, tmp_path: Path
+) -> None:
+    await seed_dossier(services)
+    out = tmp_path / "phieu.png"
+    done = run_cli(settings, "qr", CODE, "-o", str(out), TDKT_PUBLIC_URL=PUBLIC)
+    assert done.returncode == 0, done.stderr
+    assert decode(out.read_bytes()) == [f"{PUBLIC}/hs/{CODE}"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.scheduler import tick
-from config.settings import SettingsError, load_settings
+from config.settings import Settings, SettingsError, load_settings
 from db.models import DossierInput, OutboxMessage, StaffMember
 from db.reminders import BoardCounts, UnknownOfficerError, WorkItem
 from handlers.domain.calendar import WorkCalendar
@@ -109,7 +109,14 @@ def choice_payloads(replies: list[Reply]) -> dict[str, str]:
 
 @pytest.fixture
 def calendar() -> WorkCalendar:
-    return WorkCalendar()
+    return WorkCalendar(culture_day=True)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """These cases count Tuesday 24/11/2026 (Ngày Văn hóa Việt Nam) as a day off."""
+    database = tmp_path / "tdkt.sqlite3"
+    return Settings(_env_file=None, database=database, culture_day=True)  # type: ignore[call-arg]
 
 
 def test_working_day_offsets_skip_weekends_and_the_holiday(calendar: WorkCalendar) -> None:
@@ -359,14 +366,20 @@ async def test_viec_pages_an_officers_dossiers_and_the_unassigned_by_due_date(
     assert f"3. {unassigned} — chưa giao" in text
     assert t.LIST_PAGE.format(page=1, pages=2) in text
     assert t.LIST_SUPPLEMENT.format(count=1) in text
-    assert choice_payloads(first) == {t.NEXT_PAGE: "wl:v:2"}
-    # On the console the button is a numbered line: "1" turns the page.
-    second = await officer.send("1")
+    # One button per line opening the dossier, in the lines' order, then the page turn.
+    payloads = [choice.payload for choice in first[0].choices]
+    assert payloads[:10] == [f"ho:{c}" for c in codes]
+    assert payloads[10:] == ["wl:v:2", "wb:v:1"]
+    # On the console the buttons are numbered lines: "11" turns the page, whose lines are
+    # numbered from 1 again so that a typed number is the line's.
+    second = await officer.send("11")
     assert [line.split(" — ")[0] for line in second[0].text.splitlines()[1:3]] == [
-        f"11. {code(10)}",
-        f"12. {code(11)}",
+        f"1. {code(10)}",
+        f"2. {code(11)}",
     ]
-    assert choice_payloads(second) == {t.PREVIOUS_PAGE: "wl:v:1"}
+    assert choice_payloads(second)[t.PREVIOUS_PAGE] == "wl:v:1"
+    # "1" now opens the first line's dossier.
+    assert code(10) in (await officer.send("1"))[0].text.splitlines()[0]
     # A page that no longer exists, and payloads that never did.
     assert await officer.say(payload="wl:v:7") == t.PAGE_GONE
     for payload in ("wl:x:1", "wl:v:0", "wl:v:abc", "wl:"):
@@ -524,7 +537,7 @@ async def test_giao_refuses_officers_finished_dossiers_and_handles_races(
         item(1, date(2026, 11, 27), officer="Nguyễn Thị Lan"),
         item(2, date(2026, 11, 20), Status.passed),
     )
-    assert await driver(core, "lan").say(f"/giao {code(1)}") == ts.REFUSED
+    assert await driver(core, "lan").say(f"/giao {code(1)}") == ts.REFUSED_LEADERS
     leader = driver(core, "huy")
     assert await leader.say(f"/giao {code(2)}") == t.ASSIGN_FINISHED.format(
         code=code(2), label=Status.passed.label
@@ -626,7 +639,10 @@ def test_leader_digest_counts_and_most_overdue(calendar: WorkCalendar) -> None:
     top = [work(1, date(2026, 11, 20)), work(2, date(2026, 11, 23), officer_name=None)]
     text = leader_digest(counts, top, window, rules, index)["text"]  # type: ignore[index]
     assert "• Đang xử lý: 7\n• Đến hạn hôm nay: 1\n• Sắp đến hạn trong 3 ngày làm việc: 2" in text
-    assert "• Quá hạn: 2\n• Chờ bổ sung: 1\n• Chưa giao chuyên viên: 3" in text
+    assert (
+        "• Quá hạn: 2\n• Chờ bổ sung: 1\n"
+        "• Chưa giao chuyên viên (trong số hồ sơ đang xử lý và chờ bổ sung): 3"
+    ) in text
     assert f"1. {code(1)} — Người 1 — quá hạn 2 ngày làm việc — Nguyễn Thị Lan" in text
     assert f"2. {code(2)} — Người 2 — quá hạn 1 ngày làm việc — chưa giao" in text
     quiet = leader_digest(BoardCounts(1, 0, 1, 0, 0, 0), [], window, rules, index)

@@ -96,7 +96,7 @@ async def test_figures_of_the_hand_made_set(services: Services) -> None:
     figures = await build_report(services.reports, period)
     data = report_json(figures, services.catalog)
 
-    assert {k: v for k, v in data.items() if not k.startswith("by_")} == {
+    assert {k: v for k, v in data.items() if not isinstance(v, dict)} == {
         "received": 12,
         "resolved": 6,
         "passed": 4,
@@ -252,22 +252,34 @@ def test_percentages_never_round_to_a_false_100_or_0() -> None:
 
 def test_period_rules() -> None:
     today = date(2026, 11, 25)
-    assert choose_period(today) == Period(date(2026, 7, 1), today, today)
+    # Decree 09/2019: after 14/6 the default is the reporting year 15/12–14/12, up to today.
+    assert choose_period(today) == Period(date(2025, 12, 15), date(2026, 12, 14), today)
     assert choose_period(date(2026, 3, 3)) == Period(
-        date(2026, 1, 1), date(2026, 3, 3), date(2026, 3, 3)
+        date(2025, 12, 15), date(2026, 6, 14), date(2026, 3, 3)
     )
-    # A past as-of day picks that day's half-year.
+    # The calendar half-year when a board sets the reporting year to start on 01/01.
+    assert choose_period(date(2026, 3, 3), year_start="01/01") == Period(
+        date(2026, 1, 1), date(2026, 6, 30), date(2026, 3, 3)
+    )
+    # A past as-of day picks that day's period.
     assert choose_period(today, as_of=date(2025, 12, 31)) == Period(
-        date(2025, 7, 1), date(2025, 12, 31), date(2025, 12, 31)
+        date(2025, 12, 15), date(2026, 6, 14), date(2025, 12, 31)
     )
     with pytest.raises(ReportInputError, match="trước ngày đầu kỳ"):
         choose_period(today, date(2026, 8, 1), date(2026, 7, 1))
     with pytest.raises(ReportInputError, match="chưa đến"):
         choose_period(today, date(2026, 7, 1), date(2026, 12, 31))
     with pytest.raises(ReportInputError, match="chưa đến"):
+        choose_period(today, date(2026, 11, 26), date(2026, 12, 14))
+    with pytest.raises(ReportInputError, match="chưa đến"):
         choose_period(today, as_of=date(2026, 11, 26))
+    # A period still running, or re-issued as of a day before its end, is accepted.
+    assert choose_period(today, date(2026, 7, 1), date(2026, 12, 14)).partial
+    assert choose_period(
+        today, date(2026, 7, 1), date(2026, 9, 30), as_of=date(2026, 8, 31)
+    ) == Period(date(2026, 7, 1), date(2026, 9, 30), date(2026, 8, 31))
     with pytest.raises(ReportInputError, match="Ngày chốt số liệu"):
-        choose_period(today, date(2026, 7, 1), date(2026, 9, 30), as_of=date(2026, 8, 31))
+        choose_period(today, date(2026, 7, 1), date(2026, 9, 30), as_of=date(2026, 6, 30))
     with pytest.raises(ReportInputError, match="Cần cả ngày đầu kỳ"):
         choose_period(today, start=date(2026, 7, 1))
 
@@ -302,7 +314,7 @@ async def test_thongke_sends_the_paragraph_the_table_then_the_chart(
     await load(services, hand_made())
     chat = staff_chat(services)
 
-    text, photo = await chat.send("/thongke")
+    text, photo = await chat.send("/thongke 01/07/2026 25/11/2026")
 
     assert text.text.startswith(
         "📊 Hồ sơ tiếp nhận từ 01/07/2026 đến 25/11/2026 (số liệu đến hết ngày 25/11/2026):\n"
@@ -320,7 +332,7 @@ async def test_thongke_sends_the_paragraph_the_table_then_the_chart(
     # Two weeks later dossier 9 (due 25/11) is overdue as well; dossier 8 (due 05/12) waits
     # for supplements, its clock paused, so it is not counted as overdue.
     clock.set_local("2026-12-10 09:00")
-    later = (await chat.send("/thongke"))[0].text
+    later = (await chat.send("/thongke 01/07/2026 25/11/2026"))[0].text
     assert "còn 1 hồ sơ đang trong thời hạn giải quyết và 3 hồ sơ quá hạn." in later
 
 
@@ -334,6 +346,7 @@ async def test_thongke_for_a_period_and_its_bad_input(services: Services) -> Non
 
     assert "trước ngày đầu kỳ" in await chat.say("/thongke 31/08/2026 01/07/2026")
     assert "chưa đến" in await chat.say("/thongke 01/07/2026 31/12/2026")
+    assert "chưa đến" in await chat.say("/thongke 26/11/2026 14/12/2026")
     assert "không phải ngày hợp lệ" in await chat.say("/thongke 31/02/2026 01/03/2026")
     assert "Cách dùng: /thongke" in await chat.say("/thongke 01/07/2026")
     empty = await chat.send("/thongke 01/01/2020 31/01/2020")
@@ -346,7 +359,7 @@ async def test_xuat_sends_the_periods_dossiers_as_xlsx(services: Services) -> No
     await load(services, rows)
     chat = staff_chat(services)
 
-    (reply,) = await chat.send("/xuat")
+    (reply,) = await chat.send("/xuat 01/07/2026 25/11/2026")
 
     assert reply.document is not None and reply.document_name.endswith(".xlsx")
     assert reply.text.startswith("Danh sách 12 hồ sơ tiếp nhận từ 01/07/2026 đến 25/11/2026")
@@ -394,6 +407,8 @@ async def test_cli_json_keys_as_of_and_chart(
         "overdue",
         "by_award_kind",
         "by_status",
+        "carried_over",
+        "period",
     ]
     assert (data["received"], data["resolved"], data["pending_within_deadline"]) == (6, 4, 1)
     assert (data["passed_pct"], data["failed_pct"], data["on_time_pct"]) == (75.0, 25.0, 75.0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,10 +25,18 @@ from tests.conftest import MovableClock
 from tests.test_reminders import add_dossiers, code, item, outbox, register
 
 # The fortnight Mon 16 – Sun 29 November 2026: Tuesday 24 is Vietnam Cultural Day (a public
-# holiday), so the working days are 16–20, 23 and 25–27.
+# holiday with TDKT_CULTURE_DAY=on, as the `settings` fixture below sets), so the working days
+# are 16–20, 23 and 25–27.
 START = "2026-11-16 06:00"
 END = "2026-11-30 06:00"
 NAMES = {"Lan": "Nguyễn Thị Lan", "Minh": "Trần Văn Minh", "Hoa": "Lê Thị Hoa", "Huy": "Phạm Huy"}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """The fortnight was drawn with 24/11 as a day off: TDKT_CULTURE_DAY=on (issue 12)."""
+    database = tmp_path / "tdkt.sqlite3"
+    return Settings(_env_file=None, database=database, culture_day=True)  # type: ignore[call-arg]
 
 
 def digest_lines(days: Iterable[int], *people: str) -> list[str]:

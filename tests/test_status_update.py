@@ -19,6 +19,7 @@ from handlers.messages import Attachment, AttachmentKind, Reply, numbered
 from handlers.router import BotCore
 from handlers.services import Services
 from handlers.status_update import apply_status_change
+from handlers.texts import casework as tw
 from handlers.texts import common as tc
 from handlers.texts import lookup as tl
 from handlers.texts import staff as ts
@@ -387,8 +388,10 @@ async def test_status_change_notifies_each_follower_exactly_once(
     assert await outbox_rows(services.db) == []
 
     done = await change(officer, Status.needs_supplement, "Bổ sung bản sao quyết định")
-    assert done[0].text == t.DONE.format(
-        code=CODE, label=Status.needs_supplement.label, followers=2
+    assert done[0].text == (
+        t.DONE.format(code=CODE, label=Status.needs_supplement.label)
+        + " "
+        + tw.NOTIFIED_NOW.format(count=2)
     )
     entry = (await history(services, dossier.id))[-1]
     rows = await outbox_rows(services.db)
@@ -402,7 +405,10 @@ async def test_status_change_notifies_each_follower_exactly_once(
     }
     assert all(row["state"] == "pending" and row["attempts"] == 0 for row in rows)
     text = rows[0]["payload"]["text"]
-    assert f"Hồ sơ {CODE} đã chuyển sang trạng thái: Yêu cầu bổ sung hồ sơ" in text
+    # The portal's word first, our step in brackets, as on the status card.
+    assert (
+        f"Hồ sơ {CODE} đã chuyển sang trạng thái: Yêu cầu bổ sung giấy tờ (Yêu cầu bổ sung hồ sơ)"
+    ) in text
     assert "Cần bổ sung: Bổ sung bản sao quyết định" in text
     assert "Ngày hẹn trả kết quả: 28/12/2026" in text
     assert f"/botheodoi {CODE}" in text

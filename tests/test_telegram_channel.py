@@ -129,7 +129,7 @@ async def test_code_then_digits_sends_the_card(
     assert int(card.params["chat_id"]) == USER_ID
     lines = card.params["text"].splitlines()
     assert lines[0] == f"📄 Hồ sơ {CODE}"
-    assert "Trạng thái: Đang thẩm định" in lines
+    assert "Trạng thái: Đang xử lý (Đang thẩm định)" in lines
     assert "Ngày hẹn trả kết quả: 02/12/2026" in lines
     assert "Còn 5 ngày làm việc đến hạn." in lines
     markup = markup_of(card)

@@ -280,8 +280,8 @@ async def test_status_change_on_telegram_notifies_a_zalo_follower(
     assert note.params["text"] == ts.ASK_NOTE_OPTIONAL
     confirm = await press(tg_updates.callback(buttons_of(note)[ts.SKIP]))
     done = await press(tg_updates.callback(buttons_of(confirm)[ts.YES]))
-    assert done.params["text"] == ts.DONE.format(
-        code=CODE, label=Status.in_review.label, followers=1
+    assert done.params["text"] == (
+        ts.DONE.format(code=CODE, label=Status.in_review.label) + " Đã báo cho 1 người theo dõi."
     )
 
     # The outbox delivers the notice on the follower's own channel.
@@ -296,7 +296,7 @@ async def test_status_change_on_telegram_notifies_a_zalo_follower(
     )
     assert await dispatcher.drain() == 1
     notice = zalo_api.texts()[-1]
-    assert ts.NOTICE.format(code=CODE, label=Status.in_review.label) in notice
+    assert ts.NOTICE.format(code=CODE, label=Status.in_review.citizen_label) in notice
     assert len(tg_api.sent()) == sent_before
     assert await services.outbox.last_sent_at("zalo") == clock()
 

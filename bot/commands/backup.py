@@ -14,6 +14,8 @@ from pathlib import Path
 from config.settings import Settings
 
 NAME = "backup"
+#: Opens an existing database only: the CLI checks it is there and says which it is.
+READS_DATABASE = True
 HELP = "copy the live database to FILE with SQLite's online backup (safe while the bot runs)"
 
 

@@ -2,7 +2,8 @@
 
 Usage: `python -m bot export --what dossiers [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 -o FILE.xlsx|FILE.csv`. The file has exactly the import's columns, so importing it back
-changes nothing. Nothing is written unless the whole export succeeds.
+changes nothing. Nothing is written unless the whole export succeeds. `--for-staff [--status
+S]...` writes the sheet staff read instead (handlers/staff_export.py).
 """
 
 from __future__ import annotations
@@ -19,12 +20,17 @@ from bot.app import open_app
 from bot.commands.report import OptionError, add_period_arguments, parse_period
 from bot.progress import progress_bar
 from config.settings import Settings
+from handlers.domain.statuses import Status
+from handlers.domain.text import fold
 from handlers.excel import WRITERS, write_dossiers
 from handlers.formatting import vn_date, vn_number
 from handlers.services import Services
+from handlers.texts import casework as tw
 from handlers.texts import report as t
 
 NAME = "export"
+#: Opens an existing database only: the CLI checks it is there and says which it is.
+READS_DATABASE = True
 HELP = "export dossiers to .xlsx or .csv in the import's columns (a round trip changes nothing)"
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -89,6 +95,46 @@ async def _write_export(
     return EXIT_OK
 
 
+async def export_staff(
+    services: Services,
+    start: date | None,
+    end: date | None,
+    target: Path,
+    statuses: frozenset[Status] | None = None,
+) -> int:
+    """`--for-staff`: the sheet staff read (handlers/staff_export.py), not the import's."""
+    from handlers.staff_export import STAFF_WRITERS, write_staff_rows
+
+    total = await services.casework.count_for_export(start, end, statuses)
+    if total == 0:
+        print(_nothing_message(start, end), file=sys.stderr)
+        return EXIT_FAILED
+
+    async def write(partial: Path, on_batch: Callable[[int], None]) -> int:
+        writer = STAFF_WRITERS[target.suffix.lower()](partial)
+        rows = services.casework.staff_export_rows(start, end, statuses=statuses)
+        return await write_staff_rows(
+            rows, writer, services.catalog, services.calendar, services.today(), on_batch
+        )
+
+    return await _write_export(target, total, write)
+
+
+def parse_statuses(values: list[str] | None) -> frozenset[Status] | None:
+    """`--status in_review --status "Đang thẩm định"`: keys or labels, accents optional."""
+    if not values:
+        return None
+    by_name = {fold(status.value): status for status in Status}
+    by_name |= {fold(status.label): status for status in Status}
+    found = set()
+    for value in values:
+        status = by_name.get(fold(value))
+        if status is None:
+            raise OptionError(tw.EXPORT_BAD_STATUS.format(value=value[:60]))
+        found.add(status)
+    return frozenset(found)
+
+
 EXPORTERS: dict[str, Exporter] = {
     "dossiers": export_dossiers,
     "nominations": export_nominations,
@@ -99,6 +145,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--what", choices=sorted(EXPORTERS), default="dossiers")
     add_period_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx|FILE.csv")
+    parser.add_argument(
+        "--for-staff",
+        action="store_true",
+        help="the sheet staff read: Vietnamese headers and labels, officer, days left/overdue"
+        " (not importable; the default export is the import's round-trip format)",
+    )
+    parser.add_argument(
+        "--status",
+        action="append",
+        metavar="STATUS",
+        help="with --for-staff: only these statuses (key or Vietnamese label); repeatable",
+    )
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -108,8 +166,12 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_FAILED
     try:
         start, end = parse_period(args)
+        statuses = parse_statuses(args.status)
     except OptionError as exc:
         print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    if statuses is not None and not args.for_staff:
+        print(tw.EXPORT_STATUS_NEEDS_STAFF, file=sys.stderr)
         return EXIT_FAILED
     app = await open_app(settings)
     try:
@@ -117,6 +179,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         if problem is not None:
             print(problem, file=sys.stderr)
             return EXIT_FAILED
+        if args.for_staff and args.what == "dossiers":
+            return await export_staff(app.services, start, end, target, statuses)
         return await EXPORTERS[args.what](app.services, start, end, target)
     finally:
         await app.close()

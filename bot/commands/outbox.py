@@ -8,6 +8,8 @@ from bot.app import open_app
 from config.settings import Settings
 
 NAME = "outbox"
+#: Opens an existing database only: the CLI checks it is there and says which it is.
+READS_DATABASE = True
 HELP = "show the notification outbox: counts by state and the last errors"
 
 

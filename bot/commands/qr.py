@@ -10,7 +10,9 @@ from bot.app import open_app
 from config.settings import Settings
 
 NAME = "qr"
-HELP = "write the receipt QR code (deep link to the dossier's lookup) as a PNG"
+#: Opens an existing database only: the CLI checks it is there and says which it is.
+READS_DATABASE = True
+HELP = "write the receipt QR code (the lookup page, or the deep link) as a PNG"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
-    from handlers.receipt_qr import deep_link, qr_png
+    from handlers.receipt_qr import qr_png, receipt_link
     from handlers.texts import lookup as tl
     from handlers.texts import qr as t
 
@@ -28,8 +30,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     if code is None:
         print(tl.BAD_FORMAT.format(text=args.code[:60], example=EXAMPLE_CODE), file=sys.stderr)
         return 1
-    username = settings.telegram_bot_username or await _username_from_api(settings)
-    if not username:
+    username = None
+    if settings.public_url is None:
+        username = settings.telegram_bot_username or await _username_from_api(settings)
+    if settings.public_url is None and not username:
         print(t.NO_USERNAME, file=sys.stderr)
         return 1
     app = await open_app(settings)
@@ -41,7 +45,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     if dossier is None:
         print(tl.NOT_FOUND.format(code=code, example=EXAMPLE_CODE), file=sys.stderr)
         return 1
-    link = deep_link(username, dossier.code)
+    link = receipt_link(settings.public_url, username, dossier.code)
+    assert link is not None  # a public URL or a username, checked above
     args.output.write_bytes(qr_png(link, dossier.code))
     print(t.WRITTEN.format(path=args.output, link=link))
     return 0

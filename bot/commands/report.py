@@ -1,8 +1,9 @@
 """`python -m bot report`: the half-year report's figures as text or JSON, and its chart.
 
 Usage: `python -m bot report [--from YYYY-MM-DD --to YYYY-MM-DD] [--as-of YYYY-MM-DD]
-[--format text|json] [--chart FILE.png]`. Without dates: the current half-year up to today.
-`--as-of` re-issues a past report: the figures as they stood at the end of that day.
+[--format text|json] [--chart FILE.png]`. Without dates: the current reporting period of Decree
+09/2019/NĐ-CP (15/12–14/6, then the year 15/12–14/12) up to today. `--as-of` re-issues a past
+report: the figures as they stood at the end of that day, even before the period's end.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from handlers.report import (
 from handlers.texts import report as t
 
 NAME = "report"
+#: Opens an existing database only: the CLI checks it is there and says which it is.
+READS_DATABASE = True
 HELP = "the half-year report (received, resolved, on time, pending) as text or JSON"
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -87,14 +90,18 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         services = app.services
         try:
-            period = choose_period(services.today(), start, end, as_of)
+            period = choose_period(
+                services.today(), start, end, as_of, year_start=settings.report_year_start
+            )
         except ReportInputError as exc:
             print(exc, file=sys.stderr)
             return EXIT_FAILED
-        figures = await build_report(services.reports, period)
+        figures = await build_report(services.reports, period, services.tz)
         if figures.empty:
             print(
-                t.EMPTY_PERIOD.format(start=vn_date(period.start), end=vn_date(period.end)),
+                t.EMPTY_PERIOD.format(
+                    start=vn_date(period.start), end=vn_date(period.received_until)
+                ),
                 file=sys.stderr,
             )
             return EXIT_FAILED

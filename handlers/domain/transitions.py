@@ -61,3 +61,17 @@ def due_on_after_supplement(
         return due_on
     paused = calendar.working_days_between(supplement_since, today)
     return calendar.add_working_days(due_on, paused) if paused > 0 else due_on
+
+
+#: The one-stop rule (cơ chế một cửa): a dossier is sent back for supplements once; a second
+#: request needs a leader's explicit override.
+SUPPLEMENT_REQUESTS_ALLOWED = 1
+
+
+def supplement_refused(target: Status, earlier_requests: int, *, override: bool) -> bool:
+    """Whether a move to needs_supplement breaks the one-request rule without an override."""
+    return (
+        target is S.needs_supplement
+        and earlier_requests >= SUPPLEMENT_REQUESTS_ALLOWED
+        and not override
+    )

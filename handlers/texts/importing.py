@@ -13,6 +13,25 @@ EMPTY_FIELD = "thiếu {field}"
 TOO_LONG = "{field} dài quá {limit} ký tự"
 BAD_DATE = "{field} “{value}” không phải ngày hợp lệ (YYYY-MM-DD hoặc DD/MM/YYYY)"
 BAD_STATUS = "trạng thái “{value}” không hợp lệ"
+#: Portal states (Cổng Dịch vụ công) with no status of ours: the line is refused, saying why.
+PORTAL_STATE_REFUSED = {
+    1: (
+        "trạng thái 1 “Mới đăng ký”: hồ sơ mới đăng ký trực tuyến, Ban chưa tiếp nhận — "
+        "bỏ dòng này, nhập lại khi đã “Được tiếp nhận” (2)"
+    ),
+    3: (
+        "trạng thái 3 “Không được tiếp nhận”: hồ sơ không được tiếp nhận nên không có thời hạn "
+        "giải quyết — bỏ dòng này"
+    ),
+    6: (
+        "trạng thái 6 “Yêu cầu thực hiện nghĩa vụ tài chính” không áp dụng cho hồ sơ khen "
+        "thưởng — sửa thành trạng thái đúng của hồ sơ"
+    ),
+    9: (
+        "trạng thái 9 “Đã xử lý xong” cần số quyết định khen thưởng (đạt); hồ sơ không đạt "
+        "ghi trạng thái “Không đạt”"
+    ),
+}
 BAD_PHONE = "số điện thoại “{value}” không hợp lệ"
 DUE_BEFORE_RECEIVED = "ngày hẹn trả trước ngày tiếp nhận"
 RESOLVED_BEFORE_RECEIVED = "ngày giải quyết trước ngày tiếp nhận"
@@ -21,6 +40,8 @@ RESOLVED_NOT_ALLOWED = "hồ sơ ở trạng thái “{label}” chưa giải qu
 TOO_MANY_COLUMNS = "dòng có nhiều cột hơn dòng tiêu đề"
 LINE_ERROR = "Dòng {line}: {message}"
 NOTHING_WRITTEN = "Có {count} dòng lỗi — không ghi gì vào cơ sở dữ liệu."
+#: Rows and errors are counted apart: two bad rows may hold four errors.
+NOTHING_WRITTEN_ERRORS = "Có {rows} dòng lỗi ({errors} lỗi) — không ghi gì vào cơ sở dữ liệu."
 DONE = "Đã nhập {total} dòng: {inserted} mới, {updated} cập nhật, {unchanged} không đổi."
 FILE_NOT_FOUND = "Không mở được tệp {path}: {reason}"
 

@@ -34,6 +34,15 @@ CARD_UNIT = "Đơn vị: {unit}"
 CARD_STATUS = "Trạng thái: {label}"
 CARD_RECEIVED = "Ngày tiếp nhận: {date}"
 CARD_DUE = "Ngày hẹn trả kết quả: {date}"
+# Awards decided above the province: the due date is the board's own step (issue 12).
+CARD_DUE_BOARD_STEP = "Hạn thẩm định, trình của Ban: {date}"
+CARD_BOARD_STEP_NOTE = (
+    "Thời hạn trên chỉ tính bước thẩm định tại Ban; quyết định khen thưởng do {authority} "
+    "ban hành, thường sau nhiều tháng."
+)
+CARD_SUBMITTED = (
+    "Ban đã trình hồ sơ ngày {date} (trình {authority}); chờ quyết định của cấp có thẩm quyền."
+)
 CARD_DAYS_LEFT = "Còn {days} ngày làm việc đến hạn."
 CARD_DUE_TODAY = "Hôm nay là ngày hẹn trả kết quả."
 CARD_OVERDUE = "Quá hạn {days} ngày làm việc."

@@ -16,6 +16,7 @@ DUE_ON_DAY_OFF = "hạn rơi vào ngày nghỉ, hôm nay là ngày làm việc c
 OVERDUE_DAYS = "quá hạn {days} ngày làm việc"
 OVERDUE = "đã quá hạn"
 WAITING_SINCE = "chờ bổ sung từ {date}"
+WAITING = "chờ bổ sung"
 UNASSIGNED = "chưa giao"
 
 # --- reminders (outbox) -----------------------------------------------------------------------
@@ -58,7 +59,7 @@ BOARD_COUNTS = (
     "• Sắp đến hạn trong {days} ngày làm việc: {soon}\n"
     "• Quá hạn: {overdue}\n"
     "• Chờ bổ sung: {supplement}\n"
-    "• Chưa giao chuyên viên: {unassigned}"
+    "• Chưa giao chuyên viên (trong số hồ sơ đang xử lý và chờ bổ sung): {unassigned}"
 )
 BOARD_TOP = "{count} hồ sơ quá hạn lâu nhất:"
 BOARD_TOP_LINE = "{index}. {code} — {nominee} — {phrase} — {officer}"

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 COMMAND_DESCRIPTIONS = {
-    "thongke": "Báo cáo thống kê hồ sơ (mặc định: 6 tháng hiện tại)",
+    "thongke": "Báo cáo thống kê hồ sơ (mặc định: kỳ báo cáo hiện tại, từ 15/12)",
     "xuat": "Xuất danh sách hồ sơ ra tệp Excel",
 }
 
 # --- The report ---------------------------------------------------------------------------
 
 HEADING = "📊 Hồ sơ tiếp nhận từ {start} đến {end} (số liệu đến hết ngày {as_of}):"
+HEADING_PARTIAL = (
+    "📊 Kỳ báo cáo từ {start} đến {end}, số liệu chốt đến hết ngày {as_of} (trước ngày cuối kỳ): "
+    "hồ sơ tiếp nhận từ {start} đến {as_of}, tình trạng tại ngày {as_of}:"
+)
+CARRIED_LINE = (
+    "Kỳ trước chuyển sang {count} hồ sơ (tiếp nhận trước {start}, chưa giải quyết xong): "
+    "đã giải quyết {resolved} (đúng hạn {on_time}), còn {pending}"
+)
+CARRIED_CLOSED = "; {closed} hồ sơ đã rút hoặc dừng xử lý"
+CARRIED_NONE = "Kỳ trước không có hồ sơ chuyển sang (tiếp nhận trước {start})."
 PARAGRAPH = (
     "Tiếp nhận {received} hồ sơ, giải quyết {resolved} hồ sơ (thẩm định đạt {passed} hồ sơ, "
     "chiếm {passed_pct}; không đạt {failed} hồ sơ, chiếm {failed_pct}), trả đúng hạn "
@@ -44,23 +54,28 @@ CHART_NOTHING_RESOLVED = "Chưa có hồ sơ\nđã giải quyết"
 CHART_MONTH = "{month:02d}/{year}"
 
 USAGE = (
-    "Cách dùng: /thongke (6 tháng hiện tại, đến hôm nay) hoặc "
+    "Cách dùng: /thongke (kỳ báo cáo hiện tại theo Nghị định 09/2019: 15/12–14/6, "
+    "sau đó cả năm 15/12–14/12; đến hôm nay) hoặc "
     "/thongke DD/MM/YYYY DD/MM/YYYY (từ ngày … đến ngày …)."
 )
 BAD_DATE = "“{value}” không phải ngày hợp lệ (DD/MM/YYYY)."
 END_BEFORE_START = "Ngày cuối kỳ {end} trước ngày đầu kỳ {start}."
 FUTURE_DATE = "Ngày {day} chưa đến (hôm nay là {today}). Số liệu chỉ có đến hôm nay."
-AS_OF_BEFORE_END = (
-    "Ngày chốt số liệu {as_of} trước ngày cuối kỳ {end}: hãy chọn ngày chốt từ ngày cuối kỳ trở đi."
+AS_OF_BEFORE_START = (
+    "Ngày chốt số liệu {as_of} trước ngày đầu kỳ {start}: chưa có hồ sơ nào để thống kê."
 )
-BOTH_BOUNDS = "Cần cả ngày đầu kỳ và ngày cuối kỳ, hoặc không ghi ngày nào (6 tháng hiện tại)."
+END_TOO_LATE = (
+    "Ngày cuối kỳ {end} chưa đến (hôm nay là {today}); kỳ đang chạy chỉ được kéo đến hết "
+    "năm báo cáo hiện tại ({last})."
+)
+BOTH_BOUNDS = "Cần cả ngày đầu kỳ và ngày cuối kỳ, hoặc không ghi ngày nào (kỳ báo cáo hiện tại)."
 EMPTY_PERIOD = "Không có hồ sơ nào tiếp nhận từ {start} đến {end}."
 
 # --- Export -------------------------------------------------------------------------------
 
 XLSX_SHEET_TITLE = "Hồ sơ"
 EXPORT_USAGE = (
-    "Cách dùng: /xuat (hồ sơ tiếp nhận trong 6 tháng hiện tại) hoặc "
+    "Cách dùng: /xuat (hồ sơ tiếp nhận trong kỳ báo cáo hiện tại) hoặc "
     "/xuat DD/MM/YYYY DD/MM/YYYY (từ ngày … đến ngày …)."
 )
 EXPORT_CAPTION = "Danh sách {count} hồ sơ tiếp nhận từ {start} đến {end} (tệp Excel)."

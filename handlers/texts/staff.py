@@ -6,6 +6,14 @@ REFUSED = (
     "Xin lỗi, lệnh này chỉ dành cho cán bộ của Ban Thi đua – Khen thưởng. "
     "Bạn vẫn có thể tra cứu hồ sơ bằng cách gửi mã hồ sơ. Gõ /help để xem các lệnh."
 )
+REFUSED_LEADERS = (
+    "Lệnh này dành cho lãnh đạo Ban Thi đua – Khen thưởng (ví dụ giao hồ sơ cho chuyên viên). "
+    "Gõ /help để xem các lệnh của bạn."
+)
+REFUSED_ADMINS = (
+    "Lệnh này dành cho quản trị viên của bot (ví dụ mời cán bộ, thu hồi quyền). "
+    "Gõ /help để xem các lệnh của bạn."
+)
 ROLE_NAMES = {
     "admin": "quản trị viên",
     "leader": "lãnh đạo",

@@ -1,0 +1,304 @@
+"""Bulk status updates (cập nhật hàng loạt): many dossiers, one status and note, one confirmation.
+
+Usage: `/capnhat` followed by several codes (one per line, or pasted from an Excel column), or
+"Cập nhật nhiều hồ sơ trong trang" under `/viec`, `/quahan`, `/tim` and then the row numbers
+(`1,3,5-8`) → choose one status (each offered with how many of the dossiers may take it) → one
+note (or skip) → a preview → one confirmation. Each dossier then gets its own history row and
+its followers' notices (as a single /capnhat would write them); rows that cannot move are
+listed with the reason, before and after.
+
+Thirty dossiers marked returned: the codes, the status, "Bỏ qua", "Xác nhận" — four messages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from db.models import Conversation, Dossier
+from handlers.conversation import advance, current_flow, start_flow
+from handlers.domain.codes import CODE_RE, code_variants, normalize_code
+from handlers.domain.decisions import EXAMPLE as DECISION_EXAMPLE
+from handlers.domain.decisions import normalize_decision_no
+from handlers.domain.statuses import Status
+from handlers.domain.transitions import MOVES, NOTE_REQUIRED, can_move, supplement_refused
+from handlers.messages import Choice, Incoming, Reply
+from handlers.roles import STAFF, role_of
+from handlers.router import Router
+from handlers.services import Services
+from handlers.texts import casework as t
+from handlers.texts import common as tc
+from handlers.texts import status as ts
+
+FLOW = "bulk"
+#: One confirmation covers at most this many dossiers (a page of an export's column).
+LIMIT = 200
+#: The preview names this many dossiers, then "… and N more".
+PREVIEW_LINES = 15
+NOTE_LIMIT = 1000
+_ORDER = list(Status)
+_SEPARATORS = re.compile(r"[\n\r\t,;]+")
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+_PICK = re.compile(r"\s*\d+\s*(-\s*\d+\s*)?(,\s*\d+\s*(-\s*\d+\s*)?)*")
+
+
+def register(router: Router) -> None:
+    router.flow(FLOW, on_text, roles=STAFF)
+    router.payload("bk", on_button, roles=STAFF)
+
+
+def split_codes(text: str) -> tuple[list[str], list[str]]:
+    """The codes in pasted text (any order, duplicates kept) and the pieces that are none.
+
+    A piece is a line, or a cell between tabs, commas or semicolons; an Excel row pasted
+    whole (code, name, unit…) gives its code and nothing is reported for the other cells.
+    """
+    codes: list[str] = []
+    bad: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        found = [c for c in (normalize_code(p) for p in _SEPARATORS.split(line)) if c]
+        if not found:
+            tidy = re.sub(r"\s*-\s*", "-", line.translate(_DASHES)).upper()
+            found = [m.group(0) for m in CODE_RE.finditer(tidy) if normalize_code(m.group(0))]
+        if found:
+            codes += found
+        else:
+            bad.append(line[:60])
+    return codes, bad
+
+
+def several_codes(text: str) -> bool:
+    """Whether a /capnhat argument names more than one dossier (or a list with bad lines):
+    lines, cells, or codes side by side on one line (`CODE1, CODE2` or `CODE1 CODE2`)."""
+    codes, bad = split_codes(text)
+    return len(codes) + len(bad) > 1
+
+
+async def start_with(incoming: Incoming, services: Services, text: str) -> list[Reply]:
+    """Read the codes, look the dossiers up and offer the statuses they may move to."""
+    codes, bad = split_codes(text)
+    if len(codes) > LIMIT:
+        return [Reply(t.BULK_TOO_MANY.format(limit=LIMIT, count=len(codes)))]
+    refused: list[tuple[str, str]] = [(piece, t.REASON_BAD_CODE) for piece in bad]
+    found: dict[str, Dossier] = {}
+    for code in codes:
+        dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
+        if dossier is None:
+            refused.append((code, t.REASON_NOT_FOUND))
+        elif dossier.code in found:
+            refused.append((code, t.REASON_DUPLICATE))
+        else:
+            found[dossier.code] = dossier
+    if not found:
+        await services.conversations.clear(incoming.channel, incoming.chat_id)
+        return [Reply("\n".join([t.BULK_NONE, *_refused_lines(refused)]))]
+    counts: dict[Status, int] = {}
+    for dossier in found.values():
+        for target in MOVES[dossier.status]:
+            counts[target] = counts.get(target, 0) + 1
+    targets = sorted(counts, key=_ORDER.index)
+    conversation = await start_flow(
+        services,
+        incoming,
+        FLOW,
+        "choose",
+        {
+            "items": [[d.code, d.status.value] for d in found.values()],
+            "refused": refused,
+        },
+    )
+    nonce = conversation.nonce
+    lines = [t.BULK_CHOOSE.format(count=len(found))]
+    if refused:
+        lines += ["", t.BULK_REFUSED_HEADER.format(count=len(refused)), *_refused_lines(refused)]
+    choices = [
+        Choice(
+            t.BULK_TARGET.format(label=target.label, count=counts[target], total=len(found)),
+            f"bk:{nonce}:to:{target.value}",
+        )
+        for target in targets
+    ]
+    choices.append(Choice(ts.NO, f"bk:{nonce}:no"))
+    return [Reply("\n".join(lines), choices=tuple(choices))]
+
+
+async def start_pick(
+    incoming: Incoming, services: Services, codes: list[str], lines: list[str]
+) -> list[Reply]:
+    """From a list (/viec, /quahan, /tim): ask which of its rows, by number or by code."""
+    await start_flow(services, incoming, FLOW, "pick", {"page": codes})
+    return [Reply("\n".join([*lines, "", t.BULK_ASK_PICK]))]
+
+
+def _picked(text: str, count: int) -> list[int] | None:
+    """`1,3,5-8` → [1, 3, 5, 6, 7, 8]; None when not of that form or out of 1..count."""
+    if not _PICK.fullmatch(text):
+        return None
+    picked: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        first, last = int(low), int(high or low)
+        if not 1 <= first <= last <= count:
+            return None
+        picked += [n for n in range(first, last + 1) if n not in picked]
+    return picked
+
+
+async def on_text(
+    incoming: Incoming, services: Services, conversation: Conversation
+) -> list[Reply]:
+    text = incoming.text or ""
+    if conversation.step == "pick":
+        page: list[str] = conversation.data["page"]
+        numbers = _picked(text, len(page))
+        if numbers is not None:
+            return await start_with(incoming, services, "\n".join(page[n - 1] for n in numbers))
+        if split_codes(text)[0]:
+            return await start_with(incoming, services, text)
+        return [Reply(t.BULK_PICK_BAD.format(text=text[:40], count=len(page)))]
+    if conversation.step == "note":
+        return await _take_note(services, conversation, text)
+    if split_codes(text)[0]:
+        return await start_with(incoming, services, text)
+    return [Reply(tc.CHOICE_EXPECTED)]
+
+
+async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+    nonce, _, action = rest.partition(":")
+    conversation = await current_flow(services, incoming, FLOW, nonce)
+    if conversation is None or await role_of(incoming, services) not in STAFF:
+        return [Reply(tc.STALE_BUTTON)]
+    verb, _, arg = action.partition(":")
+    if verb == "no":
+        await services.conversations.clear(incoming.channel, incoming.chat_id)
+        return [Reply(ts.CANCELLED)]
+    if verb == "to" and conversation.step == "choose" and arg in Status.__members__:
+        conversation.data["to"] = arg
+        conversation = await advance(services, conversation, "note")
+        target = Status(arg)
+        if target in NOTE_REQUIRED:
+            return [Reply(ts.ASK_NOTE_REQUIRED[target.value])]
+        return [
+            Reply(
+                ts.ASK_NOTE_OPTIONAL,
+                choices=(Choice(ts.SKIP, f"bk:{conversation.nonce}:skip"),),
+            )
+        ]
+    if verb == "skip" and conversation.step == "note":
+        return await _take_note(services, conversation, "")
+    if verb == "ok" and conversation.step == "confirm":
+        return await _apply(incoming, services, conversation)
+    return [Reply(tc.STALE_BUTTON)]
+
+
+async def _take_note(services: Services, conversation: Conversation, text: str) -> list[Reply]:
+    target = Status(conversation.data["to"])
+    note = " ".join(text.split())
+    if target in NOTE_REQUIRED and not note:
+        return [Reply(ts.NOTE_EMPTY)]
+    if len(note) > NOTE_LIMIT:
+        return [Reply(ts.NOTE_TOO_LONG.format(limit=NOTE_LIMIT))]
+    if target is Status.decided:
+        number = normalize_decision_no(note, services.settings.decision_no_pattern)
+        if number is None:
+            return [Reply(t.DECISION_BAD.format(text=note[:60], example=DECISION_EXAMPLE))]
+        note = number
+    ready, refused = await _sort(services, conversation.data, target)
+    conversation.data["note"] = note
+    if not ready:
+        await services.conversations.clear(conversation.channel, conversation.chat_id)
+        return [Reply("\n".join([t.BULK_NONE, *_refused_lines(refused)]))]
+    conversation = await advance(services, conversation, "confirm")
+    if not note:
+        note_line = ts.CONFIRM_NO_NOTE
+    elif target is Status.decided:
+        note_line = ts.CONFIRM_DECISION.format(note=note)
+    else:
+        note_line = ts.CONFIRM_NOTE.format(note=note)
+    lines = [t.BULK_PREVIEW.format(count=len(ready), target=target.label, note_line=note_line)]
+    lines += [
+        t.BULK_PREVIEW_LINE.format(code=d.code, nominee=d.nominee, label=d.status.label)
+        for d in ready[:PREVIEW_LINES]
+    ]
+    if len(ready) > PREVIEW_LINES:
+        lines.append(t.BULK_PREVIEW_MORE.format(count=len(ready) - PREVIEW_LINES))
+    if refused:
+        lines += ["", t.BULK_REFUSED_HEADER.format(count=len(refused)), *_refused_lines(refused)]
+    nonce = conversation.nonce
+    return [
+        Reply(
+            "\n".join(lines),
+            choices=(Choice(ts.YES, f"bk:{nonce}:ok"), Choice(ts.NO, f"bk:{nonce}:no")),
+        )
+    ]
+
+
+async def _sort(
+    services: Services, data: dict[str, Any], target: Status
+) -> tuple[list[Dossier], list[tuple[str, str]]]:
+    """The dossiers that may move to `target` now, and the others with the reason."""
+    refused: list[tuple[str, str]] = [tuple(item) for item in data.get("refused", [])]  # type: ignore[misc]
+    ready: list[Dossier] = []
+    for code, status in data["items"]:
+        dossier = await services.dossiers.get_by_code(code)
+        if dossier is None:
+            refused.append((code, t.REASON_NOT_FOUND))
+        elif dossier.status.value != status:
+            refused.append((code, t.REASON_CHANGED.format(label=dossier.status.label)))
+        elif not can_move(dossier.status, target):
+            refused.append(
+                (code, t.REASON_NOT_ALLOWED.format(label=dossier.status.label, target=target.label))
+            )
+        elif supplement_refused(
+            target, await services.casework.supplement_requests(dossier.id), override=False
+        ):
+            # A second request is a leader's decision on one dossier, never a bulk one.
+            refused.append((code, t.REASON_SUPPLEMENT_ONCE))
+        else:
+            ready.append(dossier)
+    return ready, refused
+
+
+async def _apply(incoming: Incoming, services: Services, conversation: Conversation) -> list[Reply]:
+    from handlers.delivery import notices_line
+    from handlers.status_update import apply_status_change
+
+    await services.conversations.clear(incoming.channel, incoming.chat_id)
+    target = Status(conversation.data["to"])
+    note = conversation.data.get("note") or None
+    ready, refused = await _sort(services, conversation.data, target)
+    done = notified = 0
+    for dossier in ready:
+        # One transaction per dossier, as a single /capnhat: its row, its history, its notices.
+        change = await apply_status_change(services, dossier, target, note, incoming.actor)
+        if change.applied:
+            done += 1
+            notified += change.followers_notified
+        else:
+            refused.append(
+                (dossier.code, t.REASON_CHANGED.format(label=change.dossier.status.label))
+            )
+    lines = [t.BULK_DONE.format(count=done, target=target.label)]
+    line = notices_line(services, notified)
+    if line:
+        lines.append(line)
+    if refused:
+        lines += ["", t.BULK_REFUSED_HEADER.format(count=len(refused)), *_refused_lines(refused)]
+    return [Reply("\n".join(lines))]
+
+
+#: Refused rows listed one by one up to this many (a pasted sheet may hold hundreds).
+REFUSED_LINES = 30
+
+
+def _refused_lines(refused: list[tuple[str, str]]) -> list[str]:
+    lines = [
+        t.BULK_REFUSED_LINE.format(code=code, reason=reason)
+        for code, reason in refused[:REFUSED_LINES]
+    ]
+    if len(refused) > REFUSED_LINES:
+        lines.append(t.BULK_REFUSED_MORE.format(count=len(refused) - REFUSED_LINES))
+    return lines
