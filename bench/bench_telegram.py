@@ -6,10 +6,11 @@ to the fake Bot API (bench/fake_bot_api.py) in a child process on 127.0.0.1. Upd
 Each update gets exactly one reply (a lookup's code → "send the digits", digits → the status
 card; the echo bot repeats the text), so an update is done when its sendMessage is accepted.
 
-1. Throughput: a burst of updates from many chats, no delay at the API: updates per second of
-   the lookup bot and of python-telegram-bot's echo example as it comes (its default httpx
-   request, one update at a time), and their ratio (target ≥ 90%); also the echo bot given the
-   lookup bot's own network layer and concurrency, the ceiling of the framework.
+1. Throughput: a burst of updates from many chats, no delay at the API, on 1,000,000 dossiers:
+   updates per second of the lookup bot and of python-telegram-bot's echo bot on the SAME
+   request class (the bot's aiohttp request, pool of 32) and the same concurrency (256 updates
+   at once), and their ratio (target ≥ 90%); for reference also PTB's echo example as it comes
+   (its default httpx request, one update at a time). Medians of three interleaved runs.
 2. Under load: the API answers every call after 50 ms; 400 updates per second are offered from
    400 chats (one per chat per second): the rate handled and the p50/p99 latency from the
    update's arrival to the API accepting its reply (target: keeps up, p99 ≤ 100 ms).
@@ -30,14 +31,15 @@ from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bench.data import NOW, code_of, database, digits_of, fresh_copy
 from bench.fake_bot_api import ServerProcess
-from bench.report import percentile, result
+from bench.report import median, percentile, result
 from bot.app import open_app
 from bot.telegram_channel import build_application
 from bot.telegram_request import AiohttpRequest
 from config.settings import Settings
 
 TOKEN = "123456:BENCH-not-a-real-token"
-DOSSIERS = 100_000
+DOSSIERS = 1_000_000
+RUNS = 3
 BURST_CHATS = 400
 BURST_UPDATES = 4_000
 OFFERED_RATE = 400
@@ -284,13 +286,16 @@ async def run() -> list[dict[str, Any]]:
     source = database(DOSSIERS)
     rates: dict[str, list[float]] = defaultdict(list)
     async with ServerProcess() as server:
-        for _ in range(2):  # interleaved, best of two: the machine may be busy with other work
+        # Interleaved, so a busy spell on the shared machine weighs on all three alike.
+        for _ in range(RUNS):
             rates["bare"].append(await burst(bare_echo_bot, server.base_url, source))
             rates["echo"].append(await burst(echo_bot, server.base_url, source))
             rates["lookup"].append(
                 await burst(lookup_bot, server.base_url, fresh_copy(source, "telegram"))
             )
-    bare, echo, lookup = (max(rates[name]) for name in ("bare", "echo", "lookup"))
+    bare, echo, lookup = (median(rates[name]) for name in ("bare", "echo", "lookup"))
+    ratios = [look / same for look, same in zip(rates["lookup"], rates["echo"], strict=True)]
+    ratio = median(ratios) * 100
     async with ServerProcess("--delay", str(API_DELAY)) as slow_server:
         load = await offered_load(slow_server.base_url, fresh_copy(source, "telegram"))
         before = await offered_load(
@@ -298,26 +303,31 @@ async def run() -> list[dict[str, Any]]:
         )
     keeps_up = load["handled"] >= 0.98 * OFFERED_RATE
     return [
-        result("telegram: bare echo bot (PTB defaults)", bare, "updates/s"),
-        result("telegram: echo bot on the bot's HTTP layer", echo, "updates/s"),
-        result("telegram: lookups (code, then digits)", lookup, "updates/s"),
         result(
-            "telegram: lookups / bare echo bot",
-            lookup / bare * 100,
+            f"telegram: echo bot, same request class and concurrency (median of {RUNS})",
+            echo,
+            "updates/s",
+        ),
+        result(f"telegram: lookups, 1M dossiers (median of {RUNS})", lookup, "updates/s"),
+        result(
+            "telegram: lookups / echo bot on the same request class and concurrency",
+            ratio,
             "%",
             "≥ 90",
-            lookup >= 0.9 * bare,
-        ),
-        result(
-            "telegram: lookups / echo on the same HTTP layer",
-            lookup / echo * 100,
-            "%",
-            note=(
-                "each lookup update also runs a SQLite write transaction, the cooldown and"
-                " dossier queries and the status card, about 0.2 ms; an echo bot on aiohttp"
-                " does nothing but answer, so this ratio stays near one half"
+            ratio >= 90,
+            note=None
+            if ratio >= 90
+            else (
+                "median of the per-run ratios; an echo does nothing but answer, while each"
+                " lookup update also runs its handler and SQLite work (a write transaction,"
+                " the cooldown and dossier reads, the status card) on SQLite's thread,"
+                " which shares the interpreter lock with the event loop"
             ),
         ),
+        result(
+            "telegram: PTB's echo example as it comes (httpx, one at a time)", bare, "updates/s"
+        ),
+        result("telegram: lookups / PTB's echo example as it comes", lookup / bare * 100, "%"),
         result(
             f"telegram, API 50 ms: handled of {OFFERED_RATE}/s offered",
             load["handled"],

@@ -187,51 +187,47 @@ def run_channels(settings: Settings, *, console: bool = False) -> int:
 
 
 async def import_file(settings: Settings, path: Path) -> int:
-    """Validate every row first; write all of them in one transaction or nothing."""
-    from bot.progress import track_rows, wants_bar
+    """Check every row and write them all in one transaction, or nothing (chunk by chunk)."""
+    from bot.progress import track_rows
     from db.dossiers import ForbiddenMove
     from db.phones import PhoneRepository
     from db.reminders import UnknownOfficerError
     from handlers.assignment import import_error_lines
     from handlers.domain.transitions import can_reach
-    from handlers.dossier_import import parse_csv, parse_xlsx, prepare
+    from handlers.dossier_import import csv_chunks, import_chunks, parse_xlsx
     from handlers.notices import status_notice_renderer
     from handlers.texts import report as treport
     from handlers.zns import erase_expired, phone_vault
 
     vault = phone_vault(settings)  # full numbers are kept only for ZNS phone notices
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        data = path.read_bytes() if path.suffix.lower() == ".xlsx" else b""
     except OSError as exc:
         print(timport.FILE_NOT_FOUND.format(path=path, reason=exc.strerror), file=sys.stderr)
         return EXIT_FAILED
     app = await open_app(settings)
     try:
-        parse = parse_xlsx if path.suffix.lower() == ".xlsx" else parse_csv
-        parsed = parse(
-            data,
-            app.services.catalog,
-            app.services.calendar,
-            track=track_rows(treport.PROGRESS_IMPORT),
-            keep_phones=vault is not None,
-        )
-        if parsed.ok:
-            services = app.services
-            stored = await services.dossiers.get_many([row.code for row in parsed.rows])
-            prepare(parsed, stored, services.today(), services.calendar)
-        if not parsed.ok:
-            for line in parsed.error_lines():
-                print(line, file=sys.stderr)
-            print(parsed.summary(), file=sys.stderr)
-            return EXIT_FAILED
-        if wants_bar(len(parsed.rows)):
-            # The write is one transaction with no progress to report: say what is happening.
-            print(treport.IMPORT_WRITING.format(count=len(parsed.rows)), file=sys.stderr)
+        services = app.services
+        track = track_rows(treport.PROGRESS_IMPORT)
+        keep_phones = vault is not None
+        if data:  # a workbook is small: read whole, then written as one chunk
+            parsed = parse_xlsx(
+                data, services.catalog, services.calendar, track=track, keep_phones=keep_phones
+            )
+            chunks = iter([parsed])
+            estimated = len(parsed.rows)
+        else:
+            chunks = csv_chunks(
+                path, services.catalog, services.calendar, track=track, keep_phones=keep_phones
+            )
+            estimated = size // 100  # an export row takes 100–200 bytes
         try:
-            counts = await app.services.dossiers.upsert_many(
-                parsed.rows,
+            outcome = await import_chunks(
+                services,
+                chunks,
                 actor="import",
-                now=app.services.now(),
+                estimated_rows=estimated,
                 notice=status_notice_renderer(),
                 allowed_move=can_reach,
                 seal_phone=vault.seal if vault is not None else None,
@@ -251,14 +247,20 @@ async def import_file(settings: Settings, path: Path) -> int:
                 print(line, file=sys.stderr)
             print(timport.NOTHING_WRITTEN.format(count=len(exc.problems)), file=sys.stderr)
             return EXIT_FAILED
+        if not outcome.ok:
+            for line in outcome.error_lines():
+                print(line, file=sys.stderr)
+            print(outcome.summary(), file=sys.stderr)
+            return EXIT_FAILED
         if vault is not None:
             # A finished dossier re-imported past its retention period keeps no number.
             await erase_expired(PhoneRepository(app.db), settings, app.services.now())
     finally:
         await app.close()
+    counts = outcome.counts
     print(
         timport.DONE.format(
-            total=len(parsed.rows),
+            total=outcome.rows,
             inserted=counts.inserted,
             updated=counts.updated,
             unchanged=counts.unchanged,

@@ -19,17 +19,20 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from db.reminders import Outgoing
+from db import reminder_sweep
+from db.reminders import Outgoing, WorkItem
 from handlers import privacy
 from handlers.reminders import (
     BOARD_TOP,
+    DIGEST_SECTION_LIMIT,
     DigestWindow,
     ReminderRules,
     WorkdayIndex,
     digest_key,
     leader_digest,
-    make_planner,
     officer_digest,
+    officer_digest_items,
+    sweep_spec,
 )
 from handlers.services import Services
 
@@ -60,18 +63,21 @@ async def tick(services: Services) -> int:
         # Digests first: the overview arrives before the single reminders of the morning.
         # Only today's: a digest missed while the bot was down is never sent late.
         enqueued += await _digests(services, rules, index, staff, blocked, today)
-    planner = make_planner(
-        rules=rules,
-        index=index,
-        horizon=today,
-        today=today,
-        staff=staff,
-        blocked=blocked,
-        award_name=services.catalog.name_of,
-    )
-    result = await services.reminders.sweep(horizon=today, planner=planner, now=services.now())
-    enqueued += result.messages
-    if enqueued:
+    # Set-based: the rules of make_planner as data, applied in SQL to every dossier at once.
+    due_range = await reminder_sweep.sweep_candidates_range(services.db, today)
+    if due_range is not None:
+        spec = sweep_spec(
+            rules=rules,
+            index=index,
+            today=today,
+            first_due=date.fromisoformat(due_range[0]),
+            last_due=date.fromisoformat(due_range[1]),
+            staff=staff,
+            blocked=blocked,
+            catalog=services.catalog,
+        )
+        result = await reminder_sweep.sweep(services.db, spec, now=services.now())
+        enqueued += result.messages
         log.info("reminder tick: %d message(s), %d dossier(s) looked at", enqueued, result.dossiers)
     return enqueued
 
@@ -98,6 +104,7 @@ async def _digests(
         return 0
     window = DigestWindow.build(day, rules, index)
     board: tuple[dict[str, Any] | None, int] | None = None
+    sections: dict[int | None, tuple[list[WorkItem], dict[str, int]]] | None = None
     sent = 0
     for member in waiting:
         if member.role == "leader":
@@ -105,8 +112,17 @@ async def _digests(
                 board = await _board_digest(services, window, rules, index)
             payload, items = board
         else:
-            found = await services.reminders.open_items(member.id, window.soon_until)
-            payload, items = officer_digest(member, found, window, rules, index), len(found)
+            if sections is None:
+                # Only the lines digests show, and the sections' sizes, come out of SQLite.
+                sections = await services.reminders.digest_sections(
+                    today=window.today,
+                    today_until=window.today_until,
+                    soon_until=window.soon_until,
+                    limit=DIGEST_SECTION_LIMIT,
+                )
+            found, counts = officer_digest_items(sections, member.id)
+            payload = officer_digest(member, found, window, rules, index, counts)
+            items = sum(counts.values())
         message = None
         if payload is not None:
             message = Outgoing(

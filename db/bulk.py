@@ -1,4 +1,4 @@
-"""Bulk loading of dossiers straight through sqlite3, for benchmarks and very large seedings.
+"""Bulk loading of dossiers: sqlite3 straight for benchmarks, and an import's bulk mode.
 
 The async repositories go through aiosqlite's worker thread one statement at a time; loading a
 million dossiers that way takes minutes. Here one plain sqlite3 connection on a worker thread
@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
+from db.connection import Database
 from db.dossiers import INSERT_SQL, insert_row
 from db.models import DossierInput, instant_to_db
 
@@ -60,3 +62,62 @@ async def insert_dossiers(
 ) -> int:
     """`insert_dossiers_sync` on a worker thread, so the event loop keeps running."""
     return await asyncio.to_thread(insert_dossiers_sync, path, items, now=now, actor=actor)
+
+
+# --- bulk mode of an import -------------------------------------------------------------------
+
+#: Indexes of these tables are dropped for a big import and built again after it: building an
+#: index once from sorted data is several times faster than updating it row by row.
+_BULK_TABLES = ("dossiers", "dossier_history")
+#: Only this trigger is suspended: INSERT_SQL already writes remind_on as it would.
+_BULK_TRIGGERS = ("dossiers_remind_insert",)
+#: Page cache (KiB, as a negative cache_size) while a big import runs: the index builds sort
+#: in memory (temp_store=MEMORY) and the inserts touch fewer pages twice.
+_BULK_CACHE_KIB = 16_384
+
+
+def is_bulk(estimated_rows: int, stored_rows: int, *, minimum: int = 20_000) -> bool:
+    """A file is loaded in bulk mode when it is large relative to the table: rebuilding the
+    indexes then costs less than updating them row by row."""
+    return estimated_rows >= minimum and estimated_rows >= stored_rows
+
+
+async def bulk_settings(db: Database) -> list[tuple[str, Any]]:
+    """Outside a transaction: temp_store=MEMORY and a bigger page cache; returns the old ones."""
+    previous = []
+    for pragma, value in (("temp_store", 2), ("cache_size", -_BULK_CACHE_KIB)):
+        row = await db.fetch_one(f"PRAGMA {pragma}")
+        previous.append((pragma, row[0] if row else None))
+        await db.fetch_all(f"PRAGMA {pragma} = {int(value)}")
+    return previous
+
+
+async def restore_settings(db: Database, previous: list[tuple[str, Any]]) -> None:
+    for pragma, value in previous:
+        if value is not None:
+            await db.fetch_all(f"PRAGMA {pragma} = {int(value)}")
+
+
+async def suspend_indexes(db: Database) -> list[str]:
+    """Inside the import's transaction: drop the secondary indexes of the dossier tables and
+    the redundant insert trigger; returns the SQL that creates them again."""
+    tables = ", ".join("?" * len(_BULK_TABLES))
+    triggers = ", ".join("?" * len(_BULK_TRIGGERS))
+    rows = await db.fetch_all(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
+        f" (type = 'index' AND tbl_name IN ({tables})) OR (type = 'trigger' AND name IN"
+        f" ({triggers}))) ORDER BY type, name",
+        (*_BULK_TABLES, *_BULK_TRIGGERS),
+    )
+    async with db.transaction() as conn:
+        for row in rows:
+            kind = "INDEX" if row["type"] == "index" else "TRIGGER"
+            await conn.execute(f'DROP {kind} "{row["name"]}"')
+    return [row["sql"] for row in rows]
+
+
+async def restore_indexes(db: Database, statements: list[str]) -> None:
+    """Inside the same transaction: build the indexes and put the trigger back."""
+    async with db.transaction() as conn:
+        for sql in statements:
+            await conn.execute(sql)

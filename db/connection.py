@@ -1,25 +1,30 @@
 """The SQLite connection (aiosqlite): pragmas, versioned migrations, one-transaction writes.
 
-aiosqlite (the design card's choice) runs every statement on its own worker thread. Each hand-off
-costs tens of microseconds, which bounds a citizen lookup at a few thousand per second
-(bench/bench_lookup.py), but a statement that waits for SQLite's lock (another process
-importing) waits there, never on the event loop: Telegram, Zalo and the outbox keep going.
+aiosqlite (the design card's choice) runs every statement on its own worker thread, so a
+statement that waits for SQLite's lock (another process importing) waits there, never on the
+event loop: Telegram, Zalo and the outbox keep going. Each hand-off to that thread costs tens of
+microseconds, more than an indexed query; `Database.batched` therefore runs the database work
+of the messages that arrive while the worker is busy in one hand-off and one transaction, each
+message in a savepoint of its own (bench/bench_lookup.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
+from db.direct import DirectConnection
 from handlers.domain.search import match_rank
 
 log = logging.getLogger(__name__)
@@ -27,6 +32,33 @@ log = logging.getLogger(__name__)
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 BUSY_TIMEOUT_MS = 5000
+
+T = TypeVar("T")
+
+
+class NeedsEventLoop(BaseException):
+    """Work in a batch reached for the event loop (a network call, a thread, a sleep).
+
+    A BaseException, so a handler's `except Exception` cannot swallow it: the batch rolls that
+    message's savepoint back and runs the message again on the event loop, the ordinary way.
+    """
+
+
+class _NoLoop:
+    """Stands in for the running loop on the worker thread while a batch runs there: any use
+    raises NeedsEventLoop before the work has started anything outside the database."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise NeedsEventLoop(name)
+
+
+_NO_LOOP = _NoLoop()
+_OK, _FAILED, _ON_LOOP = "ok", "failed", "on_loop"
+
+
+class _BatchAborted(Exception):
+    """The batch's own transaction broke (COMMIT failed, SQLite rolled it back): every message
+    runs again, alone, on the event loop."""
 
 
 class Database:
@@ -40,10 +72,41 @@ class Database:
         self.connection = connection
         self.path = path
         self._write_lock = asyncio.Lock()
+        #: The worker thread while a batch runs on it; repositories called there use sqlite3.
+        self._batch_thread: int | None = None
+        self._direct: DirectConnection | None = None
+        self._queue: list[tuple[Callable[[], Awaitable[Any]], asyncio.Future[Any], Any]] = []
+        self._drainer: asyncio.Task[None] | None = None
+        self._on_loop_tasks: set[asyncio.Task[None]] = set()
+        #: Batches run and messages in them, for the benchmarks (messages / batches = size).
+        self.batch_stats = {"batches": 0, "messages": 0, "on_loop": 0}
+
+    def _in_batch(self) -> bool:
+        return self._batch_thread == threading.get_ident()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: nothing half-written."""
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: nothing half-written.
+
+        Inside a batch the batch already holds SQLite's write lock and runs one message at a
+        time, so this becomes a savepoint: still all or nothing, still serialised.
+        """
+        if self._in_batch():
+            direct = self._direct
+            assert direct is not None
+            raw = direct._raw
+            # One name for all: ROLLBACK TO and RELEASE act on the innermost savepoint of that
+            # name, and the same statement text is prepared once, not per transaction.
+            raw.execute("SAVEPOINT tx")
+            try:
+                yield direct  # type: ignore[misc]  # the same calls as aiosqlite.Connection
+            except BaseException:
+                raw.execute("ROLLBACK TO tx")
+                raw.execute("RELEASE tx")
+                raise
+            else:
+                raw.execute("RELEASE tx")
+            return
         async with self._write_lock:
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
@@ -54,21 +117,171 @@ class Database:
             else:
                 await self.connection.execute("COMMIT")
 
-    # One hand-off to aiosqlite's thread per read (execute + fetch + close would be three):
-    # a lookup reads about ten times, and the hand-offs, not the indexed queries, cost most.
+    # One hand-off to aiosqlite's thread per read (execute + fetch + close would be three);
+    # inside a batch, none.
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        if self._in_batch():
+            return self.connection._conn.execute(sql, tuple(params)).fetchone()
         rows = await self.connection.execute_fetchall(sql, tuple(params))
         return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        if self._in_batch():
+            return self.connection._conn.execute(sql, tuple(params)).fetchall()
         return list(await self.connection.execute_fetchall(sql, tuple(params)))
+
+    async def batched(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work()` (one incoming message's handling) with others in one hand-off.
+
+        The messages that arrive while aiosqlite's thread is busy are run there together, in
+        arrival order, in one write transaction (one commit), each in a savepoint of its own:
+        an exception rolls back only that message's work and is raised to its caller. Work that
+        reaches for the event loop (a network call, a thread, a sleep) is rolled back and run
+        again on the loop, alone. `work` must therefore make a fresh coroutine on each call.
+        Callers keep each chat's messages in order (one at a time per chat), as before.
+        """
+        if self._in_batch():
+            return await work()
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.append((work, future, contextvars.copy_context()))
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self._queue:
+            # A caller cancelled before its turn has its work dropped, not run.
+            items = [item for item in self._queue if not item[1].done()]
+            self._queue.clear()
+            if not items:
+                continue
+            self.batch_stats["batches"] += 1
+            self.batch_stats["messages"] += len(items)
+            async with self._write_lock:
+                try:
+                    outcomes = await self.connection._execute(self._run_batch, items)
+                except _BatchAborted:
+                    log.warning("batch of %d rolled back; running each alone", len(items))
+                    outcomes = [(_ON_LOOP, None)] * len(items)
+                except Exception as exc:  # BEGIN failed (locked by another process): each alone
+                    log.warning("batch of %d not started (%s); running each alone", len(items), exc)
+                    outcomes = [(_ON_LOOP, None)] * len(items)
+            for (work, future, context), (kind, value) in zip(items, outcomes, strict=True):
+                if future.done():
+                    continue
+                if kind == _OK:
+                    future.set_result(value)
+                elif kind == _FAILED:
+                    future.set_exception(value)
+                else:
+                    self.batch_stats["on_loop"] += 1
+                    task = asyncio.create_task(_on_loop(work, future), context=context)
+                    self._on_loop_tasks.add(task)
+                    task.add_done_callback(self._on_loop_tasks.discard)
+
+    def _run_batch(
+        self, items: list[tuple[Callable[[], Awaitable[Any]], asyncio.Future[Any], Any]]
+    ) -> list[tuple[str, Any]]:
+        """On aiosqlite's thread: every message's work, one transaction, a savepoint each."""
+        raw = self.connection._conn
+        raw.execute("BEGIN IMMEDIATE")
+        outcomes: list[tuple[str, Any]] = []
+        try:
+            with self._worker_mode():
+                for work, _future, context in items:
+                    raw.execute("SAVEPOINT message")
+                    try:
+                        value = context.run(_drive, work)
+                    except NeedsEventLoop:
+                        outcome: tuple[str, Any] = (_ON_LOOP, None)
+                    except Exception as exc:
+                        outcome = (_FAILED, exc)
+                    else:
+                        outcome = (_OK, value)
+                    if not raw.in_transaction:
+                        raise _BatchAborted("SQLite rolled the batch back")
+                    if outcome[0] != _OK:
+                        raw.execute("ROLLBACK TO message")
+                    raw.execute("RELEASE message")
+                    outcomes.append(outcome)
+            raw.execute("COMMIT")
+        except BaseException as exc:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+            raise exc if isinstance(exc, _BatchAborted) else _BatchAborted(str(exc)) from exc
+        return outcomes
+
+    @contextmanager
+    def _worker_mode(self) -> Iterator[None]:
+        """On aiosqlite's thread: the Database's calls use sqlite3 directly, and anything that
+        reaches for an event loop raises NeedsEventLoop instead of touching the real one."""
+        self._direct = DirectConnection(self.connection._conn)
+        self._batch_thread = threading.get_ident()
+        asyncio.events._set_running_loop(_NO_LOOP)  # type: ignore[arg-type]
+        try:
+            yield
+        finally:
+            asyncio.events._set_running_loop(None)
+            self._batch_thread = None
+            self._direct = None
+
+    async def on_worker(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work()` on aiosqlite's thread in one hand-off, inside the caller's open
+        `transaction()`: its database calls (repositories included) hand nothing off.
+
+        For long database-only work (an import's chunk, the reminder sweep); work that
+        reaches for the event loop raises NeedsEventLoop, rolling the transaction back.
+        """
+        if self._in_batch():
+            return await work()
+        if not self._write_lock.locked():
+            raise RuntimeError("Database.on_worker runs inside `async with db.transaction()`")
+        context = contextvars.copy_context()
+        return await self.connection._execute(self._run_on_worker, work, context)  # type: ignore[no-any-return]
+
+    def _run_on_worker(self, work: Callable[[], Awaitable[T]], context: contextvars.Context) -> T:
+        with self._worker_mode():
+            return context.run(_drive, work)
 
     async def schema_version(self) -> int:
         row = await self.fetch_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
         return int(row[0]) if row else 0
 
     async def close(self) -> None:
+        if self._drainer is not None:
+            await asyncio.wait([self._drainer])
+        if self._on_loop_tasks:
+            await asyncio.wait(list(self._on_loop_tasks))
         await self.connection.close()
+
+
+def _drive(work: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine to its end on this thread; the database calls in it never suspend."""
+    coroutine = work()
+    if not isinstance(coroutine, Coroutine):
+        raise TypeError("batched work must be a coroutine function")
+    try:
+        while True:
+            if coroutine.send(None) is not None:
+                # It waits on a future: something of the event loop's, not the database's.
+                raise NeedsEventLoop("awaited a future")
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
+    finally:
+        coroutine.close()
+
+
+async def _on_loop(work: Callable[[], Awaitable[T]], future: asyncio.Future[T]) -> None:
+    try:
+        value = await work()
+    except BaseException as exc:
+        if not future.done():
+            future.set_exception(exc)
+        if not isinstance(exc, Exception):
+            raise
+    else:
+        if not future.done():
+            future.set_result(value)
 
 
 def _migrations() -> list[tuple[int, str, str]]:

@@ -73,9 +73,13 @@ def _values(item: DossierInput) -> list[object]:
     ]
 
 
-def insert_row(item: DossierInput, stamp: str) -> tuple[object, ...]:
-    """The parameters of `INSERT_SQL` for a new dossier (imports and the bulk loader)."""
-    values = _values(item)
+def insert_row(
+    item: DossierInput, stamp: str, values: list[object] | None = None
+) -> tuple[object, ...]:
+    """The parameters of `INSERT_SQL` for a new dossier (imports and the bulk loader);
+    `values` when the caller already has `_values(item)`."""
+    if values is None:
+        values = _values(item)
     remind_on = "" if values[6] in _REMINDED else None
     return (item.code, *values, stamp, stamp, remind_on)
 
@@ -172,6 +176,7 @@ class DossierRepository:
         notice: NoticeRenderer | None = None,
         allowed_move: Callable[[Status, Status], bool] | None = None,
         seal_phone: Callable[[str, str], bytes | None] | None = None,
+        all_new: bool = False,
     ) -> ImportCounts:
         """Insert or update by code in one transaction; a changed status goes to the history.
 
@@ -181,20 +186,23 @@ class DossierRepository:
         full numbers are kept, encrypted, in the same transaction.
 
         Works in chunks with executemany so that a million-row import is a few seconds of
-        SQLite work rather than millions of round trips to aiosqlite's thread.
+        SQLite work rather than millions of round trips to aiosqlite's thread. `all_new`: the
+        caller knows none of the codes is stored (an import into an empty table, duplicates
+        already refused), so the look-up of existing rows is skipped; a code that does exist
+        still fails on the unique index, rolling everything back.
         """
         stamp = instant_to_db(now)
         inserted = updated = unchanged = 0
         async with self.db.transaction() as conn:
             for start in range(0, len(items), _CHUNK):
                 chunk = items[start : start + _CHUNK]
-                existing = await _existing_by_code(conn, [item.code for item in chunk])
+                existing = {} if all_new else await _existing_by_code(conn, [i.code for i in chunk])
                 inserts, updates, status_changes = [], [], []
                 for item in chunk:
                     values = _values(item)
                     row = existing.get(item.code)
                     if row is None:
-                        inserts.append(insert_row(item, stamp))
+                        inserts.append(insert_row(item, stamp, values))
                     elif [row[name] for name in _DATA_FIELDS] == values:
                         unchanged += 1
                     else:

@@ -264,6 +264,32 @@ class ReminderRepository:
         )
         return [WorkItem.from_row(row) for row in rows]
 
+    async def digest_sections(
+        self, *, today: date, today_until: date, soon_until: date, limit: int
+    ) -> dict[int | None, tuple[list[WorkItem], dict[str, int]]]:
+        """`open_items` as the digests show them, for every officer in one pass: per effective
+        officer (None: unassigned) the first `limit` of each section (overdue, today, soon,
+        wait) by due date, and how many each section holds. An officer's digest is their own
+        plus the unassigned (`officer_digest_items`)."""
+        rows = await self.db.fetch_all(
+            "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY officer_id, section"
+            " ORDER BY due_on, id) AS place,"
+            " COUNT(*) OVER (PARTITION BY officer_id, section) AS total"
+            f" FROM (SELECT {_ITEM_COLUMNS}, CASE WHEN d.status = 'needs_supplement'"
+            " THEN 'wait' WHEN d.due_on < ? THEN 'overdue'"
+            " WHEN d.due_on <= ? THEN 'today' ELSE 'soon' END AS section"
+            f" FROM dossiers d {_OFFICER_JOIN} WHERE {OPEN}"
+            " AND (d.due_on <= ? OR d.status = 'needs_supplement')))"
+            " WHERE place <= ? ORDER BY due_on, id",
+            (today.isoformat(), today_until.isoformat(), soon_until.isoformat(), limit),
+        )
+        found: dict[int | None, tuple[list[WorkItem], dict[str, int]]] = {}
+        for row in rows:
+            items, counts = found.setdefault(row["officer_id"], ([], {}))
+            items.append(WorkItem.from_row(row))
+            counts[row["section"]] = int(row["total"])
+        return found
+
     async def board_counts(self, today: date, today_until: date, soon_until: date) -> BoardCounts:
         """Counts of open dossiers; due dates up to `today_until` count as due today."""
         row = await self.db.fetch_one(

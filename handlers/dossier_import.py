@@ -1,11 +1,13 @@
 """Reads and validates the one-stop system's export (CSV) into dossiers, all or nothing.
 
-Usage: `python -m bot import FILE.csv` — every row is checked first; one bad row and nothing
-is written, each bad row listed with its line number.
+Usage: `python -m bot import FILE.csv` — every row is checked; one bad row and nothing is
+written, each bad row listed with its line number. A big file is read, checked and written
+chunk by chunk in one transaction (`import_chunks`), so memory stays bounded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -13,12 +15,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from config.catalog import AwardCatalog
-from db.models import Dossier, DossierInput
+from db.bulk import bulk_settings, is_bulk, restore_indexes, restore_settings, suspend_indexes
+from db.dossiers import NoticeRenderer
+from db.models import Dossier, DossierInput, ImportCounts
 from handlers.domain.calendar import WorkCalendar
 from handlers.domain.codes import normalize_code
-from handlers.domain.safe_text import clean_text, unescape_formula
+from handlers.domain.safe_text import clean_text, needs_cleaning, unescape_formula
 from handlers.domain.statuses import (
     RESOLVED,
     Status,
@@ -28,6 +34,7 @@ from handlers.domain.statuses import (
 )
 from handlers.domain.text import fold
 from handlers.domain.transitions import can_reach, due_on_after_supplement
+from handlers.services import Services
 from handlers.texts import importing as t
 
 COLUMNS = (
@@ -69,6 +76,9 @@ ALIASES = {
 }
 LIMITS = {"nominee": 300, "unit": 300, "decision_no": 100, "note": 2000}
 MIN_YEAR, MAX_YEAR = 1945, 2100
+#: Rows validated (and written) at a time: big enough for executemany, small enough that a
+#: million-row file never sits in memory whole.
+CHUNK_ROWS = 20_000
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 #: Wraps the (line, cells) records, e.g. with a progress bar; gets an estimate of their number.
 RowTracker = Callable[
@@ -89,15 +99,26 @@ class ParsedImport:
     def ok(self) -> bool:
         return not self.errors
 
+    def extend(self, other: ParsedImport) -> None:
+        self.rows += other.rows
+        self.errors += other.errors
+        self.lines += other.lines
+        self.due_computed += other.due_computed
+
     def summary(self) -> str:
         """`Có 2 dòng lỗi (4 lỗi) — …`: how many rows are wrong, and how many errors."""
-        rows = len({line for line, _message in self.errors})
-        if rows == len(self.errors):
-            return t.NOTHING_WRITTEN.format(count=rows)
-        return t.NOTHING_WRITTEN_ERRORS.format(rows=rows, errors=len(self.errors))
+        return error_summary(self.errors)
 
     def error_lines(self) -> list[str]:
         return [t.LINE_ERROR.format(line=line, message=message) for line, message in self.errors]
+
+
+def error_summary(errors: list[tuple[int, str]]) -> str:
+    """`Có 2 dòng lỗi (4 lỗi) — …`: how many rows are wrong, and how many errors."""
+    rows = len({line for line, _message in errors})
+    if rows == len(errors):
+        return t.NOTHING_WRITTEN.format(count=rows)
+    return t.NOTHING_WRITTEN_ERRORS.format(rows=rows, errors=len(errors))
 
 
 @lru_cache(maxsize=8192)  # a million-row export holds a few thousand distinct dates
@@ -161,29 +182,57 @@ def parse_rows(
     `keep_phones` (ZNS on) keeps each row's phone cell for the import to seal; otherwise only
     its last 4 digits leave this function."""
     result = ParsedImport()
+    for chunk in parse_chunks(records, header, catalog, calendar, keep_phones=keep_phones):
+        result.extend(chunk)
+    return result
+
+
+def parse_chunks(
+    records: Iterator[tuple[int, list[str]]],
+    header: list[str],
+    catalog: AwardCatalog,
+    calendar: WorkCalendar,
+    *,
+    size: int = CHUNK_ROWS,
+    keep_phones: bool = False,
+) -> Iterator[ParsedImport]:
+    """`parse_rows` a chunk of about `size` records at a time, so a big file is validated
+    (and written) while it is read, never held whole; duplicates are found across chunks."""
+    result = ParsedImport()
     names, unknown = header_map(header)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         result.errors.append((1, t.MISSING_COLUMNS.format(columns=", ".join(missing))))
-        return result
+        yield result
+        return
     if unknown:
         result.errors.append((1, t.UNKNOWN_COLUMNS.format(columns=", ".join(unknown))))
-        return result
+        yield result
+        return
     seen: dict[str, int] = {}
+    columns = [(index, name) for index, name in enumerate(names) if name is not None]
+    width = len(names)
     for line, cells in records:
+        if len(result.rows) + len(result.errors) >= size:
+            yield result
+            result = ParsedImport()
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) > len(names):
+        if len(cells) > width:
             result.errors.append((line, t.TOO_MANY_COLUMNS))
             continue
-        # Control characters and bidi overrides never reach a name or a note.
-        record = {
-            name: clean_text(cells[index], multiline=name == "note").strip()
-            if index < len(cells)
-            else ""
-            for index, name in enumerate(names)
-            if name is not None
-        }
+        if len(cells) == width:  # the usual row: no bounds check per cell
+            record = {name: cells[index].strip() for index, name in columns}
+        else:
+            record = {
+                name: cells[index].strip() if index < len(cells) else "" for index, name in columns
+            }
+        if needs_cleaning("".join(record.values())):
+            # Control characters and bidi overrides never reach a name or a note.
+            record = {
+                name: clean_text(value, multiline=name == "note").strip()
+                for name, value in record.items()
+            }
         row, problems = _validate(record, catalog, calendar, keep_phones)
         if row is not None and row.code in seen:
             problems.append(t.DUPLICATE_CODE.format(code=row.code, line=seen[row.code]))
@@ -194,7 +243,7 @@ def parse_rows(
             result.rows.append(row)
             result.lines.append(line)
             result.due_computed.append(not record.get("due_on"))
-    return result
+    yield result
 
 
 def prepare(
@@ -263,34 +312,79 @@ def parse_csv(
         return ParsedImport(errors=[(1, t.UNREADABLE_LINE.format(detail=_csv_problem(exc)))])
 
     unreadable: list[tuple[int, str]] = []
-
-    def records() -> Iterator[tuple[int, list[str]]]:
-        start = reader.line_num + 1
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                # A field over the size limit: this line is an error, the next
-                # lines are still checked; nothing is written while any line is bad.
-                unreadable.append((start, t.UNREADABLE_LINE.format(detail=_csv_problem(exc))))
-            else:
-                # The export put a "'" before cells a spreadsheet would run as formulas.
-                yield start, [unescape_formula(cell) for cell in cells]
-            start = reader.line_num + 1
-
-    rows = track(records(), text.count("\n")) if track else records()
+    records = _csv_records(reader, unreadable)
+    rows = track(records, text.count("\n")) if track else records
     parsed = parse_rows(rows, header, catalog, calendar, keep_phones=keep_phones)
     if unreadable:
         parsed.errors = sorted([*parsed.errors, *unreadable], key=lambda error: error[0])
     return parsed
 
 
+def _csv_records(reader: Any, unreadable: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of a `csv.reader`; a line it cannot read goes to `unreadable`.
+
+    A field over the size limit makes its line an error while the next lines are still
+    checked; nothing is written while any line is bad.
+    """
+    start = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            unreadable.append((start, t.UNREADABLE_LINE.format(detail=_csv_problem(exc))))
+        else:
+            if any(cell[:1] == "'" for cell in cells):
+                # Our export put a "'" before cells a spreadsheet would run as formulas.
+                cells = [unescape_formula(cell) for cell in cells]
+            yield start, cells
+        start = reader.line_num + 1
+
+
 def _csv_problem(exc: csv.Error) -> str:
     if "field larger than field limit" in str(exc):
         return t.FIELD_TOO_LARGE.format(limit=f"{csv.field_size_limit():,}".replace(",", "."))
     return t.MALFORMED_CSV
+
+
+def csv_chunks(
+    path: Path,
+    catalog: AwardCatalog,
+    calendar: WorkCalendar,
+    *,
+    track: RowTracker | None = None,
+    size: int = CHUNK_ROWS,
+    keep_phones: bool = False,
+) -> Iterator[ParsedImport]:
+    """`parse_csv` of a file read as a stream, chunk by chunk (see `parse_chunks`)."""
+    with path.open("rb") as raw:
+        sample = raw.read(1 << 16)
+        raw.seek(0)
+        total = path.stat().st_size
+        estimate = total * sample.count(b"\n") // len(sample) if sample else 0
+        reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+        try:
+            try:
+                header = next(reader)
+            except StopIteration:
+                yield ParsedImport(errors=[(1, t.EMPTY_FILE)])
+                return
+            except csv.Error as exc:
+                detail = _csv_problem(exc)
+                yield ParsedImport(errors=[(1, t.UNREADABLE_LINE.format(detail=detail))])
+                return
+            unreadable: list[tuple[int, str]] = []
+            records = _csv_records(reader, unreadable)
+            rows = track(records, estimate) if track else records
+            yield from parse_chunks(
+                rows, header, catalog, calendar, size=size, keep_phones=keep_phones
+            )
+            if unreadable:
+                yield ParsedImport(errors=unreadable)
+        except UnicodeDecodeError:
+            # Rare: the whole file once more, for parse_csv's line and byte of the bad text.
+            yield parse_csv(path.read_bytes(), catalog, calendar, keep_phones=keep_phones)
 
 
 def parse_xlsx(
@@ -389,4 +483,112 @@ def _validate(
             phone=(record.get("phone") or None) if keep_phone else None,
         ),
         [],
+    )
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: the rows read, every error found (then nothing was written), and
+    the counts written."""
+
+    rows: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    counts: ImportCounts = field(default_factory=lambda: ImportCounts(0, 0, 0))
+    bulk: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error_lines(self) -> list[str]:
+        return [t.LINE_ERROR.format(line=line, message=message) for line, message in self.errors]
+
+    def summary(self) -> str:
+        return error_summary(self.errors)
+
+
+class _Rejected(Exception):
+    """Some row is wrong: roll the whole import back."""
+
+
+async def import_chunks(
+    services: Services,
+    chunks: Iterator[ParsedImport],
+    *,
+    actor: str,
+    estimated_rows: int,
+    notice: NoticeRenderer | None = None,
+    allowed_move: Callable[[Status, Status], bool] | None = None,
+    seal_phone: Callable[[str, str], bytes | None] | None = None,
+) -> ImportOutcome:
+    """Validate and write an export chunk by chunk in ONE transaction: all or nothing.
+
+    While SQLite's thread writes one chunk, this thread reads and validates the next. A file
+    large relative to the table (`is_bulk`) is written in bulk mode: the dossier tables'
+    secondary indexes and the redundant insert trigger are dropped first and built again at
+    the end, inside the same transaction. After the first bad row nothing more is written,
+    but the file is read to its end so that every error is listed; then everything is rolled
+    back. ForbiddenMove and UnknownOfficerError roll it back too and reach the caller.
+    `seal_phone` (ZNS on): the rows' full numbers are kept, encrypted, in the same transaction.
+    """
+    db = services.db
+    outcome = ImportOutcome(bulk=is_bulk(estimated_rows, await services.dossiers.count()))
+    today, now = services.today(), services.now()
+    previous = await bulk_settings(db) if outcome.bulk else []
+    try:
+        async with db.transaction():
+            # Counted again inside the transaction: nobody can add a dossier from here on.
+            empty = await db.on_worker(services.dossiers.count) == 0
+            rebuild = await db.on_worker(lambda: suspend_indexes(db)) if outcome.bulk else []
+            writing: asyncio.Future[ImportCounts] | None = None
+            for chunk in chunks:  # reading the next chunk here overlaps the write in flight
+                outcome.rows += len(chunk.rows)
+                outcome.errors += chunk.errors
+                if outcome.errors:
+                    continue
+                if writing is not None:
+                    _add_counts(outcome, await writing)
+                    writing = None
+                stored: dict[str, Dossier] = {}
+                if not empty:
+                    codes = [row.code for row in chunk.rows]
+                    stored = await db.on_worker(
+                        lambda codes=codes: services.dossiers.get_many(codes)
+                    )
+                prepare(chunk, stored, today, services.calendar)
+                if chunk.errors:
+                    outcome.errors += chunk.errors
+                    continue
+                writing = asyncio.ensure_future(
+                    db.on_worker(
+                        lambda rows=chunk.rows: services.dossiers.upsert_many(
+                            rows,
+                            actor=actor,
+                            now=now,
+                            notice=notice,
+                            allowed_move=allowed_move,
+                            seal_phone=seal_phone,
+                            all_new=empty,
+                        )
+                    )
+                )
+            if writing is not None:
+                _add_counts(outcome, await writing)
+            if outcome.errors:
+                raise _Rejected
+            if rebuild:
+                await db.on_worker(lambda: restore_indexes(db, rebuild))
+    except _Rejected:
+        outcome.counts = ImportCounts(0, 0, 0)
+    finally:
+        await restore_settings(db, previous)
+    return outcome
+
+
+def _add_counts(outcome: ImportOutcome, counts: ImportCounts) -> None:
+    total = outcome.counts
+    outcome.counts = ImportCounts(
+        inserted=total.inserted + counts.inserted,
+        updated=total.updated + counts.updated,
+        unchanged=total.unchanged + counts.unchanged,
     )

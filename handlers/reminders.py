@@ -18,11 +18,14 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from string import Formatter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from config.catalog import AwardCatalog
 from config.settings import Settings
 from db.models import StaffMember
+from db.reminder_sweep import SweepSpec
 from db.reminders import (
     RUNNING,
     BoardCounts,
@@ -344,9 +347,11 @@ def officer_digest(
     window: DigestWindow,
     rules: ReminderRules,
     index: WorkdayIndex,
+    counts: dict[str, int] | None = None,
 ) -> dict[str, Any] | None:
     """An officer's digest: due today, due soon, overdue, waiting for supplements (theirs and
-    the unassigned); None when there is nothing to report."""
+    the unassigned); None when there is nothing to report. `counts`: how many each section
+    holds when `items` are only the first of each (`ReminderRepository.digest_sections`)."""
     sections: dict[str, list[WorkItem]] = {"today": [], "soon": [], "overdue": [], "wait": []}
     for item in items:
         if item.status is Status.needs_supplement:
@@ -370,7 +375,8 @@ def officer_digest(
         found = sections[name]
         if not found:
             continue
-        lines += ["", title.format(count=len(found), days=rules.soon_days)]
+        total = counts.get(name, len(found)) if counts is not None else len(found)
+        lines += ["", title.format(count=total, days=rules.soon_days)]
         for item in found[:DIGEST_SECTION_LIMIT]:
             template = t.DIGEST_SUPPLEMENT_LINE if name == "wait" else t.DIGEST_LINE
             lines.append(
@@ -382,10 +388,25 @@ def officer_digest(
                     unassigned=t.DIGEST_UNASSIGNED_MARK if item.officer_id is None else "",
                 )
             )
-        if len(found) > DIGEST_SECTION_LIMIT:
-            lines.append(t.DIGEST_MORE.format(count=len(found) - DIGEST_SECTION_LIMIT))
+        if total > DIGEST_SECTION_LIMIT:
+            lines.append(t.DIGEST_MORE.format(count=total - DIGEST_SECTION_LIMIT))
     lines += ["", t.DIGEST_FOOTER]
     return {"text": "\n".join(lines), "choices": [[t.DIGEST_BUTTON, "wl:v:1"]]}
+
+
+def officer_digest_items(
+    sections: dict[int | None, tuple[list[WorkItem], dict[str, int]]], officer_id: int
+) -> tuple[list[WorkItem], dict[str, int]]:
+    """An officer's digest lines from `ReminderRepository.digest_sections`: their own and the
+    unassigned dossiers, by due date, and the sections' sizes added up."""
+    own, own_counts = sections.get(officer_id, ([], {}))
+    free, free_counts = sections.get(None, ([], {}))
+    items = sorted([*own, *free], key=lambda item: (item.due_on, item.id))
+    counts = {
+        name: own_counts.get(name, 0) + free_counts.get(name, 0)
+        for name in {*own_counts, *free_counts}
+    }
+    return items, counts
 
 
 def leader_digest(
@@ -432,3 +453,71 @@ def leader_digest(
 
 def digest_key(member: StaffMember, day: date) -> str:
     return f"digest:{day}:{member.id}"
+
+
+# --- the set-based sweep's rules as data ----------------------------------------------------------
+
+
+def _around(template: str) -> tuple[str, str]:
+    """`còn {days} ngày` → (`còn `, ` ngày`): the words around a template's one field."""
+    pieces = list(Formatter().parse(template))
+    before = pieces[0][0]
+    after = "".join(literal for literal, *_rest in pieces[1:])
+    return before, after
+
+
+def sweep_spec(
+    *,
+    rules: ReminderRules,
+    index: WorkdayIndex,
+    today: date,
+    first_due: date,
+    last_due: date,
+    staff: Sequence[StaffMember],
+    blocked: set[int],
+    catalog: AwardCatalog,
+) -> SweepSpec:
+    """What `make_planner` decides, as data for db/reminder_sweep.py's statements: the same
+    rules, recipients and words, applied in SQL to every dossier at once."""
+    margin = timedelta(days=2 * (max(rules.offsets) + rules.escalate_after) + 30)
+    start, end = min(first_due, today) - margin, max(last_due, today) + margin
+    days = []
+    day = start
+    while day <= end:
+        working = index.calendar.is_working_day(day)
+        days.append((day.isoformat(), index.ordinal(day), int(working)))
+        day += timedelta(days=1)
+    reachable = [
+        (
+            member.id,
+            member.channel,
+            member.chat_id,
+            member.role,
+            member.name,
+            int(member.active and member.reminders_enabled and member.id not in blocked),
+        )
+        for member in staff
+    ]
+    template = tuple(
+        (literal, field) for literal, field, _spec, _conversion in Formatter().parse(t.REMINDER)
+    )
+    footer_before, footer_after = _around(t.ESCALATION_FOOTER)
+    return SweepSpec(
+        today=today,
+        days=days,
+        offsets=rules.offsets,
+        escalate_after=rules.escalate_after,
+        staff=reachable,
+        awards=[(kind.code, kind.name) for kind in catalog.kinds],
+        statuses=[(status.value, status.label) for status in Status],
+        headlines=dict(t.HEADLINES),
+        template=template,
+        officer_line=_around(t.OFFICER_LINE),
+        unassigned_line=t.UNASSIGNED_LINE,
+        footer=("\n" + footer_before, footer_after),
+        left_days=_around(t.LEFT_DAYS),
+        overdue_days=_around(t.OVERDUE_DAYS),
+        due_today=t.DUE_TODAY,
+        overdue=t.OVERDUE,
+        due_on_day_off=t.DUE_ON_DAY_OFF,
+    )

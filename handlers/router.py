@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
+from db.connection import NeedsEventLoop
 from db.models import Conversation
 from handlers.domain.safe_text import strip_escape_sequences
 from handlers.domain.text import MAX_INPUT_CHARS, fold
@@ -138,9 +139,31 @@ class BotCore:
     def __init__(self, router: Router, services: Services) -> None:
         self.router = router
         self.services = services
+        #: Commands and button prefixes seen to need the event loop (a file built in a thread):
+        #: their messages skip batching rather than run twice.
+        self._on_loop: set[str] = set()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Never raises: a failure is logged and answered with a polite Vietnamese message."""
+        """Never raises: a failure is logged and answered with a polite Vietnamese message.
+
+        The database work of messages from many chats arriving at once runs in one hand-off
+        to SQLite's thread (`Database.batched`); each chat's messages still come one by one.
+        """
+        key = _route_key(incoming)
+        if key is not None and key in self._on_loop:
+            return await self._handle(incoming)
+
+        async def work() -> list[Reply]:
+            try:
+                return await self._handle(incoming)
+            except NeedsEventLoop:
+                if key is not None:
+                    self._on_loop.add(key)
+                raise
+
+        return await self.services.db.batched(work)
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
         try:
             replies = await self._route(incoming)
         except Exception:
@@ -253,6 +276,14 @@ class BotCore:
         if refused is not None:
             return refused
         return await handler(incoming, self.services, rest)
+
+
+def _route_key(incoming: Incoming) -> str | None:
+    """`/xuat` → `cmd:xuat`, a button `wl:v:1` → `payload:wl`; None for other messages."""
+    if incoming.payload is not None:
+        return f"payload:{incoming.payload.partition(':')[0]}"
+    parsed = split_command(incoming.text.strip()) if incoming.text else None
+    return f"cmd:{parsed[0]}" if parsed is not None else None
 
 
 def _example() -> str:

@@ -196,8 +196,6 @@ async def xuat(incoming: Incoming, services: Services, args: str) -> list[Reply]
         return [
             Reply(t.EXPORT_TOO_MANY.format(count=vn_number(count), limit=vn_number(MAX_CHAT_ROWS)))
         ]
-    buffer = io.BytesIO()
-    writer = StaffXlsxWriter(buffer)
     today = services.today()
     index = WorkdayIndex(services.calendar, today)
     rows: list[list[Cell]] = []
@@ -205,6 +203,10 @@ async def xuat(incoming: Incoming, services: Services, args: str) -> list[Reply]
         rows += [staff_values(row, services.catalog, today, index) for row in batch]
 
     def build() -> bytes:
+        # The workbook is made here, in the thread: a message first tried beside the database
+        # and handed back to the event loop (Database.batched) leaves no half-built one behind.
+        buffer = io.BytesIO()
+        writer = StaffXlsxWriter(buffer)
         writer.add(rows)
         writer.close()
         return buffer.getvalue()

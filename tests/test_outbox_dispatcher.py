@@ -499,6 +499,25 @@ async def test_rate_setting_is_honoured(
     assert_limits(api, 5)
 
 
+async def test_default_rate_sustains_25_per_second_and_never_passes_30(
+    services: Services,
+    settings: Settings,
+    application: Application,
+    api: FakeBotApi,
+    clock: MovableClock,
+) -> None:
+    dispatcher = OutboxDispatcher(
+        services.outbox, {"telegram": TelegramSender(application, rate=settings.send_rate)}, clock
+    )
+    for index in range(300):
+        await put(services.outbox, clock, str(6000 + index), f"M{index}")
+    await run_all(dispatcher, clock, api, 300)
+    assert_limits(api, 30)  # Telegram's limit, in every one-second window
+    times = sorted(at for _c, _t, at in api.accepted)
+    sustained = (len(times) - 1) / (times[-1] - times[0]).total_seconds()
+    assert 25 <= sustained <= 30
+
+
 # --- the command line -------------------------------------------------------------------------
 
 
