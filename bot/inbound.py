@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from db.inbound import InboundRepository
 from db.public_files import PublicFileRepository
+from handlers.domain.safe_text import scrub_surrogates
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ class UpdateRunner:
 
     async def submit(self, source: UpdateSource, update: dict[str, Any]) -> bool:
         """Store and schedule the update; False when its id was already taken in."""
+        # A lone surrogate (valid JSON, not UTF-8) would make the row unstorable and the
+        # platform redeliver the update forever: it becomes U+FFFD first.
+        update = scrub_surrogates(update)
         update_id = source.update_id(update)
         if update_id is not None:
             accepted = await self.repository.accept(source.channel, update_id, update, self.clock())

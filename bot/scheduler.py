@@ -6,7 +6,9 @@ together. So a tick may run late, twice, or after a restart on a fresh connectio
 reminder and digest still goes out exactly once. It runs for every channel; the outbox
 dispatcher delivers. In quiet hours (21:00–07:00), and each morning before the digest time
 (07:30), the tick enqueues nothing: what falls there is enqueued by the first tick after, so
-outbox rows are never post-dated and nothing waits in the outbox through the night.
+outbox rows are never post-dated and nothing waits in the outbox through the night. Each
+tick also purges what is older than TDKT_RETENTION_DAYS (lookup attempts, inbound update ids,
+sent notices).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from db import reminder_sweep
 from db.reminders import Outgoing, WorkItem
+from handlers import privacy
 from handlers.reminders import (
     BOARD_TOP,
     DIGEST_SECTION_LIMIT,
@@ -148,6 +151,24 @@ async def _board_digest(
     return payload, counts.running + counts.supplement
 
 
+async def purge_expired(services: Services) -> int:
+    """Delete attempts, inbound update ids and settled notices past TDKT_RETENTION_DAYS.
+
+    Derived from the stored times like everything here: a late or repeated run is harmless.
+    """
+    purged = await privacy.purge(services)
+    total = purged.attempts + purged.probes + purged.inbound + purged.notices
+    if total:
+        log.info(
+            "retention: purged %d attempt(s), %d code answer(s), %d update id(s), %d notice(s)",
+            purged.attempts,
+            purged.probes,
+            purged.inbound,
+            purged.notices,
+        )
+    return total
+
+
 async def run_scheduler(app: App, stop: asyncio.Event) -> None:
     """Tick every minute until `stop`; a failing tick is logged and the next one tries again."""
     while not stop.is_set():
@@ -155,6 +176,10 @@ async def run_scheduler(app: App, stop: asyncio.Event) -> None:
             await tick(app.services)
         except Exception:
             log.exception("reminder tick failed")
+        try:
+            await purge_expired(app.services)
+        except Exception:
+            log.exception("retention purge failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)
 

@@ -5,8 +5,9 @@ TDKT_HTTP_HOST:TDKT_HTTP_PORT); `python -m bot run` then registers PUBLIC_URL/te
 PUBLIC_URL/zalo and serves:
 
 - `POST /telegram`, `POST /zalo`: the secret header is compared in constant time (wrong or
-  missing → 403, nothing handled); a body that is not a JSON object → 400; otherwise the
-  update is stored (a known id is ignored) and 200 is answered before the bot handles it.
+  missing → 403, nothing handled); a body that is not a JSON object, or nested deeper than
+  32 levels (checked before parsing) → 400; otherwise the update is stored (a known id is
+  ignored; lone surrogates become U+FFFD first) and 200 is answered before the bot handles it.
 - `GET /healthz`: database reachable, outbox backlog and the age of its oldest pending
   message, last successful send per channel; 200 when healthy, 503 otherwise.
 - `GET /files/<token>/<name>`: reply images and documents for Zalo, which takes them by URL.
@@ -19,6 +20,7 @@ import contextlib
 import hmac
 import json
 import logging
+import re
 import secrets
 import socket
 from collections.abc import Callable, Generator, Sequence
@@ -51,6 +53,11 @@ log = logging.getLogger(__name__)
 
 #: Telegram and Zalo updates are a few kilobytes; anything this large is not one of theirs.
 MAX_BODY_BYTES = 1_000_000
+#: Telegram's updates nest about 8 levels (a button's callback in a message in an update).
+MAX_JSON_DEPTH = 32
+#: Strings (with their escapes) hide brackets from the depth count.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
 #: A pending outbox message older than this means sending is stuck.
 MAX_PENDING_AGE = timedelta(minutes=15)
 
@@ -80,6 +87,18 @@ async def _read_body(request: Request) -> bytes:
     return body
 
 
+def json_depth(raw: bytes) -> int:
+    """The deepest nesting of arrays and objects in a JSON text, without parsing it."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b"", raw)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def _secret_ok(request: Request, webhook: Webhook) -> bool:
     presented = request.headers.get(webhook.secret_header, "")
     return hmac.compare_digest(presented.encode(), webhook.secret.encode())
@@ -96,9 +115,13 @@ def _webhook_endpoint(webhook: Webhook, runner: UpdateRunner) -> Route:
             raw = await _read_body(request)
         except _BodyTooLarge:
             return JSONResponse({"ok": False, "error": "body too large"}, status_code=413)
+        if json_depth(raw) > MAX_JSON_DEPTH:
+            # json.loads would recurse once per level: a deep body is refused before parsing.
+            log.warning("%s webhook: JSON nested deeper than %d levels", channel, MAX_JSON_DEPTH)
+            return JSONResponse({"ok": False, "error": "JSON nested too deep"}, status_code=400)
         try:
             body = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
         if not isinstance(body, dict):
             log.warning("%s webhook: the body is not a JSON object", channel)

@@ -222,11 +222,11 @@ class ZaloChannel:
             notes: list[str] = []
             photo_url = None
             if reply.image is not None:
-                photo_url = await self.publish(reply.image, reply.image_name)
+                photo_url = await self.publish(reply.image, reply.image_name, chat_id)
                 if photo_url is None:
                     notes.append(t.IMAGE_NOT_SENT)
             if reply.document is not None:
-                url = await self.publish(reply.document, reply.document_name)
+                url = await self.publish(reply.document, reply.document_name, chat_id)
                 notes.append(
                     t.FILE_LINK.format(
                         name=reply.document_name,
@@ -246,8 +246,11 @@ class ZaloChannel:
             ):
                 return
 
-    async def publish(self, content: bytes, name: str) -> str | None:
-        """Serve `content` under an unguessable URL for a day; None without a public URL."""
+    async def publish(self, content: bytes, name: str, chat_id: str | None = None) -> str | None:
+        """Serve `content` under an unguessable URL for a day; None without a public URL.
+
+        The file is recorded as the chat's, so /xoadulieu takes its link down too.
+        """
         if self.public_url is None:
             return None
         services = self.core.services
@@ -261,6 +264,8 @@ class ZaloChannel:
             content=content,
             at=now,
             expires_at=now + PUBLIC_FILE_TTL,
+            channel=self.channel if chat_id is not None else None,
+            chat_id=chat_id,
         )
         return f"{self.public_url}{FILES_PATH}/{token}/{file_name}"
 

@@ -72,6 +72,19 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    # Privacy (issue 11, Law 91/2025/QH15): who controls the data and how to reach them, shown
+    # in /baomat and the welcome; attempts, inbound updates and sent notices are purged after
+    # `retention_days`.
+    controller_name: str = Field(
+        default="Ban Thi đua – Khen thưởng tỉnh (Sở Nội vụ)", min_length=1, max_length=200
+    )
+    controller_contact: str = Field(
+        default="bộ phận một cửa của Ban Thi đua – Khen thưởng", min_length=1, max_length=300
+    )
+    retention_days: int = Field(default=90, ge=1, le=3650)
+    #: Wrong digits from chats that never proved the dossier, per channel per hour, before the
+    #: lookup stops checking new chats' digits until the hour rolls on.
+    guess_budget: int = Field(default=300, ge=1, le=100_000)
     # The public lookup page (issue 13): client addresses come from X-Forwarded-For only when
     # the request's peer is one of these proxies (`127.0.0.1,10.0.0.2`; `*` trusts any peer).
     trusted_proxy: Annotated[tuple[str, ...], NoDecode] = ()

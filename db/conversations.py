@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import aiosqlite
+
 from db.connection import Database
 from db.models import Conversation, instant_to_db
 
@@ -21,28 +23,36 @@ class ConversationRepository:
 
     async def save(self, conversation: Conversation) -> None:
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO conversations (channel, chat_id, flow, step, data, nonce, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (channel, chat_id) DO UPDATE SET flow = excluded.flow,"
-                " step = excluded.step, data = excluded.data, nonce = excluded.nonce,"
-                " updated_at = excluded.updated_at",
-                (
-                    conversation.channel,
-                    conversation.chat_id,
-                    conversation.flow,
-                    conversation.step,
-                    json.dumps(conversation.data, ensure_ascii=False),
-                    conversation.nonce,
-                    instant_to_db(conversation.updated_at),
-                ),
-            )
+            await self.save_on(conn, conversation)
+
+    async def save_on(self, conn: aiosqlite.Connection, conversation: Conversation) -> None:
+        """`save` inside a transaction the caller holds open."""
+        await conn.execute(
+            "INSERT INTO conversations (channel, chat_id, flow, step, data, nonce, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (channel, chat_id) DO UPDATE SET flow = excluded.flow,"
+            " step = excluded.step, data = excluded.data, nonce = excluded.nonce,"
+            " updated_at = excluded.updated_at",
+            (
+                conversation.channel,
+                conversation.chat_id,
+                conversation.flow,
+                conversation.step,
+                json.dumps(conversation.data, ensure_ascii=False),
+                conversation.nonce,
+                instant_to_db(conversation.updated_at),
+            ),
+        )
 
     async def clear(self, channel: str, chat_id: str) -> None:
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "DELETE FROM conversations WHERE channel = ? AND chat_id = ?", (channel, chat_id)
-            )
+            await self.clear_on(conn, channel, chat_id)
+
+    async def clear_on(self, conn: aiosqlite.Connection, channel: str, chat_id: str) -> None:
+        """`clear` inside a transaction the caller holds open."""
+        await conn.execute(
+            "DELETE FROM conversations WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+        )
 
     async def offer_choices(
         self, channel: str, chat_id: str, payloads: list[str], at: datetime

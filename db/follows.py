@@ -94,26 +94,3 @@ class FollowRepository:
             row = await self.db.fetch_one(sql, (channel, chat_id))
             result[name] = int(row[0]) if row else 0
         return result
-
-    async def erase_chat(
-        self, channel: str, chat_id: str, *, keep_failures_since: datetime
-    ) -> None:
-        """Delete follows, lookup attempts, every notice to the chat and its open steps.
-
-        Failed second-factor attempts younger than `keep_failures_since` stay: they are the
-        guessing limit, and erasing them would let anyone try all 10,000 digits.
-        """
-        async with self.db.transaction() as conn:
-            for table in ("follows", "conversations", "offered_choices", "nomination_drafts"):
-                await conn.execute(
-                    f"DELETE FROM {table} WHERE channel = ? AND chat_id = ?", (channel, chat_id)
-                )
-            await conn.execute(
-                "DELETE FROM lookup_attempts WHERE channel = ? AND chat_id = ?"
-                " AND (succeeded = 1 OR attempted_at < ?)",
-                (channel, chat_id, instant_to_db(keep_failures_since)),
-            )
-            # Sent and dead notices hold dossier text too; their keys are never reused.
-            await conn.execute(
-                "DELETE FROM outbox WHERE channel = ? AND chat_id = ?", (channel, chat_id)
-            )

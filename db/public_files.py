@@ -29,12 +29,25 @@ class PublicFileRepository:
         content: bytes,
         at: datetime,
         expires_at: datetime,
+        channel: str | None = None,
+        chat_id: str | None = None,
     ) -> None:
+        """`channel`/`chat_id`: the chat the file was sent to, whose erasure removes it."""
         async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO public_files (token, name, mime_type, content, created_at, expires_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (token, name, mime_type, content, instant_to_db(at), instant_to_db(expires_at)),
+                "INSERT INTO public_files"
+                " (token, name, mime_type, content, created_at, expires_at, channel, chat_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    token,
+                    name,
+                    mime_type,
+                    content,
+                    instant_to_db(at),
+                    instant_to_db(expires_at),
+                    channel,
+                    chat_id,
+                ),
             )
 
     async def get(self, token: str, now: datetime) -> PublicFile | None:

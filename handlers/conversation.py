@@ -10,11 +10,11 @@ from handlers.messages import Incoming
 from handlers.services import Services
 
 
-async def start_flow(
+def new_conversation(
     services: Services, incoming: Incoming, flow: str, step: str, data: dict[str, Any]
 ) -> Conversation:
-    """Open (or replace) the chat's conversation; buttons of any earlier one become stale."""
-    conversation = Conversation(
+    """A conversation for the chat with a fresh nonce, not saved yet."""
+    return Conversation(
         channel=incoming.channel,
         chat_id=incoming.chat_id,
         flow=flow,
@@ -23,6 +23,13 @@ async def start_flow(
         updated_at=services.now(),
         data=data,
     )
+
+
+async def start_flow(
+    services: Services, incoming: Incoming, flow: str, step: str, data: dict[str, Any]
+) -> Conversation:
+    """Open (or replace) the chat's conversation; buttons of any earlier one become stale."""
+    conversation = new_conversation(services, incoming, flow, step, data)
     await services.conversations.save(conversation)
     return conversation
 

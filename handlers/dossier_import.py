@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from config.catalog import AwardCatalog
 from db.bulk import bulk_settings, is_bulk, restore_indexes, restore_settings, suspend_indexes
@@ -23,6 +24,7 @@ from db.dossiers import NoticeRenderer
 from db.models import Dossier, DossierInput, ImportCounts
 from handlers.domain.calendar import WorkCalendar
 from handlers.domain.codes import normalize_code
+from handlers.domain.safe_text import clean_text, needs_cleaning, unescape_formula
 from handlers.domain.statuses import (
     RESOLVED,
     Status,
@@ -225,6 +227,12 @@ def parse_chunks(
             record = {
                 name: cells[index].strip() if index < len(cells) else "" for index, name in columns
             }
+        if needs_cleaning("".join(record.values())):
+            # Control characters and bidi overrides never reach a name or a note.
+            record = {
+                name: clean_text(value, multiline=name == "note").strip()
+                for name, value in record.items()
+            }
         row, problems = _validate(record, catalog, calendar, keep_phones)
         if row is not None and row.code in seen:
             problems.append(t.DUPLICATE_CODE.format(code=row.code, line=seen[row.code]))
@@ -300,15 +308,44 @@ def parse_csv(
         header = next(reader)
     except StopIteration:
         return ParsedImport(errors=[(1, t.EMPTY_FILE)])
+    except csv.Error as exc:
+        return ParsedImport(errors=[(1, t.UNREADABLE_LINE.format(detail=_csv_problem(exc)))])
 
-    def records() -> Iterator[tuple[int, list[str]]]:
-        start = reader.line_num + 1
-        for cells in reader:
+    unreadable: list[tuple[int, str]] = []
+    records = _csv_records(reader, unreadable)
+    rows = track(records, text.count("\n")) if track else records
+    parsed = parse_rows(rows, header, catalog, calendar, keep_phones=keep_phones)
+    if unreadable:
+        parsed.errors = sorted([*parsed.errors, *unreadable], key=lambda error: error[0])
+    return parsed
+
+
+def _csv_records(reader: Any, unreadable: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of a `csv.reader`; a line it cannot read goes to `unreadable`.
+
+    A field over the size limit makes its line an error while the next lines are still
+    checked; nothing is written while any line is bad.
+    """
+    start = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            unreadable.append((start, t.UNREADABLE_LINE.format(detail=_csv_problem(exc))))
+        else:
+            if any(cell[:1] == "'" for cell in cells):
+                # Our export put a "'" before cells a spreadsheet would run as formulas.
+                cells = [unescape_formula(cell) for cell in cells]
             yield start, cells
-            start = reader.line_num + 1
+        start = reader.line_num + 1
 
-    rows = track(records(), text.count("\n")) if track else records()
-    return parse_rows(rows, header, catalog, calendar, keep_phones=keep_phones)
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return t.FIELD_TOO_LARGE.format(limit=f"{csv.field_size_limit():,}".replace(",", "."))
+    return t.MALFORMED_CSV
 
 
 def csv_chunks(
@@ -333,17 +370,18 @@ def csv_chunks(
             except StopIteration:
                 yield ParsedImport(errors=[(1, t.EMPTY_FILE)])
                 return
-
-            def records() -> Iterator[tuple[int, list[str]]]:
-                start = reader.line_num + 1
-                for cells in reader:
-                    yield start, cells
-                    start = reader.line_num + 1
-
-            rows = track(records(), estimate) if track else records()
+            except csv.Error as exc:
+                detail = _csv_problem(exc)
+                yield ParsedImport(errors=[(1, t.UNREADABLE_LINE.format(detail=detail))])
+                return
+            unreadable: list[tuple[int, str]] = []
+            records = _csv_records(reader, unreadable)
+            rows = track(records, estimate) if track else records
             yield from parse_chunks(
                 rows, header, catalog, calendar, size=size, keep_phones=keep_phones
             )
+            if unreadable:
+                yield ParsedImport(errors=unreadable)
         except UnicodeDecodeError:
             # Rare: the whole file once more, for parse_csv's line and byte of the bad text.
             yield parse_csv(path.read_bytes(), catalog, calendar, keep_phones=keep_phones)

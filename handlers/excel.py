@@ -21,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from db.reports import ExportRow
+from handlers.domain.safe_text import escape_formula
 from handlers.dossier_import import COLUMNS
 from handlers.texts import importing as timport
 from handlers.texts import report as t
@@ -232,7 +233,10 @@ class CsvDossierWriter:
         self.writer.writerow(COLUMNS)
 
     def add(self, rows: Sequence[ExportRow]) -> None:
-        self.writer.writerows([value or "" for value in export_values(row)] for row in rows)
+        # Names and notes are typed by people: none may run as a formula in a spreadsheet.
+        self.writer.writerows(
+            [escape_formula(value or "") for value in export_values(row)] for row in rows
+        )
 
     def close(self) -> None:
         if self._owned:

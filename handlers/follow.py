@@ -55,12 +55,15 @@ async def add_follow(incoming: Incoming, services: Services, dossier: Dossier) -
 
 async def _follow_code(incoming: Incoming, services: Services, code: str) -> list[Reply]:
     dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
-    if dossier is None:
-        return [Reply(tl.NOT_FOUND.format(code=code, example=EXAMPLE_CODE))]
-    if not await services.follows.has_verified(incoming.channel, incoming.chat_id, dossier.code):
-        replies = await lookup.begin(incoming, services, dossier.code, then="follow")
+    if dossier is not None and await services.follows.has_verified(
+        incoming.channel, incoming.chat_id, dossier.code
+    ):
+        return [await add_follow(incoming, services, dossier)]
+    # Whether the code exists is the lookup's to tell, within its per-chat budget.
+    replies = await lookup.begin(incoming, services, code, then="follow")
+    if replies and replies[0].extra.get(lookup.OUTCOME) == lookup.ASK_PHONE:
         return [Reply(t.VERIFY_FIRST), *replies]
-    return [await add_follow(incoming, services, dossier)]
+    return replies
 
 
 CodeAction = Callable[[Incoming, Services, str], Awaitable[list[Reply]]]
@@ -107,5 +110,7 @@ async def _unfollow(incoming: Incoming, services: Services, code: str) -> list[R
     removed = dossier is not None and await services.follows.unfollow(
         channel=incoming.channel, chat_id=incoming.chat_id, dossier_id=dossier.id
     )
-    template = t.UNFOLLOWED if removed else t.NOT_FOLLOWING
-    return [Reply(template.format(code=dossier.code if dossier else code))]
+    if not removed:
+        # The code as typed: the stored spelling would tell that the dossier exists.
+        return [Reply(t.NOT_FOLLOWING.format(code=code))]
+    return [Reply(t.UNFOLLOWED.format(code=dossier.code))]

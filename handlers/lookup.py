@@ -2,6 +2,25 @@
 
 Usage: send a code such as `000.00.21.H33-170626-0001`, or `/tracuu CODE`, or open the
 receipt's deep link; answer with the last 4 digits of the phone number on the dossier.
+
+Guessing policy (chính sách chống dò), all counted over the last hour:
+
+- A chat (on the web page: a client address) may give wrong digits 5 times; then its
+  lookups pause until the oldest of those five is an hour old.
+- Per dossier, strangers' wrong digits (from chats that never proved that dossier) are
+  checked at once 10 times; after that each further check waits 30 s after the last
+  failure, doubled per failure, at most 15 minutes. The dossier is never locked: the owner
+  waits at most 15 minutes after the guessing stops, and a chat that proved the dossier
+  before is never held by strangers at all (only by its own limit).
+- Per channel, strangers' wrong digits over all dossiers are capped by TDKT_GUESS_BUDGET
+  (300); past it, chats that never proved the dossier wait until the hour rolls on.
+- Whether a code exists is told at most 20 distinct codes per chat per hour, and 10 "not
+  found" answers end in a cooldown. A chat in any cooldown gets the same answer whether the
+  code exists or not, and the dossier's own state is told only after the digits are asked.
+
+The limits are read, the digits compared and the attempt written in one write transaction
+(`Database.transaction()`, BEGIN IMMEDIATE under the process-wide lock), so simultaneous
+guesses never check more than the allowance.
 """
 
 from __future__ import annotations
@@ -10,8 +29,9 @@ import hmac
 import re
 from datetime import datetime, timedelta
 
+from db.attempts import GuessState, Transaction
 from db.models import Conversation, Dossier
-from handlers.conversation import start_flow
+from handlers.conversation import new_conversation, start_flow
 from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers.domain.statuses import FINISHED, RESOLVED, Status
 from handlers.formatting import vn_date, vn_datetime
@@ -22,9 +42,17 @@ from handlers.texts import common as tc
 from handlers.texts import lookup as t
 
 FLOW = "lookup"
-MAX_FAILURES_PER_CHAT = 5
-MAX_FAILURES_PER_DOSSIER = 10
 FAILURE_WINDOW = timedelta(hours=1)
+#: Wrong digits per chat (the web page: per client address) per hour.
+MAX_FAILURES_PER_CHAT = 5
+#: Strangers' wrong digits per dossier per hour checked at once; after them each check waits
+#: SLOW_BASE, doubled per further failure, at most SLOW_CAP after the last one.
+FREE_STRANGER_FAILURES = 10
+SLOW_BASE = timedelta(seconds=30)
+SLOW_CAP = timedelta(minutes=15)
+#: Distinct codes answered "found"/"not found" per chat per hour, and "not found" answers.
+MAX_CODES_PER_CHAT = 20
+MAX_NOT_FOUND_PER_CHAT = 10
 HISTORY_ON_CARD = 3
 _DIGITS_RE = re.compile(r"\d{4}")
 
@@ -86,18 +114,26 @@ async def begin(
 ) -> list[Reply]:
     """Find the dossier and ask for the second factor; `then="follow"` follows it after."""
     dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
-    # Failures are counted under the stored code, whichever province spelling was typed.
-    cooldown = await _cooldown_until(services, incoming, dossier.code if dossier else code)
-    if cooldown is not None:
-        return [
-            _tagged(Reply(t.COOLDOWN.format(until=vn_datetime(cooldown, services.tz))), COOLDOWN)
-        ]
+    # Probes are counted under the stored code, whichever province spelling was typed.
+    stored = dossier.code if dossier else code
+    # The limits, the code answer's record and the conversation step: one write.
+    async with services.db.transaction() as conn:
+        refusal = _chat_lock(services, await _chat_failures(services, conn, incoming))
+        if refusal is None:
+            refusal = await _probe(services, conn, incoming, stored, found=dossier is not None)
+        if refusal is None and dossier is None:
+            await services.conversations.clear_on(conn, incoming.channel, incoming.chat_id)
+        elif refusal is None and dossier is not None and dossier.phone_last4:
+            data = {"code": dossier.code, "then": then}
+            await services.conversations.save_on(
+                conn, new_conversation(services, incoming, FLOW, "phone", data)
+            )
+    if refusal is not None:
+        return [refusal]
     if dossier is None:
-        await services.conversations.clear(incoming.channel, incoming.chat_id)
         return [_tagged(Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE)), NOT_FOUND)]
     if not dossier.phone_last4:
         return [_tagged(Reply(t.NO_PHONE_ON_FILE.format(code=dossier.code)), NO_PHONE)]
-    await start_flow(services, incoming, FLOW, "phone", {"code": dossier.code, "then": then})
     return [_tagged(Reply(t.ASK_PHONE.format(code=dossier.code)), ASK_PHONE)]
 
 
@@ -123,26 +159,52 @@ async def continue_lookup(
 async def verify(
     incoming: Incoming, services: Services, code: str, digits: str, then: str | None = None
 ) -> list[Reply]:
-    """Check the last 4 phone digits for the stored `code`; the card when they match."""
-    cooldown = await _cooldown_until(services, incoming, code)
-    if cooldown is not None:
-        return [
-            _tagged(Reply(t.COOLDOWN.format(until=vn_datetime(cooldown, services.tz))), COOLDOWN)
-        ]
+    """Check the last 4 phone digits for the stored `code`; the card when they match.
+
+    The limits are read, the digits compared and the attempt written in one write
+    transaction, so simultaneous guesses never check more than the allowance.
+    """
     dossier = await services.dossiers.get_by_code(code)
-    if dossier is None:
-        await services.conversations.clear(incoming.channel, incoming.chat_id)
-        return [_tagged(Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE)), NOT_FOUND)]
     now = services.now()
-    ok = hmac.compare_digest(digits.encode(), dossier.phone_last4.encode())
-    await services.attempts.record(
-        channel=incoming.channel,
-        chat_id=incoming.chat_id,
-        dossier_code=code,
-        at=now,
-        succeeded=ok,
-        end_conversation=ok,
-    )
+    ok = False
+    async with services.db.transaction() as conn:
+        chat_failures = await _chat_failures(services, conn, incoming)
+        refusal = _chat_lock(services, chat_failures)
+        if refusal is None:
+            # A direct call (the web page) that skipped begin() still spends the code budget.
+            refusal = await _probe(services, conn, incoming, code, found=dossier is not None)
+        if refusal is None and dossier is None:
+            await services.conversations.clear_on(conn, incoming.channel, incoming.chat_id)
+        elif refusal is None and dossier is not None and dossier.phone_last4:
+            state = await services.attempts.guess_state(
+                conn,
+                channel=incoming.channel,
+                chat_id=incoming.chat_id,
+                dossier_code=code,
+                since=now - FAILURE_WINDOW,
+                channel_budget=services.settings.guess_budget,
+            )
+            refusal = _held(services, state, now)
+            if refusal is None:
+                ok = hmac.compare_digest(digits.encode(), dossier.phone_last4.encode())
+                await services.attempts.record_on(
+                    conn,
+                    channel=incoming.channel,
+                    chat_id=incoming.chat_id,
+                    dossier_code=code,
+                    at=now,
+                    succeeded=ok,
+                    proven=state.proven,
+                    end_conversation=ok,
+                )
+                if not ok:
+                    chat_failures = [now, *chat_failures]
+    if refusal is not None:
+        return [refusal]
+    if dossier is None:
+        return [_tagged(Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE)), NOT_FOUND)]
+    if not dossier.phone_last4:
+        return [_tagged(Reply(t.NO_PHONE_ON_FILE.format(code=dossier.code)), NO_PHONE)]
     if ok:
         from handlers import follow  # follow starts lookups too; import here, not at the top
 
@@ -150,39 +212,89 @@ async def verify(
         if then == "follow":
             return [card, await follow.add_follow(incoming, services, dossier)]
         return [await follow.with_follow_button(incoming, services, dossier, card)]
-    left = await _attempts_left(services, incoming, code)
+    left = MAX_FAILURES_PER_CHAT - len(chat_failures)
     if left <= 0:
-        until = await _cooldown_until(services, incoming, code)
-        until_text = vn_datetime(until or now, services.tz)
-        return [_tagged(Reply(t.COOLDOWN.format(until=until_text)), COOLDOWN)]
+        until = chat_failures[MAX_FAILURES_PER_CHAT - 1] + FAILURE_WINDOW
+        return [_cooldown(services, t.COOLDOWN, until)]
     return [_tagged(Reply(t.WRONG_PHONE.format(left=left)), WRONG)]
 
 
-async def _attempts_left(services: Services, incoming: Incoming, code: str) -> int:
-    since = services.now() - FAILURE_WINDOW
-    by_chat = await services.attempts.failures_for_chat(incoming.channel, incoming.chat_id, since)
-    by_dossier = await services.attempts.failures_for_dossier(code, since)
-    return min(MAX_FAILURES_PER_CHAT - by_chat, MAX_FAILURES_PER_DOSSIER - by_dossier)
+def _cooldown(services: Services, template: str, until: datetime) -> Reply:
+    return _tagged(Reply(template.format(until=vn_datetime(until, services.tz))), COOLDOWN)
 
 
-async def _cooldown_until(services: Services, incoming: Incoming, code: str) -> datetime | None:
-    """When the lookup opens again, or None when the chat and the dossier are not locked."""
-    by_chat, by_dossier = await services.attempts.recent_failures(
-        services.now() - FAILURE_WINDOW,
+async def _chat_failures(
+    services: Services, conn: Transaction, incoming: Incoming
+) -> list[datetime]:
+    return await services.attempts.chat_failures(
+        conn,
         channel=incoming.channel,
         chat_id=incoming.chat_id,
-        dossier_code=code,
+        since=services.now() - FAILURE_WINDOW,
+        limit=MAX_FAILURES_PER_CHAT,
     )
+
+
+def _chat_lock(services: Services, failures: list[datetime]) -> Reply | None:
+    """The chat's own wrong digits: 5 in an hour pause its lookups, whatever the code."""
+    if len(failures) < MAX_FAILURES_PER_CHAT:
+        return None
     # A full limit opens again when the failure that keeps it full leaves the window.
-    opens = [
-        times[len(times) - limit]
-        for times, limit in (
-            (by_chat, MAX_FAILURES_PER_CHAT),
-            (by_dossier, MAX_FAILURES_PER_DOSSIER),
+    return _cooldown(services, t.COOLDOWN, failures[MAX_FAILURES_PER_CHAT - 1] + FAILURE_WINDOW)
+
+
+def _held(services: Services, state: GuessState, now: datetime) -> Reply | None:
+    """A stranger's guess waits while the dossier is slowed or the channel's budget is spent.
+
+    A chat that proved this dossier before is never held here: strangers cannot lock out
+    the owner. The chat's own limit is checked in `_chat_lock`.
+    """
+    if state.proven:
+        return None
+    if state.channel_full_at is not None:
+        return _cooldown(services, t.BUSY, state.channel_full_at + FAILURE_WINDOW)
+    extra = state.dossier_failures - FREE_STRANGER_FAILURES
+    if extra >= 0 and state.dossier_last is not None:
+        gap = min(SLOW_BASE * 2**extra, SLOW_CAP)
+        opens = state.dossier_last + gap
+        if now < opens:
+            return _cooldown(services, t.DOSSIER_SLOWED, opens)
+    return None
+
+
+async def _probe(
+    services: Services, conn: Transaction, incoming: Incoming, code: str, *, found: bool
+) -> Reply | None:
+    """Answer "found" or "not found" only within the chat's hourly budget, and record it.
+
+    A code already answered in the window costs nothing more when found (the answer is
+    known); each "not found" counts towards the burst limit.
+    """
+    now = services.now()
+    state = await services.attempts.probe_state(
+        conn,
+        channel=incoming.channel,
+        chat_id=incoming.chat_id,
+        since=now - FAILURE_WINDOW,
+        not_found_limit=MAX_NOT_FOUND_PER_CHAT,
+    )
+    if len(state.not_found) >= MAX_NOT_FOUND_PER_CHAT:
+        until = state.not_found[MAX_NOT_FOUND_PER_CHAT - 1] + FAILURE_WINDOW
+        return _cooldown(services, t.TOO_MANY_CODES, until)
+    known = any(seen == code for seen, _at in state.codes)
+    if not known and len(state.codes) >= MAX_CODES_PER_CHAT:
+        until = state.codes[len(state.codes) - MAX_CODES_PER_CHAT][1] + FAILURE_WINDOW
+        return _cooldown(services, t.TOO_MANY_CODES, until)
+    if not known or not found:
+        await services.attempts.record_probe(
+            conn,
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            code=code,
+            found=found,
+            at=now,
         )
-        if len(times) >= limit
-    ]
-    return max(opens) + FAILURE_WINDOW if opens else None
+    return None
 
 
 async def status_card(services: Services, dossier: Dossier) -> Reply:

@@ -18,6 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from db.nominations import NominationExportRow
+from handlers.domain.safe_text import escape_formula
 
 #: The columns, in file order: the dossier first, then the answers, then who registered it.
 COLUMNS = tuple(item.name for item in fields(NominationExportRow))
@@ -76,6 +77,12 @@ def _cell(sheet: object, column: str, value: object) -> object:
     return text
 
 
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    return escape_formula(value) if isinstance(value, str) else value
+
+
 async def _write_csv(
     batches: AsyncIterator[list[NominationExportRow]],
     target: Path,
@@ -87,9 +94,8 @@ async def _write_csv(
         writer = csv.writer(stream)
         writer.writerow(COLUMNS)
         async for batch in batches:
-            writer.writerows(
-                ["" if value is None else value for value in astuple(row)] for row in batch
-            )
+            # Typed by people: a leading "=" or "+84…" must never run as a formula.
+            writer.writerows([_csv_cell(value) for value in astuple(row)] for row in batch)
             written += len(batch)
             if on_batch is not None:
                 on_batch(len(batch))

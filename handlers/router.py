@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from db.connection import NeedsEventLoop
 from db.models import Conversation
+from handlers.domain.safe_text import strip_escape_sequences
 from handlers.domain.text import MAX_INPUT_CHARS, fold
 from handlers.messages import Attachment, Channel, Incoming, Reply
 from handlers.services import Services
@@ -93,8 +94,12 @@ class Router:
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters (but keep line breaks) and normalise to NFC."""
-    text = unicodedata.normalize("NFC", text)
+    """Drop control characters (but keep line breaks) and normalise to NFC.
+
+    Category C covers NUL, ESC, the bidi overrides and isolates (U+202A–202E, U+2066–2069)
+    and lone surrogates; a terminal escape sequence goes as a whole, not only its ESC.
+    """
+    text = unicodedata.normalize("NFC", strip_escape_sequences(text))
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
 
 

@@ -6,7 +6,7 @@ Usage: `/start` greets; `/start <deep-link payload>` opens the lookup of that do
 
 from __future__ import annotations
 
-from handlers import lookup
+from handlers import lookup, privacy
 from handlers.domain.codes import EXAMPLE_CODE, from_deep_link_payload
 from handlers.messages import Incoming, Reply
 from handlers.router import Router
@@ -22,7 +22,9 @@ def register(router: Router) -> None:
             code = from_deep_link_payload(args.split()[0])
             if code is not None:
                 return await lookup.begin(incoming, services, code)
-        return [Reply(t.WELCOME.format(bot_name=t.BOT_NAME, example=EXAMPLE_CODE))]
+        welcome = t.WELCOME.format(bot_name=t.BOT_NAME, example=EXAMPLE_CODE)
+        # First contact: who holds the data, what is kept, where the rights are (Law 91/2025).
+        return [Reply(f"{welcome}\n\n{privacy.short_notice(services)}")]
 
     async def help_(incoming: Incoming, services: Services, _args: str) -> list[Reply]:
         role = await router.role_of(incoming, services)

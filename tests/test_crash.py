@@ -6,8 +6,10 @@ scheduler) in a child process, talking to the fake Bot API of bench/fake_bot_api
 for 60 chats. Each time the bot has delivered something since it started, it is killed at a
 random moment (seeded) and started again (with more notices added whenever fewer than 60
 wait, so that it is always killed while sending); after the 20th kill it runs until the
-outbox is empty. No notice may be lost, and none delivered more than twice (a kill between the API's
-answer and the database write re-sends that one notice once, by design: at least once).
+outbox is empty. No notice may be lost, and all the kills together may repeat at most one
+notice each (the README's promise): the dispatcher has one notice in flight at a time, and a
+kill between the API's answer and the database write re-sends that one once — at least once,
+as the chat APIs cannot be asked whether a message arrived.
 """
 
 from __future__ import annotations
@@ -193,7 +195,11 @@ async def test_sigkill_while_sending_loses_nothing_and_repeats_little(tmp_path: 
     delivered = Counter(_delivered(record))
     assert kills == KILLS
     assert set(delivered) == set(texts), "a notice was lost"
-    assert max(delivered.values()) <= 2, delivered.most_common(3)
+    # The README's promise: a kill repeats at most the one notice in flight at that moment.
+    repeats = sum(count - 1 for count in delivered.values())
+    print(f"{kills} kills, {len(texts)} notices, {repeats} delivered twice")
+    # (Two kills in a row while the same notice is in flight repeat it twice: still one each.)
+    assert repeats <= kills, delivered.most_common(3)
     assert _pending(database) == 0
     connection = sqlite3.connect(database)
     try:

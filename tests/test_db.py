@@ -228,41 +228,87 @@ async def test_committed_data_survives_reopen(tmp_path: Path) -> None:
 async def test_lookup_attempt_counts(db: Database) -> None:
     repo = LookupAttemptRepository(db)
     code_a, code_b = "A-261120-0001", "A-261120-0002"
-    await repo.record(channel="telegram", chat_id="1", dossier_code=code_a, at=NOW, succeeded=False)
-    await repo.record(
-        channel="telegram",
-        chat_id="1",
-        dossier_code=code_b,
-        at=NOW + timedelta(minutes=10),
-        succeeded=False,
-    )
-    await repo.record(channel="telegram", chat_id="1", dossier_code=code_a, at=NOW, succeeded=True)
-    await repo.record(channel="zalo", chat_id="1", dossier_code=code_a, at=NOW, succeeded=False)
-    await repo.record(
-        channel="telegram",
-        chat_id="2",
-        dossier_code=code_a,
-        at=NOW - timedelta(hours=2),
-        succeeded=False,
-    )
+
+    async def record(
+        channel: str, chat_id: str, code: str, at: datetime, ok: bool, proven: bool = False
+    ) -> None:
+        async with db.transaction() as conn:
+            await repo.record_on(
+                conn,
+                channel=channel,
+                chat_id=chat_id,
+                dossier_code=code,
+                at=at,
+                succeeded=ok,
+                proven=proven,
+                end_conversation=False,
+            )
+
+    await record("telegram", "1", code_a, NOW, False)
+    await record("telegram", "1", code_b, NOW + timedelta(minutes=10), False)
+    await record("telegram", "1", code_a, NOW, True)
+    await record("zalo", "1", code_a, NOW, False)
+    await record("telegram", "2", code_a, NOW - timedelta(hours=2), False)
+    # A typo of a chat that had proved the dossier: its own failure, not a stranger's guess.
+    await record("telegram", "3", code_a, NOW, False, proven=True)
     since = NOW - timedelta(hours=1)
-    assert await repo.failures_for_chat("telegram", "1", since) == 2
-    assert await repo.failures_for_chat("zalo", "1", since) == 1
-    assert await repo.failures_for_chat("telegram", "2", since) == 0
-    assert await repo.failures_for_chat("telegram", "2", NOW - timedelta(hours=3)) == 1
-    assert await repo.failures_for_dossier(code_a, since) == 2
-    assert await repo.failures_for_dossier(code_b, since) == 1
-    assert await repo.failures_for_dossier(code_b, NOW + timedelta(minutes=11)) == 0
-    assert await repo.failure_times(since, channel="telegram", chat_id="1") == [
-        NOW,
-        NOW + timedelta(minutes=10),
+    async with db.transaction() as conn:
+        assert await repo.chat_failures(
+            conn, channel="telegram", chat_id="1", since=since, limit=5
+        ) == [NOW + timedelta(minutes=10), NOW]
+        assert await repo.chat_failures(
+            conn, channel="telegram", chat_id="1", since=since, limit=1
+        ) == [NOW + timedelta(minutes=10)]
+        assert (
+            await repo.chat_failures(conn, channel="telegram", chat_id="2", since=since, limit=5)
+            == []
+        )
+        state = await repo.guess_state(
+            conn,
+            channel="telegram",
+            chat_id="1",
+            dossier_code=code_a,
+            since=since,
+            channel_budget=2,
+        )
+        assert state.proven and state.dossier_failures == 2 and state.dossier_last == NOW
+        # Two strangers' failures on telegram in the hour (the other channel, the old one and
+        # the proven chat's typo do not count): a budget of 2 is full.
+        assert state.channel_full_at == NOW
+        state = await repo.guess_state(
+            conn,
+            channel="zalo",
+            chat_id="1",
+            dossier_code=code_b,
+            since=since,
+            channel_budget=2,
+        )
+        assert not state.proven and state.dossier_failures == 1
+        assert state.channel_full_at is None
+
+
+async def test_lookup_probes(db: Database) -> None:
+    repo = LookupAttemptRepository(db)
+    async with db.transaction() as conn:
+        for minute, code, found in ((0, "A", True), (5, "B", False), (9, "A", True), (70, "C", 0)):
+            await repo.record_probe(
+                conn,
+                channel="zalo",
+                chat_id="1",
+                code=code,
+                found=bool(found),
+                at=NOW + timedelta(minutes=minute),
+            )
+        state = await repo.probe_state(
+            conn, channel="zalo", chat_id="1", since=NOW, not_found_limit=10
+        )
+    # Strictly after `since`; one entry per code with its latest answer, oldest first.
+    assert state.codes == [
+        ("B", NOW + timedelta(minutes=5)),
+        ("A", NOW + timedelta(minutes=9)),
+        ("C", NOW + timedelta(minutes=70)),
     ]
-    assert await repo.failure_times(since, dossier_code=code_a) == [NOW, NOW]
-    assert await repo.failure_times(since, channel="telegram", chat_id="2") == []
-    oldest = await repo.oldest_failure_since(
-        channel="telegram", chat_id="1", dossier_code=code_b, since=since
-    )
-    assert oldest == NOW
+    assert state.not_found == [NOW + timedelta(minutes=70), NOW + timedelta(minutes=5)]
 
 
 async def test_conversation_save_get_clear(db: Database) -> None:

@@ -229,24 +229,37 @@ async def test_chat_lock_covers_every_dossier(services: Services, chat: ChatDriv
     assert "tạm khóa" in await chat.say("000.00.21.H01-261110-0077")
 
 
-async def test_ten_failures_for_one_dossier_lock_it_for_everyone(
+async def test_ten_strangers_failures_slow_the_dossier_but_never_lock_its_owner(
     services: Services, chat: ChatDriver, clock: MovableClock
 ) -> None:
     await add_dossier(services)
+    owner = other_chat(chat, "owner")
+    assert "Hồ sơ " + CODE in await verified_card(owner)
     for index in range(5):
         guesser = other_chat(chat, f"guesser-{index}")
         await guesser.say(CODE)
         await guesser.say("0000")
         await guesser.say("1111")
     newcomer = other_chat(chat, "newcomer")
-    assert await newcomer.say(CODE) == tl.COOLDOWN.format(until="25/11/2026 10:00")
-    # The legacy spelling of the same dossier is locked too.
-    assert "tạm khóa" in await newcomer.say(CODE.replace(".H01-", ".H33-"))
+    # Asking for the digits tells nothing about the dossier's state: no oracle of attacks.
+    assert "4 số cuối" in await newcomer.say(CODE)
+    slowed = tl.DOSSIER_SLOWED.format(until="25/11/2026 09:00")
+    assert await newcomer.say(DIGITS) == slowed
+    # The legacy spelling reaches the same dossier, slowed the same.
+    assert "4 số cuối" in await newcomer.say(CODE.replace(".H01-", ".H33-"))
+    assert await newcomer.say(DIGITS) == slowed
+    # The chat that proved the dossier before is not held by strangers.
+    assert "Hồ sơ " + CODE in await verified_card(owner)
     # Another dossier is not affected.
     await add_dossier(services, "000.00.21.H01-261110-0009")
-    assert "4 số cuối" in await newcomer.say("000.00.21.H01-261110-0009")
-    clock.advance(minutes=61)
+    assert "Hồ sơ " in await verified_card(newcomer, "000.00.21.H01-261110-0009")
+    # 30 seconds after the last stranger's failure the dossier checks again.
+    clock.advance(seconds=31)
     assert "Hồ sơ " + CODE in await verified_card(newcomer)
+    attempts = await services.db.fetch_all(
+        "SELECT COUNT(*) FROM lookup_attempts WHERE dossier_code = ? AND succeeded = 0", (CODE,)
+    )
+    assert attempts[0][0] == 10
 
 
 async def test_cooldown_time_is_when_the_chat_lock_ends(

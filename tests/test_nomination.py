@@ -906,7 +906,8 @@ async def test_export_writes_every_answer_code_and_status(
             "received_on": "2026-11-25",
             "due_on": "2026-12-30",
             "nominee_type": "individual",
-            "nominee_name": '=HYPERLINK("x")',
+            # A spreadsheet must show the name, not run it: the CSV escape (issue 11).
+            "nominee_name": '\'=HYPERLINK("x")',
             "position": "Giáo viên",
             "unit": "Trường THCS Lê Lợi, xã An Bình",
             "award_kind": "BKCT",

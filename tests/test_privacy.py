@@ -7,7 +7,7 @@ from handlers.router import BotCore
 from handlers.services import Services
 from handlers.status_update import apply_status_change
 from handlers.texts import common as tc
-from handlers.texts import follow as t
+from handlers.texts import privacy as t
 from tests.conftest import ChatDriver, MovableClock
 from tests.test_status_update import (
     CODE,
@@ -37,20 +37,32 @@ async def setup_two_chats(services: Services, core: BotCore) -> tuple[ChatDriver
     return mine, theirs
 
 
-async def test_my_data_counts(services: Services, core: BotCore) -> None:
+async def test_my_data_shows_the_data_itself(services: Services, core: BotCore) -> None:
     mine, _theirs = await setup_two_chats(services, core)
     text = await mine.say("/dulieucuatoi")
-    assert text == t.MY_DATA.format(
-        follows=2, attempts=3, pending=1, conversations=1, staff_line=""
-    )
+    assert text.startswith(t.MY_DATA_HEADER)
+    # The follows, the codes asked, each digit attempt, the notice, the open step: the data.
+    assert t.MY_DATA_FOLLOWS.format(count=2) in text
+    assert f"• {CODE} — từ 25/11/2026 09:00" in text
+    assert f"• {OTHER_CODE} — từ 25/11/2026 09:00" in text
+    assert t.MY_DATA_ATTEMPTS.format(count=3, days=90) in text
+    assert f"• 25/11/2026 09:00: {CODE} — sai" in text
+    assert f"• 25/11/2026 09:00: {CODE} — đúng" in text
+    assert t.MY_DATA_PROBES.format(count=2, days=90) in text
+    assert f"• 25/11/2026 09:00: {OTHER_CODE} — có hồ sơ" in text
+    assert t.MY_DATA_NOTICES.format(count=1, days=90) in text
+    assert "Hồ sơ 000.00.21.H01-261120-0001 đã chuyển" in text and "— chờ gửi" in text
+    assert t.MY_DATA_CONVERSATION.format(what="tra cứu hồ sơ", when="25/11/2026 09:00") in text
     assert "số điện thoại đầy đủ" in text
+    # Nothing of the other chat.
+    assert "them" not in text
 
 
 async def test_my_data_of_an_officer(services: Services, core: BotCore) -> None:
     await make_staff(services, "off1")
     text = await ChatDriver(core, "console", "off1").say("/dulieucuatoi")
     assert "Bạn được đăng ký là chuyên viên với tên “CB off1”" in text
-    assert "Hồ sơ đang theo dõi: 0" in text
+    assert "Hồ sơ đang theo dõi" not in text
 
 
 async def test_erase_after_confirmation(services: Services, core: BotCore) -> None:
@@ -61,7 +73,7 @@ async def test_erase_after_confirmation(services: Services, core: BotCore) -> No
     # Nothing is erased before the confirmation.
     summary = await services.follows.chat_summary("console", "me")
     assert summary["follows"] == 2 and summary["attempts"] == 3 and summary["pending"] == 1
-    assert await mine.say(payload=payload_of(ask, ":yes")) == t.ERASED
+    assert await mine.say(payload=payload_of(ask, ":yes")) == t.ERASED.format(staff_line="")
 
     # The failed attempt of the last hour stays: it is the guessing limit, not personal data.
     assert await services.follows.chat_summary("console", "me") == {
@@ -111,7 +123,7 @@ async def test_keep_and_stale_buttons(services: Services, core: BotCore) -> None
 async def test_erase_on_the_console_by_number(services: Services, core: BotCore) -> None:
     mine, _theirs = await setup_two_chats(services, core)
     await mine.say("/xoadulieu")
-    assert await mine.say("1") == t.ERASED
+    assert await mine.say("1") == t.ERASED.format(staff_line="")
     assert (await services.follows.chat_summary("console", "me"))["follows"] == 0
 
 
@@ -131,7 +143,9 @@ async def test_erasing_does_not_reset_the_guessing_limit(
         failures += 1
         if failures % 2 == 0:
             confirm = await guesser.send("/xoadulieu")
-            assert await guesser.say(payload=payload_of(confirm, ":yes")) == t.ERASED
+            assert await guesser.say(payload=payload_of(confirm, ":yes")) == t.ERASED.format(
+                staff_line=""
+            )
     # The 5th wrong answer of the hour is answered with the lock, erases notwithstanding.
     assert failures == 4 and "tạm khóa" in replies
     # An hour later the old failures are no longer kept by an erase.

@@ -109,6 +109,9 @@ def test_admins(monkeypatch: pytest.MonkeyPatch, value: str, expected: list[str]
         ("TDKT_SEND_RATE", "100", "30"),
         ("TDKT_SEND_RATE", "nhanh", "integer"),
         ("TDKT_DIGEST_TIME", "25:00", ""),
+        ("TDKT_RETENTION_DAYS", "0", "1"),
+        ("TDKT_RETENTION_DAYS", "mãi mãi", "integer"),
+        ("TDKT_GUESS_BUDGET", "0", "1"),
     ],
 )
 def test_bad_values_name_the_variable(

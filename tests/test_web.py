@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,6 +23,7 @@ from bot.zalo_client import ZaloClient
 from config.settings import Settings, SettingsError, load_settings
 from db.connection import Database
 from handlers.domain.statuses import Status
+from handlers.lookup import FREE_STRANGER_FAILURES
 from handlers.messages import Reply
 from handlers.router import BotCore
 from handlers.services import Services
@@ -196,6 +199,70 @@ async def test_unknown_event_is_acknowledged_and_ignored(
     await runner.drain()
     assert zalo_api.calls == []
     assert "user.reacted" in caplog.text
+
+
+async def test_a_lone_surrogate_is_stored_cleaned_and_answered(
+    web: httpx.AsyncClient,
+    runner: UpdateRunner,
+    services: Services,
+    zalo_api: FakeZalo,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A lone surrogate is valid JSON but not UTF-8: once it made every retry a 503."""
+    await seed_dossier(services, status=Status.in_review)
+    body = ZaloUpdates().message(CODE)
+    raw = json.dumps(body).replace(CODE, "\\ud800" + CODE + "\\udfff").encode()
+    assert b"\\ud800" in raw
+    seen: list[str] = []
+    accept = services.inbound.accept
+
+    async def spy(channel: str, update_id: str, update: dict[str, Any], at: Any) -> bool:
+        seen.append(update["message"]["text"])
+        return await accept(channel, update_id, update, at)
+
+    services.inbound.accept = spy  # type: ignore[method-assign]
+    response = await post_zalo(web, raw)
+    assert response.status_code == 200
+    assert seen == ["\ufffd" + CODE + "\ufffd"]
+    assert await inbound_count(db) == 1
+    await runner.drain()
+    assert "Traceback" not in caplog.text
+    # Handled like any text: the code is read around the replacement characters.
+    (reply,) = zalo_api.texts()
+    assert reply.startswith(f"Đã tìm thấy hồ sơ {CODE}")
+    # Delivered again, it is known: no second answer, no error.
+    assert (await post_zalo(web, raw)).status_code == 200
+    await runner.drain()
+    assert len(zalo_api.texts()) == 1
+
+
+@pytest.mark.parametrize("depth", [33, 1000, 100_000])
+async def test_deeply_nested_json_is_400_without_a_traceback(
+    web: httpx.AsyncClient,
+    runner: UpdateRunner,
+    zalo_api: FakeZalo,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+    depth: int,
+) -> None:
+    body = b'{"message": ' + b"[" * depth + b"]" * depth + b"}"
+    response = await post_zalo(web, body)
+    assert response.status_code == 400
+    assert response.json() == {"ok": False, "error": "JSON nested too deep"}
+    await runner.drain()
+    assert zalo_api.calls == [] and await inbound_count(db) == 0
+    # The Telegram endpoint is guarded the same way.
+    deep = await web.post(
+        "/telegram",
+        content=body.replace(b"message", b"update_id"),
+        headers={TELEGRAM_HEADER: TELEGRAM_SECRET},
+    )
+    assert deep.status_code == 400
+    assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
+    # Brackets inside strings are text, not nesting: a normal update still goes through.
+    update = ZaloUpdates().message("[[[[" * 20 + "{{{{" * 20)
+    assert (await post_zalo(web, update)).status_code == 200
 
 
 async def test_oversized_body_is_refused(web: httpx.AsyncClient, zalo_api: FakeZalo) -> None:
@@ -493,3 +560,33 @@ async def test_a_backlog_kept_by_the_quiet_hours_is_no_alarm(
             statuses.append((await client.get("/healthz")).status_code)
     # At 07:20 the morning's sending has had its 15 minutes: a backlog then is stuck.
     assert statuses == [200, 200, 503]
+
+
+async def test_500_simultaneous_guesses_through_the_webhook_check_at_most_the_allowance(
+    web: httpx.AsyncClient, runner: UpdateRunner, services: Services, zalo_api: FakeZalo
+) -> None:
+    await seed_dossier(services, status=Status.in_review)
+    updates = ZaloUpdates()
+    chats = [f"guesser{index:04d}" for index in range(500)]
+    right = {chats[0], chats[250]}
+    for chat in chats:
+        assert (await post_zalo(web, updates.message(CODE, chat=chat))).status_code == 200
+    await runner.drain()
+    guesses = [
+        updates.message(DIGITS if chat in right else f"{index:04d}", chat=chat)
+        for index, chat in enumerate(chats)
+    ]
+    responses = await asyncio.gather(*(post_zalo(web, body) for body in guesses))
+    assert {response.status_code for response in responses} == {200}
+    await runner.drain()
+    row = await services.db.fetch_one(
+        "SELECT COALESCE(SUM(succeeded = 0), 0), COUNT(*) FROM lookup_attempts"
+        " WHERE dossier_code = ?",
+        (CODE,),
+    )
+    assert row is not None
+    assert row[0] <= FREE_STRANGER_FAILURES
+    assert row[1] <= FREE_STRANGER_FAILURES + len(right)
+    shown = {chat for chat in chats if any(t.startswith("📄 Hồ sơ") for t in zalo_api.texts(chat))}
+    assert shown <= right
+    assert chats[0] in shown

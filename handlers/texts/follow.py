@@ -28,25 +28,3 @@ NOT_FOLLOWING = "Bạn không theo dõi hồ sơ {code}."
 LIST_EMPTY = "Bạn chưa theo dõi hồ sơ nào. Sau khi tra cứu, chọn “Theo dõi hồ sơ này”."
 LIST_HEADER = "Các hồ sơ bạn đang theo dõi ({count}/{limit}):"
 LIST_LINE = "• {code} — {label}"
-
-MY_DATA = (
-    "Dữ liệu bot đang lưu về cuộc trò chuyện này:\n"
-    "• Hồ sơ đang theo dõi: {follows}\n"
-    "• Lượt tra cứu đã ghi nhận (để chống dò mã): {attempts}\n"
-    "• Thông báo đang chờ gửi: {pending}\n"
-    "• Thao tác đang dở: {conversations}\n"
-    "{staff_line}"
-    "Bot không lưu số điện thoại đầy đủ của bạn. Gõ /xoadulieu để xóa các dữ liệu trên."
-)
-MY_DATA_STAFF = "• Bạn được đăng ký là {role} với tên “{name}” (quản trị viên quản lý).\n"
-ERASE_CONFIRM = (
-    "Xóa toàn bộ dữ liệu của cuộc trò chuyện này (theo dõi, lượt tra cứu, thông báo đang chờ)? "
-    "Thao tác không thể hoàn tác."
-)
-ERASE_YES = "Xóa dữ liệu"
-ERASE_NO = "Không xóa"
-ERASED = (
-    "Đã xóa dữ liệu của bạn. Để chống dò mã, các lần nhập sai 4 số cuối trong 1 giờ qua "
-    "được giữ đến hết giờ đó. Bạn vẫn có thể tra cứu hồ sơ bất cứ lúc nào."
-)
-ERASE_KEPT = "Đã giữ nguyên dữ liệu."

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 NOT_UTF8 = "Tệp không phải UTF-8 (byte {position}). Hãy lưu lại dưới dạng “CSV UTF-8”."
 EMPTY_FILE = "Tệp trống, không có dòng tiêu đề."
+UNREADABLE_LINE = "Không đọc được dòng này: {detail}."
+FIELD_TOO_LARGE = "có ô dài quá {limit} ký tự"
+MALFORMED_CSV = "dòng CSV sai định dạng"
 MISSING_COLUMNS = "Thiếu cột bắt buộc: {columns}."
 UNKNOWN_COLUMNS = "Cột không nhận ra: {columns}."
 BAD_CODE = "mã hồ sơ “{value}” không đúng dạng <mã cơ quan>-<YYMMDD>-<NNNN>"

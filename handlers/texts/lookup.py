@@ -22,6 +22,18 @@ COOLDOWN = (
     "Bạn đã nhập sai quá nhiều lần. Để bảo vệ thông tin hồ sơ, việc tra cứu tạm khóa "
     "đến {until}. Vui lòng thử lại sau, hoặc liên hệ bộ phận một cửa."
 )
+DOSSIER_SLOWED = (
+    "Hồ sơ này vừa nhận nhiều lần nhập sai 4 số cuối, nên việc xác minh tạm chậm lại để bảo vệ "
+    "thông tin. Vui lòng gửi lại 4 số cuối sau {until}."
+)
+BUSY = (
+    "Hệ thống đang nhận quá nhiều lần nhập sai 4 số cuối, nên tạm dừng xác minh đến {until}. "
+    "Vui lòng thử lại sau, hoặc liên hệ bộ phận một cửa."
+)
+TOO_MANY_CODES = (
+    "Bạn đã tra cứu quá nhiều mã hồ sơ trong thời gian ngắn. Để bảo vệ thông tin, việc tra cứu "
+    "tạm dừng đến {until}. Vui lòng thử lại sau, hoặc liên hệ bộ phận một cửa."
+)
 NO_PHONE_ON_FILE = (
     "Hồ sơ {code} chưa có số điện thoại để xác minh. Vui lòng liên hệ bộ phận một cửa "
     "của Ban Thi đua – Khen thưởng để được hỗ trợ."
