@@ -18,14 +18,13 @@ from typing import Any
 from db.models import Conversation, Dossier
 from handlers.conversation import advance, current_flow, start_flow
 from handlers.domain.codes import CODE_RE, code_variants, normalize_code
-from handlers.domain.decisions import EXAMPLE as DECISION_EXAMPLE
-from handlers.domain.decisions import normalize_decision_no
 from handlers.domain.statuses import Status
 from handlers.domain.transitions import MOVES, NOTE_REQUIRED, can_move, supplement_refused
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF, role_of
 from handlers.router import Router
 from handlers.services import Services
+from handlers.status_update import apply_status_change, checked_note
 from handlers.texts import casework as t
 from handlers.texts import common as tc
 from handlers.texts import status as ts
@@ -35,7 +34,6 @@ FLOW = "bulk"
 LIMIT = 200
 #: The preview names this many dossiers, then "… and N more".
 PREVIEW_LINES = 15
-NOTE_LIMIT = 1000
 _ORDER = list(Status)
 _SEPARATORS = re.compile(r"[\n\r\t,;]+")
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
@@ -196,16 +194,9 @@ async def on_button(incoming: Incoming, services: Services, rest: str) -> list[R
 
 async def _take_note(services: Services, conversation: Conversation, text: str) -> list[Reply]:
     target = Status(conversation.data["to"])
-    note = " ".join(text.split())
-    if target in NOTE_REQUIRED and not note:
-        return [Reply(ts.NOTE_EMPTY)]
-    if len(note) > NOTE_LIMIT:
-        return [Reply(ts.NOTE_TOO_LONG.format(limit=NOTE_LIMIT))]
-    if target is Status.decided:
-        number = normalize_decision_no(note, services.settings.decision_no_pattern)
-        if number is None:
-            return [Reply(t.DECISION_BAD.format(text=note[:60], example=DECISION_EXAMPLE))]
-        note = number
+    note = checked_note(services, target, text)
+    if isinstance(note, Reply):
+        return [note]
     ready, refused = await _sort(services, conversation.data, target)
     conversation.data["note"] = note
     if not ready:
@@ -264,7 +255,6 @@ async def _sort(
 
 async def _apply(incoming: Incoming, services: Services, conversation: Conversation) -> list[Reply]:
     from handlers.delivery import notices_line
-    from handlers.status_update import apply_status_change
 
     await services.conversations.clear(incoming.channel, incoming.chat_id)
     target = Status(conversation.data["to"])

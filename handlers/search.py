@@ -7,6 +7,7 @@ each line has a button (Telegram) or a number (Zalo, console) that opens it in /
 
 from __future__ import annotations
 
+from db.casework import Found
 from handlers.domain.codes import normalize_code
 from handlers.domain.search import quick_fold
 from handlers.dossier_view import open_label
@@ -64,16 +65,7 @@ async def on_bulk(incoming: Incoming, services: Services, rest: str) -> list[Rep
     found = (await services.casework.search(query, limit=MAX_RESULTS))[offset : offset + PAGE_SIZE]
     if not found:
         return [Reply(tc.STALE_BUTTON)]
-    lines = [
-        t.SEARCH_LINE.format(
-            index=n,
-            code=item.code,
-            nominee=item.nominee,
-            unit=item.unit or "—",
-            label=item.status.label,
-        )
-        for n, item in enumerate(found, start=1)
-    ]
+    lines = _lines(found)
     return await bulk_update.start_pick(incoming, services, [item.code for item in found], lines)
 
 
@@ -92,16 +84,7 @@ async def _page(services: Services, query: str, page: int, shown: str) -> list[R
     header = t.SEARCH_HEADER_MANY if capped else t.SEARCH_HEADER
     lines = [header.format(count=total, query=shown)]
     # Numbered from 1 on every page, so a number typed on Zalo or the console is the line's.
-    lines += [
-        t.SEARCH_LINE.format(
-            index=n,
-            code=item.code,
-            nominee=item.nominee,
-            unit=item.unit or "—",
-            label=item.status.label,
-        )
-        for n, item in enumerate(found, start=1)
-    ]
+    lines += _lines(found)
     if pages > 1:
         lines.append(t.PAGE.format(page=page, pages=pages))
     lines.append(t.SEARCH_PICK)
@@ -112,3 +95,16 @@ async def _page(services: Services, query: str, page: int, shown: str) -> list[R
         choices.append(Choice(t.PREVIOUS_PAGE, f"tm:{page - 1}:{query}"))
     choices.append(Choice(t.ACTION_BULK, f"tb:{page}:{query}"))
     return [Reply("\n".join(lines), choices=tuple(choices))]
+
+
+def _lines(found: list[Found]) -> list[str]:
+    return [
+        t.SEARCH_LINE.format(
+            index=n,
+            code=item.code,
+            nominee=item.nominee,
+            unit=item.unit or "—",
+            label=item.status.label,
+        )
+        for n, item in enumerate(found, start=1)
+    ]

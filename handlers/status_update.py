@@ -283,20 +283,30 @@ async def _apply_decision_fix(
     return [Reply(f"{text} {line}".strip())]
 
 
+def checked_note(services: Services, target: Status, text: str) -> str | Reply:
+    """The note as stored (a decided dossier's: its decision number), or why it is refused.
+
+    One rule for the single and the bulk update, so both refuse and tidy notes alike."""
+    note = " ".join(text.split())
+    if target in NOTE_REQUIRED and not note:
+        return Reply(t.NOTE_EMPTY)
+    if len(note) > NOTE_LIMIT:
+        return Reply(t.NOTE_TOO_LONG.format(limit=NOTE_LIMIT))
+    if target is Status.decided:
+        number = normalize_decision_no(note, services.settings.decision_no_pattern)
+        if number is None:
+            return Reply(tw.DECISION_BAD.format(text=note[:60], example=DECISION_EXAMPLE))
+        note = number
+    return note
+
+
 async def _take_note(
     incoming: Incoming, services: Services, conversation: Conversation, text: str
 ) -> list[Reply]:
     target = Status(conversation.data["to"])
-    note = " ".join(text.split())
-    if target in NOTE_REQUIRED and not note:
-        return [Reply(t.NOTE_EMPTY)]
-    if len(note) > NOTE_LIMIT:
-        return [Reply(t.NOTE_TOO_LONG.format(limit=NOTE_LIMIT))]
-    if target is Status.decided:
-        number = normalize_decision_no(note, services.settings.decision_no_pattern)
-        if number is None:
-            return [Reply(tw.DECISION_BAD.format(text=note[:60], example=DECISION_EXAMPLE))]
-        note = number
+    note = checked_note(services, target, text)
+    if isinstance(note, Reply):
+        return [note]
     conversation.data["note"] = note
     conversation = await advance(services, conversation, "confirm")
     if not note:
