@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,7 +139,7 @@ def test_citizen_opens_the_qr_link_fails_once_then_sees_the_card(served: Served)
             page.goto(f"{served.base}/hs/{served.code}")
             expect(page.get_by_label("Mã hồ sơ")).to_have_value(served.code)
             expect(page.get_by_label("4 số cuối số điện thoại")).to_be_focused()
-            page.screenshot(path=DOCS / "web-lookup-form.png", full_page=True)
+            _shoot(page, "web-lookup-form.png")
 
             wrong = "1111" if served.digits != "1111" else "2222"
             page.get_by_label("4 số cuối số điện thoại").fill(wrong)
@@ -146,7 +147,7 @@ def test_citizen_opens_the_qr_link_fails_once_then_sees_the_card(served: Served)
             alert = page.get_by_role("alert")
             expect(alert).to_contain_text("4 số cuối chưa đúng")
             expect(page.locator("[data-outcome=card]")).to_have_count(0)
-            page.screenshot(path=DOCS / "web-lookup-wrong.png", full_page=True)
+            _shoot(page, "web-lookup-wrong.png")
 
             page.get_by_label("4 số cuối số điện thoại").fill(served.digits)
             page.get_by_role("button", name="Tra cứu").click()
@@ -154,7 +155,7 @@ def test_citizen_opens_the_qr_link_fails_once_then_sees_the_card(served: Served)
             expect(card).to_be_visible()
             expect(card.get_by_role("heading", level=2)).to_contain_text(served.code)
             expect(card).to_contain_text("Trạng thái")
-            page.screenshot(path=DOCS / "web-lookup-card.png", full_page=True)
+            _shoot(page, "web-lookup-card.png")
 
             zalo = page.get_by_role("link", name="Nhận thông báo qua Zalo")
             expect(zalo).to_have_attribute("href", ZALO_BOT)
@@ -167,3 +168,10 @@ def test_citizen_opens_the_qr_link_fails_once_then_sees_the_card(served: Served)
             assert problems == []  # no CSP violation, no failed asset
         finally:
             browser.close()
+
+
+def _shoot(page: Any, name: str) -> None:
+    """A whole-page screenshot once the page and its stylesheet have loaded: taken earlier,
+    the page's height may still be the viewport's and the picture cut short."""
+    page.wait_for_load_state("load")
+    page.screenshot(path=DOCS / name, full_page=True)
