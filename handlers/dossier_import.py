@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from config.catalog import AwardCatalog
+from config.catalog import AwardCatalog, AwardKind
 from db.bulk import bulk_settings, is_bulk, restore_indexes, restore_settings, suspend_indexes
 from db.dossiers import NoticeRenderer
 from db.models import Dossier, DossierInput, ImportCounts
@@ -76,9 +77,16 @@ ALIASES = {
 }
 LIMITS = {"nominee": 300, "unit": 300, "decision_no": 100, "note": 2000}
 MIN_YEAR, MAX_YEAR = 1945, 2100
+#: The cells a row is read into, in this order (the checker's arguments).
+_CELLS = (*COLUMNS, "officer")
+#: Distinct values remembered per cache of the row checker: a real export has a few thousand
+#: dates and a handful of kinds and statuses; a hostile file of a million distinct cells must
+#: not grow the caches without end.
+_CACHED = 65_536
 #: Rows validated (and written) at a time: big enough for executemany, small enough that a
 #: million-row file never sits in memory whole.
 CHUNK_ROWS = 20_000
+T = TypeVar("T")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 #: Wraps the (line, cells) records, e.g. with a progress bar; gets an estimate of their number.
 RowTracker = Callable[
@@ -86,24 +94,47 @@ RowTracker = Callable[
 ]
 
 
+#: One valid row as plain values, cheap to build, to send between processes and to write with
+#: executemany: the dossiers table's columns in its order (dates as ISO text, the status key),
+#: then the officer cell, the phone cell (kept only for ZNS) and whether due_on was computed.
+ImportRow = tuple[
+    str, str, str, str, str, str, str, str, str | None, str | None, str | None,
+    str | None, str | None, bool,
+]  # fmt: skip
+#: Positions in an ImportRow past the stored columns (the first STORED ones).
+STORED, OFFICER, PHONE, DUE_COMPUTED = 11, 11, 12, 13
+
+
 @dataclass
 class ParsedImport:
-    rows: list[DossierInput] = field(default_factory=list)
+    #: The valid rows, compact (see ImportRow); `rows` gives them as DossierInput.
+    records: list[ImportRow] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
     #: The file line of each row, for errors found after parsing (forbidden status moves).
     lines: list[int] = field(default_factory=list)
-    #: Whether each row's due date was computed (its cell was empty): the stored one wins.
-    due_computed: list[bool] = field(default_factory=list)
+    _rows: list[DossierInput] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def rows(self) -> list[DossierInput]:
+        """The valid rows as DossierInput, built on first use (a bulk import never needs them)."""
+        if self._rows is None:
+            self._rows = [as_input(record) for record in self.records]
+        return self._rows
+
+    @property
+    def due_computed(self) -> list[bool]:
+        """Whether each row's due date was computed (its cell was empty): the stored one wins."""
+        return [record[DUE_COMPUTED] for record in self.records]
+
     def extend(self, other: ParsedImport) -> None:
-        self.rows += other.rows
+        self.records += other.records
         self.errors += other.errors
         self.lines += other.lines
-        self.due_computed += other.due_computed
+        self._rows = None
 
     def summary(self) -> str:
         """`Có 2 dòng lỗi (4 lỗi) — …`: how many rows are wrong, and how many errors."""
@@ -111,6 +142,33 @@ class ParsedImport:
 
     def error_lines(self) -> list[str]:
         return [t.LINE_ERROR.format(line=line, message=message) for line, message in self.errors]
+
+
+@lru_cache(maxsize=8192)
+def _day(iso: str) -> date:
+    return date.fromisoformat(iso)
+
+
+def as_input(record: ImportRow) -> DossierInput:
+    """An ImportRow as the DossierInput the repositories take."""
+    (code, kind, nominee, unit, last4, received, due, status, resolved, decision, note) = record[
+        :STORED
+    ]
+    return DossierInput(
+        code=code,
+        award_kind=kind,
+        nominee=nominee,
+        unit=unit,
+        phone_last4=last4,
+        received_on=_day(received),
+        due_on=_day(due),
+        status=Status(status),
+        resolved_on=_day(resolved) if resolved else None,
+        decision_no=decision,
+        note=note,
+        officer=record[OFFICER],
+        phone=record[PHONE],
+    )
 
 
 def error_summary(errors: list[tuple[int, str]]) -> str:
@@ -209,40 +267,39 @@ def parse_chunks(
         result.errors.append((1, t.UNKNOWN_COLUMNS.format(columns=", ".join(unknown))))
         yield result
         return
-    seen: dict[str, int] = {}
-    columns = [(index, name) for index, name in enumerate(names) if name is not None]
+    positions = {name: index for index, name in enumerate(names) if name is not None}
     width = len(names)
+    # The cells of one row in _CELLS order; a missing column reads the "" put after the row.
+    pick = itemgetter(*(positions.get(name, width) for name in _CELLS))
+    check = _RowChecker(catalog, calendar, keep_phones=keep_phones).check
+    seen: dict[str, int] = {}
     for line, cells in records:
-        if len(result.rows) + len(result.errors) >= size:
+        if len(result.records) + len(result.errors) >= size:
             yield result
             result = ParsedImport()
-        if not any(cell.strip() for cell in cells):
+        joined = "".join(cells)
+        if not joined.strip():
             continue
-        if len(cells) > width:
+        count = len(cells)
+        if count > width:
             result.errors.append((line, t.TOO_MANY_COLUMNS))
             continue
-        if len(cells) == width:  # the usual row: no bounds check per cell
-            record = {name: cells[index].strip() for index, name in columns}
-        else:
-            record = {
-                name: cells[index].strip() if index < len(cells) else "" for index, name in columns
-            }
-        if needs_cleaning("".join(record.values())):
+        values = [*map(str.strip, pick([*cells, *("",) * (width + 1 - count)]))]
+        if needs_cleaning(joined):
             # Control characters and bidi overrides never reach a name or a note.
-            record = {
-                name: clean_text(value, multiline=name == "note").strip()
-                for name, value in record.items()
-            }
-        row, problems = _validate(record, catalog, calendar, keep_phones)
-        if row is not None and row.code in seen:
-            problems.append(t.DUPLICATE_CODE.format(code=row.code, line=seen[row.code]))
+            values = [
+                clean_text(value, multiline=name == "note").strip()
+                for name, value in zip(_CELLS, values, strict=True)
+            ]
+        row, problems = check(*values)
+        if row is not None and row[0] in seen:
+            problems.append(t.DUPLICATE_CODE.format(code=row[0], line=seen[row[0]]))
         if problems:
             result.errors.extend((line, problem) for problem in problems)
         elif row is not None:
-            seen[row.code] = line
-            result.rows.append(row)
+            seen[row[0]] = line
+            result.records.append(row)
             result.lines.append(line)
-            result.due_computed.append(not record.get("due_on"))
     yield result
 
 
@@ -406,84 +463,150 @@ def parse_xlsx(
         return ParsedImport(errors=[(exc.line, str(exc))])
 
 
-def _validate(
-    record: dict[str, str], catalog: AwardCatalog, calendar: WorkCalendar, keep_phone: bool
-) -> tuple[DossierInput | None, list[str]]:
-    problems: list[str] = []
-    for name in REQUIRED:
-        if not record.get(name):
-            problems.append(t.EMPTY_FIELD.format(field=t.FIELD_NAMES[name]))
-    if problems:
-        return None, problems
-    for name, limit in LIMITS.items():
-        if len(record.get(name, "")) > limit:
-            problems.append(t.TOO_LONG.format(field=t.FIELD_NAMES[name], limit=limit))
-    code = normalize_code(record["code"])
-    if code is None:
-        problems.append(t.BAD_CODE.format(value=record["code"][:60]))
-    kind = catalog.find(record["award_kind"])
-    if kind is None:
-        problems.append(t.UNKNOWN_AWARD.format(value=record["award_kind"][:80]))
-    dates: dict[str, date | None] = {}
-    for name in ("received_on", "due_on", "resolved_on"):
-        value = record.get(name, "")
-        dates[name] = parse_date(value) if value else None
-        if value and dates[name] is None:
+class _RowChecker:
+    """Checks one row's cells (stripped, in _CELLS order) into an ImportRow or its problems.
+
+    A million-row export repeats its award kinds, dates and statuses: what depends on one such
+    cell alone is worked out once per distinct value, then looked up.
+    """
+
+    def __init__(self, catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: bool):
+        self.catalog = catalog
+        self.calendar = calendar
+        self.keep_phones = keep_phones
+        self.kinds: dict[str, AwardKind | None] = {}
+        self.dates: dict[str, str | None] = {}
+        self.statuses: dict[tuple[str, bool], tuple[Status | None, str | None]] = {}
+        self.due_dates: dict[tuple[str, int], str] = {}
+
+    def check(
+        self,
+        code_cell: str,
+        kind_cell: str,
+        nominee: str,
+        unit: str,
+        phone: str,
+        received_cell: str,
+        due_cell: str,
+        status_cell: str,
+        resolved_cell: str,
+        decision_no: str,
+        note: str,
+        officer: str,
+    ) -> tuple[ImportRow | None, list[str]]:
+        problems: list[str] = []
+        if not (code_cell and kind_cell and nominee and received_cell):
+            for name, value in zip(
+                REQUIRED, (code_cell, kind_cell, nominee, received_cell), strict=True
+            ):
+                if not value:
+                    problems.append(t.EMPTY_FIELD.format(field=t.FIELD_NAMES[name]))
+            return None, problems
+        for name, value in (
+            ("nominee", nominee),
+            ("unit", unit),
+            ("decision_no", decision_no),
+            ("note", note),
+        ):
+            if len(value) > LIMITS[name]:
+                problems.append(t.TOO_LONG.format(field=t.FIELD_NAMES[name], limit=LIMITS[name]))
+        code = normalize_code(code_cell)
+        if code is None:
+            problems.append(t.BAD_CODE.format(value=code_cell[:60]))
+        try:
+            kind = self.kinds[kind_cell]
+        except KeyError:
+            kind = _remember(self.kinds, kind_cell, self.catalog.find(kind_cell))
+        if kind is None:
+            problems.append(t.UNKNOWN_AWARD.format(value=kind_cell[:80]))
+        received_on = self.date(received_cell, "received_on", problems)
+        due_on = self.date(due_cell, "due_on", problems) if due_cell else None
+        resolved_on = self.date(resolved_cell, "resolved_on", problems) if resolved_cell else None
+        status: Status | None = Status.received
+        if status_cell:
+            key = (status_cell, bool(decision_no))
+            try:
+                status, problem = self.statuses[key]
+            except KeyError:
+                status, problem = _remember(
+                    self.statuses, key, _status_of(status_cell, decision_no)
+                )
+            if problem is not None:
+                problems.append(problem)
+        last4 = ""
+        if phone:
+            found = phone_last4(phone)
+            if found is None:
+                problems.append(t.BAD_PHONE.format(value=phone[:30]))
+            else:
+                last4 = found
+        # ISO dates of years 1945–2100 (parse_date's range) compare as the days they name.
+        if received_on and due_on and due_on < received_on:
+            problems.append(t.DUE_BEFORE_RECEIVED)
+        if received_on and resolved_on and resolved_on < received_on:
+            problems.append(t.RESOLVED_BEFORE_RECEIVED)
+        if status is not None and status in RESOLVED and not resolved_cell:
+            problems.append(t.RESOLVED_MISSING.format(label=status.label))
+        if status is not None and status not in RESOLVED and resolved_on:
+            problems.append(t.RESOLVED_NOT_ALLOWED.format(label=status.label))
+        if problems or code is None or kind is None or received_on is None or status is None:
+            return None, problems
+        if due_on is None:
+            key2 = (received_on, kind.working_days)
+            due_on = self.due_dates.get(key2)
+            if due_on is None:
+                # A receipt on a day off counts from the next working day (receipt_day).
+                due = self.calendar.due_date(_day(received_on), kind.working_days)
+                due_on = _remember(self.due_dates, key2, due.isoformat())
+        return (
+            code,
+            kind.code,
+            nominee,
+            unit,
+            last4,
+            received_on,
+            due_on,
+            status.value,
+            resolved_on,
+            decision_no or None,
+            note or None,
+            officer or None,
+            (phone or None) if self.keep_phones else None,
+            not due_cell,
+        ), problems
+
+    def date(self, value: str, name: str, problems: list[str]) -> str | None:
+        """The ISO form of a date cell; a problem noted when it is not a date."""
+        try:
+            iso = self.dates[value]
+        except KeyError:
+            day = parse_date(value)
+            iso = _remember(self.dates, value, day.isoformat() if day is not None else None)
+        if iso is None:
             problems.append(t.BAD_DATE.format(field=t.FIELD_NAMES[name], value=value[:40]))
-    status: Status | None = Status.received
-    if record.get("status"):
-        # Unknown until parsed: what it allows (a resolved date) cannot be judged without it.
-        status = None
-        parsed = parse_status(record["status"])
-        portal = parse_portal_state(record["status"]) if parsed is None else None
-        if portal is not None:
-            # An export of the one-stop system speaks the portal's states (codes 1–10).
-            parsed = status_from_portal(portal, record.get("decision_no"))
-            if parsed is None:
-                problems.append(t.PORTAL_STATE_REFUSED[portal])
-        elif parsed is None:
-            problems.append(t.BAD_STATUS.format(value=record["status"][:60]))
-        if parsed is not None:
-            status = parsed
-    last4 = ""
-    if record.get("phone"):
-        found = phone_last4(record["phone"])
-        if found is None:
-            problems.append(t.BAD_PHONE.format(value=record["phone"][:30]))
-        else:
-            last4 = found
-    received_on, due_on, resolved_on = dates["received_on"], dates["due_on"], dates["resolved_on"]
-    if received_on and due_on and due_on < received_on:
-        problems.append(t.DUE_BEFORE_RECEIVED)
-    if received_on and resolved_on and resolved_on < received_on:
-        problems.append(t.RESOLVED_BEFORE_RECEIVED)
-    if status in RESOLVED and not resolved_on and not record.get("resolved_on"):
-        problems.append(t.RESOLVED_MISSING.format(label=status.label))
-    if status is not None and status not in RESOLVED and resolved_on:
-        problems.append(t.RESOLVED_NOT_ALLOWED.format(label=status.label))
-    if problems or code is None or kind is None or received_on is None or status is None:
-        return None, problems
-    if due_on is None:
-        # A receipt on a day off counts from the next working day (WorkCalendar.receipt_day).
-        due_on = calendar.due_date(received_on, kind.working_days)
-    return (
-        DossierInput(
-            code=code,
-            award_kind=kind.code,
-            nominee=record["nominee"],
-            unit=record.get("unit", ""),
-            phone_last4=last4,
-            received_on=received_on,
-            due_on=due_on,
-            status=status,
-            resolved_on=resolved_on,
-            decision_no=record.get("decision_no") or None,
-            note=record.get("note") or None,
-            officer=record.get("officer") or None,
-            phone=(record.get("phone") or None) if keep_phone else None,
-        ),
-        [],
-    )
+        return iso
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: T) -> T:
+    """`value`, kept in `cache` under `key` while the cache is below its bound."""
+    if len(cache) < _CACHED:
+        cache[key] = value
+    return value
+
+
+def _status_of(cell: str, decision_no: str) -> tuple[Status | None, str | None]:
+    """A status cell's status (our key or label, or the portal's state) or its problem."""
+    parsed = parse_status(cell)
+    if parsed is not None:
+        return parsed, None
+    portal = parse_portal_state(cell)
+    if portal is None:
+        return None, t.BAD_STATUS.format(value=cell[:60])
+    # An export of the one-stop system speaks the portal's states (codes 1–10).
+    parsed = status_from_portal(portal, decision_no or None)
+    if parsed is None:
+        return None, t.PORTAL_STATE_REFUSED[portal]
+    return parsed, None
 
 
 @dataclass
