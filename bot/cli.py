@@ -188,13 +188,13 @@ def run_channels(settings: Settings, *, console: bool = False) -> int:
 
 async def import_file(settings: Settings, path: Path) -> int:
     """Check every row and write them all in one transaction, or nothing (chunk by chunk)."""
-    from bot.progress import track_rows
+    from bot.progress import track_chunks, track_rows
     from db.dossiers import ForbiddenMove
     from db.phones import PhoneRepository
     from db.reminders import UnknownOfficerError
     from handlers.assignment import import_error_lines
     from handlers.domain.transitions import can_reach
-    from handlers.dossier_import import csv_chunks, import_chunks, parse_xlsx
+    from handlers.dossier_import import ImportReaderError, csv_chunks, import_chunks, parse_xlsx
     from handlers.notices import status_notice_renderer
     from handlers.texts import report as treport
     from handlers.zns import erase_expired, phone_vault
@@ -209,9 +209,9 @@ async def import_file(settings: Settings, path: Path) -> int:
     app = await open_app(settings)
     try:
         services = app.services
-        track = track_rows(treport.PROGRESS_IMPORT)
         keep_phones = vault is not None
         if data:  # a workbook is small: read whole, then written as one chunk
+            track = track_rows(treport.PROGRESS_IMPORT)
             parsed = parse_xlsx(
                 data, services.catalog, services.calendar, track=track, keep_phones=keep_phones
             )
@@ -219,7 +219,11 @@ async def import_file(settings: Settings, path: Path) -> int:
             estimated = len(parsed.rows)
         else:
             chunks = csv_chunks(
-                path, services.catalog, services.calendar, track=track, keep_phones=keep_phones
+                path,
+                services.catalog,
+                services.calendar,
+                progress=track_chunks(treport.PROGRESS_IMPORT),
+                keep_phones=keep_phones,
             )
             estimated = size // 100  # an export row takes 100–200 bytes
         try:
@@ -241,6 +245,9 @@ async def import_file(settings: Settings, path: Path) -> int:
                 file=sys.stderr,
             )
             print(timport.NOTHING_WRITTEN.format(count=1), file=sys.stderr)
+            return EXIT_FAILED
+        except ImportReaderError as exc:
+            print(exc, file=sys.stderr)  # the reading process failed: nothing is written
             return EXIT_FAILED
         except UnknownOfficerError as exc:
             for line in import_error_lines(exc):

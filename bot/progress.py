@@ -8,7 +8,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from handlers.dossier_import import RowTracker
+from handlers.dossier_import import ChunkTracker, ParsedImport, RowTracker
 from handlers.texts import console as tconsole
 
 #: Smaller jobs finish before a bar would help; the one-line summary is enough.
@@ -61,5 +61,20 @@ def track_rows(description: str) -> RowTracker:
         finally:
             if bar is not None:
                 bar.close()
+
+    return track
+
+
+def track_chunks(description: str) -> ChunkTracker:
+    """A chunk tracker for a CSV import: the bar moves by each chunk's rows as it passes."""
+
+    def track(chunks: Iterator[ParsedImport], estimated: int | None) -> Iterator[ParsedImport]:
+        bar = progress_bar(estimated, description)
+        try:
+            for chunk in chunks:
+                yield chunk
+                bar.update(len(chunk.records) + len(chunk.errors))
+        finally:
+            bar.close()
 
     return track

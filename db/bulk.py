@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from db.connection import Database
-from db.dossiers import INSERT_SQL, insert_row
+from db.dossiers import _DATA_FIELDS, _REMINDED, INSERT_SQL, insert_row
 from db.models import DossierInput, instant_to_db
 
 _CHUNK = 50_000
+#: The "received" history row of each dossier inserted after the given id.
+_HISTORY_SQL = (
+    "INSERT INTO dossier_history (dossier_id, changed_at, actor, from_status, to_status, note)"
+    " SELECT id, ?, ?, NULL, status, note FROM dossiers WHERE id > ? ORDER BY id"
+)
 
 
 def insert_dossiers_sync(
@@ -37,12 +43,7 @@ def insert_dossiers_sync(
             rows = (insert_row(item, stamp) for item in items)
             while chunk := list(islice(rows, _CHUNK)):
                 connection.executemany(INSERT_SQL, chunk)
-            connection.execute(
-                "INSERT INTO dossier_history"
-                " (dossier_id, changed_at, actor, from_status, to_status, note)"
-                " SELECT id, ?, ?, NULL, status, note FROM dossiers WHERE id > ? ORDER BY id",
-                (stamp, actor, first_id),
-            )
+            connection.execute(_HISTORY_SQL, (stamp, actor, first_id))
             count = connection.execute(
                 "SELECT COUNT(*) FROM dossiers WHERE id > ?", (first_id,)
             ).fetchone()[0]
@@ -62,6 +63,51 @@ async def insert_dossiers(
 ) -> int:
     """`insert_dossiers_sync` on a worker thread, so the event loop keeps running."""
     return await asyncio.to_thread(insert_dossiers_sync, path, items, now=now, actor=actor)
+
+
+# --- new dossiers of an import, as compact rows ------------------------------------------------
+
+#: The columns an import's compact row starts with (handlers.dossier_import.ImportRow): the
+#: code and the stored fields up to the note; supplement_since, the stamps and remind_on are
+#: worked out by SQL, so that a row goes to executemany without a new tuple per field.
+NEW_ROW_COLUMNS = ("code", *_DATA_FIELDS[: _DATA_FIELDS.index("supplement_since")])
+_new_row = itemgetter(slice(0, len(NEW_ROW_COLUMNS)))
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _insert_new_sql(stamp: str, today: date) -> str:
+    """INSERT_SQL for compact rows: a needs_supplement dossier waits since today (as
+    `prepare` sets it), remind_on as `insert_row` writes it; the stamps are literals."""
+    status = f"?{NEW_ROW_COLUMNS.index('status') + 1}"
+    reminded = ", ".join(_literal(value) for value in _REMINDED)
+    values = [f"?{position}" for position in range(1, len(NEW_ROW_COLUMNS) + 1)]
+    values += [
+        f"CASE WHEN {status} = 'needs_supplement' THEN {_literal(today.isoformat())} END",
+        _literal(stamp),
+        _literal(stamp),
+        f"CASE WHEN {status} IN ({reminded}) THEN '' END",
+    ]
+    columns = [*NEW_ROW_COLUMNS, "supplement_since", "created_at", "updated_at", "remind_on"]
+    return f"INSERT INTO dossiers ({', '.join(columns)}) VALUES ({', '.join(values)})"
+
+
+async def insert_new(
+    db: Database, rows: Sequence[Sequence[Any]], *, actor: str, stamp: str, today: date
+) -> int:
+    """Inside an import's transaction, on the worker (`Database.on_worker`): insert dossiers
+    none of whose codes is stored, from compact rows (NEW_ROW_COLUMNS first), each with its
+    "received" history row, as `DossierRepository.upsert_many` would; returns how many.
+
+    A code that does exist fails on the unique index, rolling the import back."""
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM dossiers") as cursor:
+            last_id = (await cursor.fetchone())[0]
+        await conn.executemany(_insert_new_sql(stamp, today), map(_new_row, rows))
+        await conn.execute(_HISTORY_SQL, (stamp, actor, last_id))
+    return len(rows)
 
 
 # --- bulk mode of an import -------------------------------------------------------------------

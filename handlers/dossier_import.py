@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -17,14 +18,22 @@ from datetime import date
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
+from queue import Empty
 from typing import Any, TypeVar
 
 from config.catalog import AwardCatalog, AwardKind
-from db.bulk import bulk_settings, is_bulk, restore_indexes, restore_settings, suspend_indexes
+from db.bulk import (
+    bulk_settings,
+    insert_new,
+    is_bulk,
+    restore_indexes,
+    restore_settings,
+    suspend_indexes,
+)
 from db.dossiers import NoticeRenderer
-from db.models import Dossier, DossierInput, ImportCounts
+from db.models import Dossier, DossierInput, ImportCounts, instant_to_db
 from handlers.domain.calendar import WorkCalendar
-from handlers.domain.codes import normalize_code
+from handlers.domain.codes import CODE_RE, normalize_code
 from handlers.domain.safe_text import clean_text, needs_cleaning, unescape_formula
 from handlers.domain.statuses import (
     RESOLVED,
@@ -88,10 +97,17 @@ _CACHED = 65_536
 CHUNK_ROWS = 20_000
 T = TypeVar("T")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+#: Files this big (about 50,000 rows) are read in a second process while this one writes.
+PARALLEL_BYTES = 8 << 20
+#: Chunks read ahead of the writer at most (each about CHUNK_ROWS rows).
+IN_FLIGHT = 3
 #: Wraps the (line, cells) records, e.g. with a progress bar; gets an estimate of their number.
 RowTracker = Callable[
     [Iterator[tuple[int, list[str]]], int | None], Iterator[tuple[int, list[str]]]
 ]
+#: Wraps the chunks of a CSV file (`csv_chunks`), e.g. with a progress bar; gets an estimate of
+#: the rows.
+ChunkTracker = Callable[[Iterator["ParsedImport"], int | None], Iterator["ParsedImport"]]
 
 
 #: One valid row as plain values, cheap to build, to send between processes and to write with
@@ -271,7 +287,7 @@ def parse_chunks(
     width = len(names)
     # The cells of one row in _CELLS order; a missing column reads the "" put after the row.
     pick = itemgetter(*(positions.get(name, width) for name in _CELLS))
-    check = _RowChecker(catalog, calendar, keep_phones=keep_phones).check
+    check = row_checker(catalog, calendar, keep_phones=keep_phones)
     seen: dict[str, int] = {}
     for line, cells in records:
         if len(result.records) + len(result.errors) >= size:
@@ -284,14 +300,19 @@ def parse_chunks(
         if count > width:
             result.errors.append((line, t.TOO_MANY_COLUMNS))
             continue
-        values = [*map(str.strip, pick([*cells, *("",) * (width + 1 - count)]))]
+        if count == width:
+            cells.append("")
+        else:
+            cells = [*cells, *("",) * (width + 1 - count)]
         if needs_cleaning(joined):
             # Control characters and bidi overrides never reach a name or a note.
             values = [
-                clean_text(value, multiline=name == "note").strip()
-                for name, value in zip(_CELLS, values, strict=True)
+                clean_text(value.strip(), multiline=name == "note").strip()
+                for name, value in zip(_CELLS, pick(cells), strict=True)
             ]
-        row, problems = check(*values)
+            row, problems = check(*values)
+        else:
+            row, problems = check(*map(str.strip, pick(cells)))
         if row is not None and row[0] in seen:
             problems.append(t.DUPLICATE_CODE.format(code=row[0], line=seen[row[0]]))
         if problems:
@@ -392,7 +413,7 @@ def _csv_records(reader: Any, unreadable: list[tuple[int, str]]) -> Iterator[tup
         except csv.Error as exc:
             unreadable.append((start, t.UNREADABLE_LINE.format(detail=_csv_problem(exc))))
         else:
-            if any(cell[:1] == "'" for cell in cells):
+            if "'" in "".join(cells) and any(cell[:1] == "'" for cell in cells):
                 # Our export put a "'" before cells a spreadsheet would run as formulas.
                 cells = [unescape_formula(cell) for cell in cells]
             yield start, cells
@@ -410,16 +431,45 @@ def csv_chunks(
     catalog: AwardCatalog,
     calendar: WorkCalendar,
     *,
-    track: RowTracker | None = None,
+    progress: ChunkTracker | None = None,
     size: int = CHUNK_ROWS,
     keep_phones: bool = False,
+    parallel: bool | None = None,
 ) -> Iterator[ParsedImport]:
-    """`parse_csv` of a file read as a stream, chunk by chunk (see `parse_chunks`)."""
+    """`parse_csv` of a file read as a stream, chunk by chunk (see `parse_chunks`).
+
+    `parallel` (by default: a file of PARALLEL_BYTES or more) reads and checks the file in a
+    second process, so that it runs on another core while this one writes; the chunks and
+    errors are those of the same reading here, in the same order (see `_read_elsewhere`).
+    `progress` wraps the chunks, e.g. with a progress bar; it gets an estimate of the rows.
+    """
+    if parallel is None:
+        try:
+            parallel = path.stat().st_size >= PARALLEL_BYTES
+        except OSError:
+            parallel = False  # the reading below says what is wrong with the file
+    estimate = _estimated_rows(path)
+    if parallel:
+        chunks = _read_elsewhere(path, catalog, calendar, size=size, keep_phones=keep_phones)
+    else:
+        chunks = _read_here(path, catalog, calendar, size=size, keep_phones=keep_phones)
+    return progress(chunks, estimate) if progress else chunks
+
+
+def _estimated_rows(path: Path) -> int:
+    """The file's size over the length of its first lines: for a progress bar."""
+    try:
+        with path.open("rb") as raw:
+            sample = raw.read(1 << 16)
+        return path.stat().st_size * sample.count(b"\n") // len(sample) if sample else 0
+    except OSError:
+        return 0
+
+
+def _read_here(
+    path: Path, catalog: AwardCatalog, calendar: WorkCalendar, *, size: int, keep_phones: bool
+) -> Iterator[ParsedImport]:
     with path.open("rb") as raw:
-        sample = raw.read(1 << 16)
-        raw.seek(0)
-        total = path.stat().st_size
-        estimate = total * sample.count(b"\n") // len(sample) if sample else 0
         reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
         try:
             try:
@@ -433,15 +483,86 @@ def csv_chunks(
                 return
             unreadable: list[tuple[int, str]] = []
             records = _csv_records(reader, unreadable)
-            rows = track(records, estimate) if track else records
             yield from parse_chunks(
-                rows, header, catalog, calendar, size=size, keep_phones=keep_phones
+                records, header, catalog, calendar, size=size, keep_phones=keep_phones
             )
             if unreadable:
                 yield ParsedImport(errors=unreadable)
         except UnicodeDecodeError:
             # Rare: the whole file once more, for parse_csv's line and byte of the bad text.
             yield parse_csv(path.read_bytes(), catalog, calendar, keep_phones=keep_phones)
+
+
+def _read_elsewhere(
+    path: Path, catalog: AwardCatalog, calendar: WorkCalendar, *, size: int, keep_phones: bool
+) -> Iterator[ParsedImport]:
+    """`_read_here` run in a child process, its chunks handed over as they are ready.
+
+    The child starts at once, so that its start-up overlaps the caller's. At most IN_FLIGHT
+    chunks wait in the pipe, so memory stays bounded when the writer is slower. It is started
+    with "spawn" (a fork would copy the locks of this process's threads); when it fails, or
+    dies, the import fails as a whole: nothing is written.
+    """
+    context = multiprocessing.get_context("spawn")
+    queue: Any = context.Queue(maxsize=IN_FLIGHT)
+    child = context.Process(
+        target=_reader_process,
+        args=(queue, path, catalog, calendar, size, keep_phones, csv.field_size_limit()),
+        name="tdkt-import-reader",
+        daemon=True,  # never outlives an import that stopped without reading it all
+    )
+    child.start()
+    return _handed_over(child, queue)
+
+
+def _handed_over(child: Any, queue: Any) -> Iterator[ParsedImport]:
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=0.5)
+            except Empty:
+                if child.is_alive():
+                    continue
+                try:  # it may have put its last words just before it ended
+                    item = queue.get(timeout=0.5)
+                except Empty:
+                    detail = f"exit code {child.exitcode}"
+                    raise ImportReaderError(t.READER_FAILED.format(detail=detail)) from None
+            if item is None:
+                return
+            if isinstance(item, str):
+                raise ImportReaderError(t.READER_FAILED.format(detail=item))
+            yield item
+    finally:
+        if child.is_alive():
+            child.terminate()  # the consumer stopped early: the rest is not wanted
+        child.join()
+        queue.close()
+        queue.join_thread()
+
+
+def _reader_process(
+    queue: Any,
+    path: Path,
+    catalog: AwardCatalog,
+    calendar: WorkCalendar,
+    size: int,
+    keep_phones: bool,
+    field_limit: int,
+) -> None:
+    """The child of `_read_elsewhere`: every chunk, then None (or what went wrong, as text)."""
+    csv.field_size_limit(field_limit)  # the parent's limit on a cell, not the default
+    try:
+        for chunk in _read_here(path, catalog, calendar, size=size, keep_phones=keep_phones):
+            queue.put(chunk)
+    except Exception as exc:  # handed over, so the parent fails the import with it
+        queue.put(f"{type(exc).__name__}: {exc}")
+    else:
+        queue.put(None)
+
+
+class ImportReaderError(Exception):
+    """The process reading the file failed: the import is rolled back."""
 
 
 def parse_xlsx(
@@ -463,24 +584,38 @@ def parse_xlsx(
         return ParsedImport(errors=[(exc.line, str(exc))])
 
 
-class _RowChecker:
-    """Checks one row's cells (stripped, in _CELLS order) into an ImportRow or its problems.
+RowCheck = Callable[..., tuple["ImportRow | None", list[str]]]
+
+
+def row_checker(catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: bool) -> RowCheck:
+    """`check(code, award_kind, nominee, unit, phone, received_on, due_on, status, resolved_on,
+    decision_no, note, officer)` of one row's stripped cells: its ImportRow, or its problems.
 
     A million-row export repeats its award kinds, dates and statuses: what depends on one such
-    cell alone is worked out once per distinct value, then looked up.
+    cell alone is worked out once per distinct value, then looked up (a closure over plain
+    dicts: this runs a million times per import).
     """
+    kinds: dict[str, AwardKind | None] = {}
+    dates: dict[str, str | None] = {}
+    days: dict[str, bool] = {}  # the YYMMDD of a code: a real day?
+    statuses: dict[str, tuple[str | None, str | None]] = {}
+    statuses_decided: dict[str, tuple[str | None, str | None]] = {}
+    due_dates: dict[tuple[str, int], str] = {}
+    limits = LIMITS["nominee"], LIMITS["unit"], LIMITS["decision_no"], LIMITS["note"]
+    resolved_values = frozenset(status.value for status in RESOLVED)
+    received_value = Status.received.value
+    code_match = CODE_RE.fullmatch
 
-    def __init__(self, catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: bool):
-        self.catalog = catalog
-        self.calendar = calendar
-        self.keep_phones = keep_phones
-        self.kinds: dict[str, AwardKind | None] = {}
-        self.dates: dict[str, str | None] = {}
-        self.statuses: dict[tuple[str, bool], tuple[Status | None, str | None]] = {}
-        self.due_dates: dict[tuple[str, int], str] = {}
+    def date_of(value: str, name: str, problems: list[str]) -> str | None:
+        iso = dates.get(value, "")
+        if iso == "":
+            day = parse_date(value)
+            iso = _remember(dates, value, day.isoformat() if day is not None else None)
+        if iso is None:
+            problems.append(t.BAD_DATE.format(field=t.FIELD_NAMES[name], value=value[:40]))
+        return iso
 
     def check(
-        self,
         code_cell: str,
         kind_cell: str,
         nominee: str,
@@ -502,62 +637,87 @@ class _RowChecker:
                 if not value:
                     problems.append(t.EMPTY_FIELD.format(field=t.FIELD_NAMES[name]))
             return None, problems
-        for name, value in (
-            ("nominee", nominee),
-            ("unit", unit),
-            ("decision_no", decision_no),
-            ("note", note),
+        if (
+            len(nominee) > limits[0]
+            or len(unit) > limits[1]
+            or len(decision_no) > limits[2]
+            or len(note) > limits[3]
         ):
-            if len(value) > LIMITS[name]:
-                problems.append(t.TOO_LONG.format(field=t.FIELD_NAMES[name], limit=LIMITS[name]))
-        code = normalize_code(code_cell)
+            for name, value in (
+                ("nominee", nominee),
+                ("unit", unit),
+                ("decision_no", decision_no),
+                ("note", note),
+            ):
+                if len(value) > LIMITS[name]:
+                    problems.append(
+                        t.TOO_LONG.format(field=t.FIELD_NAMES[name], limit=LIMITS[name])
+                    )
+        # An export's codes are canonical already: one match and the day's check, remembered.
+        code: str | None = code_cell
+        if code_match(code_cell) is not None:
+            day = code_cell[-11:-5]
+            valid = days.get(day)
+            if valid is None:
+                valid = _remember(days, day, normalize_code(code_cell) is not None)
+            if not valid:
+                code = None
+        else:
+            code = normalize_code(code_cell)
         if code is None:
             problems.append(t.BAD_CODE.format(value=code_cell[:60]))
-        try:
-            kind = self.kinds[kind_cell]
-        except KeyError:
-            kind = _remember(self.kinds, kind_cell, self.catalog.find(kind_cell))
+        kind = kinds.get(kind_cell, _UNSEEN)
+        if kind is _UNSEEN:
+            kind = _remember(kinds, kind_cell, catalog.find(kind_cell))
         if kind is None:
             problems.append(t.UNKNOWN_AWARD.format(value=kind_cell[:80]))
-        received_on = self.date(received_cell, "received_on", problems)
-        due_on = self.date(due_cell, "due_on", problems) if due_cell else None
-        resolved_on = self.date(resolved_cell, "resolved_on", problems) if resolved_cell else None
-        status: Status | None = Status.received
+        received_on = dates.get(received_cell) or date_of(received_cell, "received_on", problems)
+        due_on = (
+            (dates.get(due_cell) or date_of(due_cell, "due_on", problems)) if due_cell else None
+        )
+        resolved_on = None
+        if resolved_cell:
+            resolved_on = dates.get(resolved_cell) or date_of(
+                resolved_cell, "resolved_on", problems
+            )
+        status: str | None = received_value
         if status_cell:
-            key = (status_cell, bool(decision_no))
-            try:
-                status, problem = self.statuses[key]
-            except KeyError:
-                status, problem = _remember(
-                    self.statuses, key, _status_of(status_cell, decision_no)
-                )
+            known = statuses_decided if decision_no else statuses
+            found = known.get(status_cell)
+            if found is None:
+                found = _remember(known, status_cell, _status_of(status_cell, decision_no))
+            status, problem = found
             if problem is not None:
                 problems.append(problem)
         last4 = ""
         if phone:
-            found = phone_last4(phone)
-            if found is None:
-                problems.append(t.BAD_PHONE.format(value=phone[:30]))
+            if phone.isdecimal() and 9 <= len(phone) <= 12:
+                last4 = phone[-4:]
             else:
-                last4 = found
+                found_digits = phone_last4(phone)
+                if found_digits is None:
+                    problems.append(t.BAD_PHONE.format(value=phone[:30]))
+                else:
+                    last4 = found_digits
         # ISO dates of years 1945–2100 (parse_date's range) compare as the days they name.
         if received_on and due_on and due_on < received_on:
             problems.append(t.DUE_BEFORE_RECEIVED)
         if received_on and resolved_on and resolved_on < received_on:
             problems.append(t.RESOLVED_BEFORE_RECEIVED)
-        if status is not None and status in RESOLVED and not resolved_cell:
-            problems.append(t.RESOLVED_MISSING.format(label=status.label))
-        if status is not None and status not in RESOLVED and resolved_on:
-            problems.append(t.RESOLVED_NOT_ALLOWED.format(label=status.label))
+        if status is not None:
+            if status in resolved_values:
+                if not resolved_cell:
+                    problems.append(t.RESOLVED_MISSING.format(label=Status(status).label))
+            elif resolved_on:
+                problems.append(t.RESOLVED_NOT_ALLOWED.format(label=Status(status).label))
         if problems or code is None or kind is None or received_on is None or status is None:
             return None, problems
         if due_on is None:
-            key2 = (received_on, kind.working_days)
-            due_on = self.due_dates.get(key2)
+            due_on = due_dates.get((received_on, kind.working_days))
             if due_on is None:
                 # A receipt on a day off counts from the next working day (receipt_day).
-                due = self.calendar.due_date(_day(received_on), kind.working_days)
-                due_on = _remember(self.due_dates, key2, due.isoformat())
+                due = calendar.due_date(date.fromisoformat(received_on), kind.working_days)
+                due_on = _remember(due_dates, (received_on, kind.working_days), due.isoformat())
         return (
             code,
             kind.code,
@@ -566,25 +726,19 @@ class _RowChecker:
             last4,
             received_on,
             due_on,
-            status.value,
+            status,
             resolved_on,
             decision_no or None,
             note or None,
             officer or None,
-            (phone or None) if self.keep_phones else None,
+            (phone or None) if keep_phones else None,
             not due_cell,
         ), problems
 
-    def date(self, value: str, name: str, problems: list[str]) -> str | None:
-        """The ISO form of a date cell; a problem noted when it is not a date."""
-        try:
-            iso = self.dates[value]
-        except KeyError:
-            day = parse_date(value)
-            iso = _remember(self.dates, value, day.isoformat() if day is not None else None)
-        if iso is None:
-            problems.append(t.BAD_DATE.format(field=t.FIELD_NAMES[name], value=value[:40]))
-        return iso
+    return check
+
+
+_UNSEEN: Any = object()
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: T) -> T:
@@ -594,11 +748,12 @@ def _remember(cache: dict[Any, Any], key: Any, value: T) -> T:
     return value
 
 
-def _status_of(cell: str, decision_no: str) -> tuple[Status | None, str | None]:
-    """A status cell's status (our key or label, or the portal's state) or its problem."""
+def _status_of(cell: str, decision_no: str) -> tuple[str | None, str | None]:
+    """A status cell's status key (ours, from our key or label or the portal's state), or its
+    problem."""
     parsed = parse_status(cell)
     if parsed is not None:
-        return parsed, None
+        return parsed.value, None
     portal = parse_portal_state(cell)
     if portal is None:
         return None, t.BAD_STATUS.format(value=cell[:60])
@@ -606,7 +761,7 @@ def _status_of(cell: str, decision_no: str) -> tuple[Status | None, str | None]:
     parsed = status_from_portal(portal, decision_no or None)
     if parsed is None:
         return None, t.PORTAL_STATE_REFUSED[portal]
-    return parsed, None
+    return parsed.value, None
 
 
 @dataclass
@@ -657,21 +812,32 @@ async def import_chunks(
     db = services.db
     outcome = ImportOutcome(bulk=is_bulk(estimated_rows, await services.dossiers.count()))
     today, now = services.today(), services.now()
+    stamp = instant_to_db(now)
     previous = await bulk_settings(db) if outcome.bulk else []
     try:
         async with db.transaction():
             # Counted again inside the transaction: nobody can add a dossier from here on.
             empty = await db.on_worker(services.dossiers.count) == 0
             rebuild = await db.on_worker(lambda: suspend_indexes(db)) if outcome.bulk else []
-            writing: asyncio.Future[ImportCounts] | None = None
+            writing: asyncio.Future[ImportCounts | int] | None = None
             for chunk in chunks:  # reading the next chunk here overlaps the write in flight
-                outcome.rows += len(chunk.rows)
+                outcome.rows += len(chunk.records)
                 outcome.errors += chunk.errors
                 if outcome.errors:
                     continue
                 if writing is not None:
                     _add_counts(outcome, await writing)
                     writing = None
+                if empty and seal_phone is None and not any(map(_officer_of, chunk.records)):
+                    # New dossiers only: the compact rows go to executemany as they are.
+                    writing = asyncio.ensure_future(
+                        db.on_worker(
+                            lambda records=chunk.records: insert_new(
+                                db, records, actor=actor, stamp=stamp, today=today
+                            )
+                        )
+                    )
+                    continue
                 stored: dict[str, Dossier] = {}
                 if not empty:
                     codes = [row.code for row in chunk.rows]
@@ -708,7 +874,12 @@ async def import_chunks(
     return outcome
 
 
-def _add_counts(outcome: ImportOutcome, counts: ImportCounts) -> None:
+_officer_of = itemgetter(OFFICER)
+
+
+def _add_counts(outcome: ImportOutcome, counts: ImportCounts | int) -> None:
+    if isinstance(counts, int):  # new dossiers inserted
+        counts = ImportCounts(inserted=counts, updated=0, unchanged=0)
     total = outcome.counts
     outcome.counts = ImportCounts(
         inserted=total.inserted + counts.inserted,
