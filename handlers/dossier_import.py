@@ -8,18 +8,24 @@ chunk by chunk in one transaction (`import_chunks`), so memory stays bounded.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
+import fcntl
 import io
-import multiprocessing
+import logging
+import os
+import pickle
 import re
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from queue import Empty
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from config.catalog import AwardCatalog, AwardKind
 from db.bulk import (
@@ -34,7 +40,7 @@ from db.dossiers import NoticeRenderer
 from db.models import Dossier, DossierInput, ImportCounts, instant_to_db
 from handlers.domain.calendar import WorkCalendar
 from handlers.domain.codes import CODE_RE, normalize_code
-from handlers.domain.safe_text import clean_text, needs_cleaning, unescape_formula
+from handlers.domain.safe_text import POISON, clean_text, unescape_formula
 from handlers.domain.statuses import (
     RESOLVED,
     Status,
@@ -92,15 +98,18 @@ _CELLS = (*COLUMNS, "officer")
 #: dates and a handful of kinds and statuses; a hostile file of a million distinct cells must
 #: not grow the caches without end.
 _CACHED = 65_536
+#: Whether a row needs `clean_text` (safe_text.needs_cleaning, without the call per row).
+_POISON_SEARCH = POISON.search
 #: Rows validated (and written) at a time: big enough for executemany, small enough that a
 #: million-row file never sits in memory whole.
 CHUNK_ROWS = 20_000
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 #: Files this big (about 50,000 rows) are read in a second process while this one writes.
 PARALLEL_BYTES = 8 << 20
-#: Chunks read ahead of the writer at most (each about CHUNK_ROWS rows).
-IN_FLIGHT = 3
+#: The pipe from the reading process: room for about two pickled chunks of CHUNK_ROWS rows.
+PIPE_BYTES = 2 << 20
 #: Wraps the (line, cells) records, e.g. with a progress bar; gets an estimate of their number.
 RowTracker = Callable[
     [Iterator[tuple[int, list[str]]], int | None], Iterator[tuple[int, list[str]]]
@@ -288,39 +297,50 @@ def parse_chunks(
     # The cells of one row in _CELLS order; a missing column reads the "" put after the row.
     pick = itemgetter(*(positions.get(name, width) for name in _CELLS))
     check = row_checker(catalog, calendar, keep_phones=keep_phones)
+    poisoned = _POISON_SEARCH
     seen: dict[str, int] = {}
+    records_out, lines_out, errors_out = result.records, result.lines, result.errors
+    taken = 0  # rows and errors in this chunk
     for line, cells in records:
-        if len(result.records) + len(result.errors) >= size:
+        if taken >= size:
             yield result
             result = ParsedImport()
+            records_out, lines_out, errors_out = result.records, result.lines, result.errors
+            taken = 0
         joined = "".join(cells)
-        if not joined.strip():
+        if not joined or joined.isspace():
             continue
         count = len(cells)
         if count > width:
-            result.errors.append((line, t.TOO_MANY_COLUMNS))
+            errors_out.append((line, t.TOO_MANY_COLUMNS))
+            taken += 1
             continue
         if count == width:
             cells.append("")
         else:
             cells = [*cells, *("",) * (width + 1 - count)]
-        if needs_cleaning(joined):
-            # Control characters and bidi overrides never reach a name or a note.
-            values = [
-                clean_text(value.strip(), multiline=name == "note").strip()
-                for name, value in zip(_CELLS, pick(cells), strict=True)
-            ]
-            row, problems = check(*values)
+        if poisoned(joined) is None:
+            checked = check(*map(str.strip, pick(cells)))
         else:
-            row, problems = check(*map(str.strip, pick(cells)))
-        if row is not None and row[0] in seen:
-            problems.append(t.DUPLICATE_CODE.format(code=row[0], line=seen[row[0]]))
-        if problems:
-            result.errors.extend((line, problem) for problem in problems)
-        elif row is not None:
-            seen[row[0]] = line
-            result.records.append(row)
-            result.lines.append(line)
+            # Control characters and bidi overrides never reach a name or a note.
+            checked = check(
+                *(
+                    clean_text(value.strip(), multiline=name == "note").strip()
+                    for name, value in zip(_CELLS, pick(cells), strict=True)
+                )
+            )
+        if type(checked) is list:
+            errors_out.extend((line, problem) for problem in checked)
+            taken += len(checked)
+            continue
+        code = checked[0]
+        first = seen.setdefault(code, line)
+        if first != line:
+            errors_out.append((line, t.DUPLICATE_CODE.format(code=code, line=first)))
+        else:
+            records_out.append(checked)
+            lines_out.append(line)
+        taken += 1
     yield result
 
 
@@ -496,69 +516,74 @@ def _read_here(
 def _read_elsewhere(
     path: Path, catalog: AwardCatalog, calendar: WorkCalendar, *, size: int, keep_phones: bool
 ) -> Iterator[ParsedImport]:
-    """`_read_here` run in a child process, its chunks handed over as they are ready.
+    """`_read_here` run in a second Python process (handlers/import_reader.py), its chunks
+    handed over through a pipe as they are ready.
 
-    The child starts at once, so that its start-up overlaps the caller's. At most IN_FLIGHT
-    chunks wait in the pipe, so memory stays bounded when the writer is slower. It is started
-    with "spawn" (a fork would copy the locks of this process's threads); when it fails, or
-    dies, the import fails as a whole: nothing is written.
+    The child starts at once, so that its start-up overlaps the caller's. A full pipe stops it,
+    so at most about two chunks wait when the writer is slower. A plain subprocess rather than
+    multiprocessing: "spawn" would run the caller's main script again in the child and "fork"
+    would copy the locks of this process's threads. When the child fails, or dies, the import
+    fails as a whole: nothing is written.
     """
-    context = multiprocessing.get_context("spawn")
-    queue: Any = context.Queue(maxsize=IN_FLIGHT)
-    child = context.Process(
-        target=_reader_process,
-        args=(queue, path, catalog, calendar, size, keep_phones, csv.field_size_limit()),
-        name="tdkt-import-reader",
-        daemon=True,  # never outlives an import that stopped without reading it all
+    root = str(Path(__file__).resolve().parent.parent)
+    paths = [root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    errors = tempfile.TemporaryFile()  # a pipe could fill up and stop the child
+    child = subprocess.Popen(
+        [sys.executable, "-m", "handlers.import_reader"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
     )
-    child.start()
-    return _handed_over(child, queue)
+    assert child.stdin is not None and child.stdout is not None
+    with contextlib.suppress(OSError, AttributeError):  # Linux: room for about two chunks
+        fcntl.fcntl(child.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    job = (path, catalog, calendar, size, keep_phones, csv.field_size_limit())
+    pickle.dump(job, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+    child.stdin.close()
+    return _handed_over(child, errors)
 
 
-def _handed_over(child: Any, queue: Any) -> Iterator[ParsedImport]:
+def _handed_over(child: subprocess.Popen[bytes], errors: IO[bytes]) -> Iterator[ParsedImport]:
+    assert child.stdout is not None
     try:
         while True:
             try:
-                item = queue.get(timeout=0.5)
-            except Empty:
-                if child.is_alive():
-                    continue
-                try:  # it may have put its last words just before it ended
-                    item = queue.get(timeout=0.5)
-                except Empty:
-                    detail = f"exit code {child.exitcode}"
-                    raise ImportReaderError(t.READER_FAILED.format(detail=detail)) from None
+                item = pickle.load(child.stdout)  # our own child's output, nobody else's
+            except EOFError:
+                child.wait()
+                errors.seek(0)
+                log.warning(
+                    "import reader failed: %s", errors.read()[-2000:].decode(errors="replace")
+                )
+                detail = f"exit code {child.returncode}"
+                raise ImportReaderError(t.READER_FAILED.format(detail=detail)) from None
             if item is None:
                 return
             if isinstance(item, str):
                 raise ImportReaderError(t.READER_FAILED.format(detail=item))
             yield item
     finally:
-        if child.is_alive():
-            child.terminate()  # the consumer stopped early: the rest is not wanted
-        child.join()
-        queue.close()
-        queue.join_thread()
+        if child.poll() is None:
+            child.kill()  # the consumer stopped early: the rest is not wanted
+        child.wait()
+        child.stdout.close()
+        errors.close()
 
 
-def _reader_process(
-    queue: Any,
-    path: Path,
-    catalog: AwardCatalog,
-    calendar: WorkCalendar,
-    size: int,
-    keep_phones: bool,
-    field_limit: int,
-) -> None:
-    """The child of `_read_elsewhere`: every chunk, then None (or what went wrong, as text)."""
+def read_in_child(stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    """The second process of `_read_elsewhere`: every chunk, then None (or what went wrong,
+    as text), pickled one after the other."""
+    path, catalog, calendar, size, keep_phones, field_limit = pickle.load(stdin)
     csv.field_size_limit(field_limit)  # the parent's limit on a cell, not the default
     try:
         for chunk in _read_here(path, catalog, calendar, size=size, keep_phones=keep_phones):
-            queue.put(chunk)
+            pickle.dump(chunk, stdout, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # handed over, so the parent fails the import with it
-        queue.put(f"{type(exc).__name__}: {exc}")
+        pickle.dump(f"{type(exc).__name__}: {exc}", stdout)
     else:
-        queue.put(None)
+        pickle.dump(None, stdout)
+    stdout.flush()
 
 
 class ImportReaderError(Exception):
@@ -584,7 +609,8 @@ def parse_xlsx(
         return ParsedImport(errors=[(exc.line, str(exc))])
 
 
-RowCheck = Callable[..., tuple["ImportRow | None", list[str]]]
+#: A row's ImportRow, or the list of its problems.
+RowCheck = Callable[..., "ImportRow | list[str]"]
 
 
 def row_checker(catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: bool) -> RowCheck:
@@ -601,6 +627,7 @@ def row_checker(catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: b
     statuses: dict[str, tuple[str | None, str | None]] = {}
     statuses_decided: dict[str, tuple[str | None, str | None]] = {}
     due_dates: dict[tuple[str, int], str] = {}
+    interned: dict[str, str] = {}
     limits = LIMITS["nominee"], LIMITS["unit"], LIMITS["decision_no"], LIMITS["note"]
     resolved_values = frozenset(status.value for status in RESOLVED)
     received_value = Status.received.value
@@ -628,7 +655,7 @@ def row_checker(catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: b
         decision_no: str,
         note: str,
         officer: str,
-    ) -> tuple[ImportRow | None, list[str]]:
+    ) -> ImportRow | list[str]:
         problems: list[str] = []
         if not (code_cell and kind_cell and nominee and received_cell):
             for name, value in zip(
@@ -636,7 +663,7 @@ def row_checker(catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: b
             ):
                 if not value:
                     problems.append(t.EMPTY_FIELD.format(field=t.FIELD_NAMES[name]))
-            return None, problems
+            return problems
         if (
             len(nominee) > limits[0]
             or len(unit) > limits[1]
@@ -711,19 +738,26 @@ def row_checker(catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: b
             elif resolved_on:
                 problems.append(t.RESOLVED_NOT_ALLOWED.format(label=Status(status).label))
         if problems or code is None or kind is None or received_on is None or status is None:
-            return None, problems
+            return problems
         if due_on is None:
             due_on = due_dates.get((received_on, kind.working_days))
             if due_on is None:
                 # A receipt on a day off counts from the next working day (receipt_day).
                 due = calendar.due_date(date.fromisoformat(received_on), kind.working_days)
                 due_on = _remember(due_dates, (received_on, kind.working_days), due.isoformat())
+        # Repeated values as one object each: a chunk then pickles and unpickles faster.
+        shared = interned.get(unit)
+        if shared is None:
+            shared = _remember(interned, unit, unit)
+        last4_shared = interned.get(last4)
+        if last4_shared is None:
+            last4_shared = _remember(interned, last4, last4)
         return (
             code,
             kind.code,
             nominee,
-            unit,
-            last4,
+            shared,
+            last4_shared,
             received_on,
             due_on,
             status,
@@ -733,7 +767,7 @@ def row_checker(catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: b
             officer or None,
             (phone or None) if keep_phones else None,
             not due_cell,
-        ), problems
+        )
 
     return check
 

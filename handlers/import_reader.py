@@ -1,0 +1,14 @@
+"""The second process of a big import: reads and checks the CSV while the importer writes.
+
+Started by handlers.dossier_import (`python -m handlers.import_reader`): the job comes pickled
+on stdin, the checked chunks go pickled to stdout.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from handlers.dossier_import import read_in_child
+
+if __name__ == "__main__":
+    read_in_child(sys.stdin.buffer, sys.stdout.buffer)
