@@ -539,8 +539,13 @@ def _read_elsewhere(
     with contextlib.suppress(OSError, AttributeError):  # Linux: room for about two chunks
         fcntl.fcntl(child.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     job = (path, catalog, calendar, size, keep_phones, csv.field_size_limit())
-    pickle.dump(job, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-    child.stdin.close()
+    try:
+        pickle.dump(job, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+    except BrokenPipeError:
+        pass  # it died already: reading its output says so
+    finally:
+        with contextlib.suppress(BrokenPipeError):
+            child.stdin.close()
     return _handed_over(child, errors)
 
 
