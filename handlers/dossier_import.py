@@ -360,6 +360,7 @@ def prepare(
     - a move into needs_supplement pauses the clock from today; a move out of it pushes the
       stored due date by the working days waited, as a change made in chat does.
     """
+    due_computed = parsed.due_computed
     for index, (line, row) in enumerate(zip(parsed.lines, parsed.rows, strict=True)):
         before = stored.get(row.code)
         since = today if row.status is Status.needs_supplement else None
@@ -373,11 +374,11 @@ def prepare(
             )
             parsed.errors.append((line, message))
             continue
-        due_on = before.due_on if parsed.due_computed[index] else row.due_on
+        due_on = before.due_on if due_computed[index] else row.due_on
         if before.status is Status.needs_supplement:
             if row.status is Status.needs_supplement:
                 since = before.supplement_since
-            elif parsed.due_computed[index]:
+            elif due_computed[index]:
                 due_on = due_on_after_supplement(due_on, before.supplement_since, today, calendar)
         parsed.rows[index] = replace(
             row,
@@ -558,9 +559,9 @@ def _handed_over(child: subprocess.Popen[bytes], errors: IO[bytes]) -> Iterator[
             except EOFError:
                 child.wait()
                 errors.seek(0)
-                log.warning(
-                    "import reader failed: %s", errors.read()[-2000:].decode(errors="replace")
-                )
+                # Its last line only (the exception), never the rows a traceback might show.
+                last = errors.read().decode(errors="replace").strip().splitlines()[-1:]
+                log.warning("import reader failed: %s", last[0][:300] if last else "")
                 detail = f"exit code {child.returncode}"
                 raise ImportReaderError(t.READER_FAILED.format(detail=detail)) from None
             if item is None:
