@@ -16,7 +16,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -84,29 +84,19 @@ class Database:
     def _in_batch(self) -> bool:
         return self._batch_thread == threading.get_ident()
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: nothing half-written.
 
         Inside a batch the batch already holds SQLite's write lock and runs one message at a
         time, so this becomes a savepoint: still all or nothing, still serialised.
         """
         if self._in_batch():
-            direct = self._direct
-            assert direct is not None
-            raw = direct._raw
-            # One name for all: ROLLBACK TO and RELEASE act on the innermost savepoint of that
-            # name, and the same statement text is prepared once, not per transaction.
-            raw.execute("SAVEPOINT tx")
-            try:
-                yield direct  # type: ignore[misc]  # the same calls as aiosqlite.Connection
-            except BaseException:
-                raw.execute("ROLLBACK TO tx")
-                raw.execute("RELEASE tx")
-                raise
-            else:
-                raw.execute("RELEASE tx")
-            return
+            assert self._direct is not None
+            return _Savepoint(self._direct)
+        return self._transaction()
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._write_lock:
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
@@ -253,6 +243,30 @@ class Database:
         if self._on_loop_tasks:
             await asyncio.wait(list(self._on_loop_tasks))
         await self.connection.close()
+
+
+class _Savepoint:
+    """`Database.transaction()` inside a batch: a savepoint on the worker's connection.
+
+    A class rather than a generator-based context manager: a lookup enters it at each step.
+    """
+
+    __slots__ = ("_direct",)
+
+    def __init__(self, direct: DirectConnection) -> None:
+        self._direct = direct
+
+    async def __aenter__(self) -> aiosqlite.Connection:
+        # One name for all: ROLLBACK TO and RELEASE act on the innermost savepoint of that
+        # name, and the same statement text is prepared once, not per transaction.
+        self._direct._raw.execute("SAVEPOINT tx")
+        return self._direct  # type: ignore[return-value]  # the same calls as aiosqlite's
+
+    async def __aexit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        raw = self._direct._raw
+        if kind is not None:
+            raw.execute("ROLLBACK TO tx")
+        raw.execute("RELEASE tx")
 
 
 def _drive(work: Callable[[], Awaitable[T]]) -> T:

@@ -129,12 +129,16 @@ class HistoryEntry:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> HistoryEntry:
-        return from_columns(
-            cls,
-            row,
-            changed_at=instant_from_db(row["changed_at"]),
-            from_status=status_from_db(row["from_status"]) if row["from_status"] else None,
-            to_status=status_from_db(row["to_status"]),
+        # Spelled out rather than `from_columns`: the status card reads three at every lookup.
+        from_status = row["from_status"]
+        return cls(
+            row["id"],
+            row["dossier_id"],
+            instant_from_db(row["changed_at"]),
+            row["actor"],
+            status_from_db(from_status) if from_status else None,
+            status_from_db(row["to_status"]),
+            row["note"],
         )
 
 
@@ -152,11 +156,15 @@ class Conversation:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Conversation:
-        return from_columns(
-            cls,
-            row,
-            updated_at=instant_from_db(row["updated_at"]),
-            data=json.loads(row["data"]),
+        # Spelled out rather than `from_columns`: read at every message.
+        return cls(
+            row["channel"],
+            row["chat_id"],
+            row["flow"],
+            row["step"],
+            row["nonce"],
+            instant_from_db(row["updated_at"]),
+            json.loads(row["data"]),
         )
 
 
