@@ -31,6 +31,7 @@ from bench.data import NOW, code_of, database, digits_of, fresh_copy
 from bench.report import median, percentile, result
 from bot.app import open_app
 from config.settings import Settings
+from db.connection import WalCheckpointer
 from handlers.messages import Incoming
 
 DOSSIERS = 1_000_000
@@ -102,17 +103,24 @@ async def recorded(path: Path, chats: int, seed: int) -> list[tuple[str, tuple[A
 
 
 def replay(path: Path, statements: list[tuple[str, tuple[Any, ...]]]) -> float:
-    """Seconds sqlite3 alone takes to run `statements` on the database at `path`."""
+    """Seconds sqlite3 alone takes to run `statements` on the database at `path`, with the
+    bot's pragmas and its checkpoints on their own thread."""
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute(f"PRAGMA wal_autocheckpoint = {WalCheckpointer.SAFETY_NET_PAGES}")
+    checkpointer = WalCheckpointer(path)
+    checkpointer.start()
     try:
         started = time.perf_counter()
         for sql, parameters in statements:
             connection.execute(sql, parameters).fetchall()
+            if sql == "COMMIT":
+                checkpointer.committed()
         return time.perf_counter() - started
     finally:
+        checkpointer.stop()
         connection.close()
 
 
