@@ -11,6 +11,10 @@ own hand-off, as before batching); figures are medians of three.
 
 The headline uses the Telegram channel (buttons); Zalo and the console also keep the numbered
 choices of every reply, one more write per message, measured on the second row.
+
+The SQL floor: the statements those lookups ran (100 chats, recorded with their parameters,
+batch by batch) replayed with sqlite3 alone on a fresh copy, no handler in between. It is what
+the statements cost by themselves, the ceiling any Python around them can approach.
 """
 
 from __future__ import annotations
@@ -18,13 +22,16 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import sqlite3
 import time
+from pathlib import Path
 from typing import Any
 
 from bench.data import NOW, code_of, database, digits_of, fresh_copy
 from bench.report import median, percentile, result
 from bot.app import open_app
 from config.settings import Settings
+from db.connection import WalCheckpointer
 from handlers.messages import Incoming
 
 DOSSIERS = 1_000_000
@@ -65,6 +72,58 @@ async def lookups(
     return per_chat * chats / (time.perf_counter() - started), samples
 
 
+class _Recorder:
+    """Stands in for aiosqlite's sqlite3 connection and notes every statement it runs."""
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self._raw = raw
+        self.statements: list[tuple[str, tuple[Any, ...]]] = []
+
+    def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
+        self.statements.append((sql, tuple(parameters)))
+        return self._raw.execute(sql, parameters)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+async def recorded(path: Path, chats: int, seed: int) -> list[tuple[str, tuple[Any, ...]]]:
+    """The statements of LOOKUPS lookups by `chats` citizens at once, with their parameters."""
+    settings = Settings(_env_file=None, database=path)  # type: ignore[call-arg]
+    app = await open_app(settings, clock=lambda: NOW)
+    connection = app.services.db.connection
+    recorder = _Recorder(connection._conn)
+    try:
+        connection._connection = recorder  # type: ignore[assignment]
+        await lookups(app, "telegram", LOOKUPS, chats, seed=seed)
+    finally:
+        connection._connection = recorder._raw
+        await app.close()
+    return recorder.statements
+
+
+def replay(path: Path, statements: list[tuple[str, tuple[Any, ...]]]) -> float:
+    """Seconds sqlite3 alone takes to run `statements` on the database at `path`, with the
+    bot's pragmas and its checkpoints on their own thread."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute(f"PRAGMA wal_autocheckpoint = {WalCheckpointer.SAFETY_NET_PAGES}")
+    checkpointer = WalCheckpointer(path)
+    checkpointer.start()
+    try:
+        started = time.perf_counter()
+        for sql, parameters in statements:
+            connection.execute(sql, parameters).fetchall()
+            if sql == "COMMIT":
+                checkpointer.committed()
+        return time.perf_counter() - started
+    finally:
+        checkpointer.stop()
+        connection.close()
+
+
 async def run() -> list[dict[str, Any]]:
     path = fresh_copy(database(DOSSIERS), "lookup")
     settings = Settings(_env_file=None, database=path)  # type: ignore[call-arg]
@@ -72,6 +131,10 @@ async def run() -> list[dict[str, Any]]:
     figures: dict[tuple[str, int], list[tuple[float, list[float]]]] = {}
     try:
         await lookups(app, "telegram", WARM_UP, 10, seed=-1)
+        # The statements of one 100-chat run, to replay without the bot in each round.
+        source = database(DOSSIERS)
+        statements = await recorded(fresh_copy(source, "lookup-record"), 100, seed=300)
+        floors: list[float] = []
         stats = app.services.db.batch_stats
         sizes: dict[int, list[float]] = {}
         # Rounds interleave the levels, so a busy spell on the shared machine hits all alike.
@@ -91,6 +154,8 @@ async def run() -> list[dict[str, Any]]:
             figures.setdefault(("unbatched", 100), []).append(
                 await lookups(app, "telegram", LOOKUPS, 100, seed=200 + attempt, batched=False)
             )
+            seconds = replay(fresh_copy(source, "lookup-replay"), statements)
+            floors.append(LOOKUPS // 100 * 100 / seconds)
     finally:
         await app.close()
     rows = []
@@ -123,6 +188,15 @@ async def run() -> list[dict[str, Any]]:
                 met,
             )
         )
+    per_lookup = len(statements) / (LOOKUPS // 100 * 100)
+    rows.append(
+        result(
+            f"lookup, 100 chats: SQL floor, the same statements ({per_lookup:.1f} a lookup,"
+            f" savepoints and commits included) replayed by sqlite3 alone (median of {RUNS})",
+            median(floors),
+            "lookups/s",
+        )
+    )
     batched, baseline = figures[("telegram", 100)], figures[("unbatched", 100)]
     gain = median([a[0] / b[0] for a, b in zip(batched, baseline, strict=True)])
     rows.append(result("lookup, 100 chats: batched / baseline, same runs", gain, "×"))

@@ -12,6 +12,8 @@ NetworkError; their messages never carry the request URL (it holds the bot token
 
 from __future__ import annotations
 
+import json
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
@@ -19,6 +21,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.redaction import redact
+
+_JSON = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -95,7 +99,8 @@ class AiohttpRequest(BaseRequest):
             connect=None if connect is None or pool is None else connect + pool,
             sock_read=None if read is None or write is None else read + write,
         )
-        data: aiohttp.FormData | dict[str, str] | None = None
+        data: aiohttp.FormData | bytes | None = None
+        headers: dict[str, str] | None = None
         if files:
             form = aiohttp.FormData(quote_fields=False)
             for name, value in (request_data.json_parameters if request_data else {}).items():
@@ -104,9 +109,18 @@ class AiohttpRequest(BaseRequest):
                 form.add_field(name, content, filename=file_name, content_type=mime_type)
             data = form
         elif request_data is not None:
-            data = request_data.json_parameters
+            # One UTF-8 JSON body (the Bot API takes application/json for every call without
+            # a file): a Vietnamese card percent-encoded byte by byte as a form, through
+            # aiohttp's FormData (a multipart writer and a uuid4 a call), or with every letter
+            # escaped as \uXXXX, is several times the bytes and CPU of the text itself.
+            data = json.dumps(request_data.json_parameters, ensure_ascii=False).encode(
+                "utf-8", "replace"
+            )
+            headers = _JSON
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc

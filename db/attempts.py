@@ -29,6 +29,15 @@ class GuessState:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatLimits:
+    """The chat's own limits in the window, read in one statement: wrong digits and answers."""
+
+    #: The chat's latest wrong digits, newest first (at most the failure limit).
+    failures: list[datetime]
+    probes: ProbeState
+
+
+@dataclass(frozen=True, slots=True)
 class ProbeState:
     """The chat's "found"/"not found" answers in the window."""
 
@@ -36,6 +45,32 @@ class ProbeState:
     codes: list[tuple[str, datetime]]
     #: The "not found" answers, newest first (at most the burst limit).
     not_found: list[datetime]
+
+
+# One statement for what `chat_failures` and `probe_state` read: each is a short range of a
+# per-chat index, and a lookup reads them at every step, so one hand-over to SQLite, not three.
+_CHAT_LIMITS = (
+    "SELECT 0, attempted_at, NULL FROM (SELECT attempted_at FROM lookup_attempts"
+    " WHERE channel = ?1 AND chat_id = ?2 AND attempted_at > ?3 AND succeeded = 0"
+    " ORDER BY attempted_at DESC LIMIT ?4)"
+    " UNION ALL SELECT 1, MAX(probed_at), code FROM lookup_probes"
+    " WHERE channel = ?1 AND chat_id = ?2 AND probed_at > ?3 GROUP BY code"
+    " UNION ALL SELECT 2, probed_at, NULL FROM (SELECT probed_at FROM lookup_probes"
+    " WHERE channel = ?1 AND chat_id = ?2 AND probed_at > ?3 AND found = 0"
+    " ORDER BY probed_at DESC LIMIT ?5)"
+)
+
+# The three figures of the stranger policy in one statement (each a range of its own index).
+_GUESS_STATE = (
+    "SELECT EXISTS (SELECT 1 FROM lookup_attempts WHERE channel = ?1 AND chat_id = ?2"
+    " AND dossier_code = ?3 AND succeeded = 1),"
+    " (SELECT COUNT(*) FROM lookup_attempts WHERE dossier_code = ?3 AND attempted_at > ?4"
+    " AND succeeded = 0 AND proven = 0),"
+    " (SELECT MAX(attempted_at) FROM lookup_attempts WHERE dossier_code = ?3"
+    " AND attempted_at > ?4 AND succeeded = 0 AND proven = 0),"
+    " (SELECT attempted_at FROM lookup_attempts WHERE channel = ?1 AND attempted_at > ?4"
+    " AND succeeded = 0 AND proven = 0 ORDER BY attempted_at DESC LIMIT 1 OFFSET ?5)"
+)
 
 
 async def _rows(conn: Transaction, sql: str, params: tuple[Any, ...]) -> list[Any]:
@@ -46,17 +81,57 @@ class LookupAttemptRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def chat_limits(
+        self,
+        conn: Transaction,
+        *,
+        channel: str,
+        chat_id: str,
+        since: datetime,
+        failure_limit: int,
+        not_found_limit: int,
+    ) -> ChatLimits:
+        """`chat_failures` and `probe_state` together, read on the open transaction `conn`."""
+        rows = await _rows(
+            conn,
+            _CHAT_LIMITS,
+            (channel, chat_id, instant_to_db(since), failure_limit, not_found_limit),
+        )
+        failures: list[str] = []
+        codes: list[tuple[str, str]] = []
+        missing: list[str] = []
+        for kind, at, code in rows:
+            if kind == 0:
+                failures.append(at)
+            elif kind == 1:
+                codes.append((at, code))
+            else:
+                missing.append(at)
+        # Stored instants are fixed-width UTC text: text order is time order.
+        failures.sort(reverse=True)
+        codes.sort()
+        missing.sort(reverse=True)
+        return ChatLimits(
+            failures=[datetime.fromisoformat(at) for at in failures],
+            probes=ProbeState(
+                codes=[(code, datetime.fromisoformat(at)) for at, code in codes],
+                not_found=[datetime.fromisoformat(at) for at in missing],
+            ),
+        )
+
     async def chat_failures(
         self, conn: Transaction, *, channel: str, chat_id: str, since: datetime, limit: int
     ) -> list[datetime]:
         """The chat's latest wrong digits since `since`, newest first, at most `limit`."""
-        rows = await _rows(
+        limits = await self.chat_limits(
             conn,
-            "SELECT attempted_at FROM lookup_attempts WHERE channel = ? AND chat_id = ?"
-            " AND attempted_at > ? AND succeeded = 0 ORDER BY attempted_at DESC LIMIT ?",
-            (channel, chat_id, instant_to_db(since), limit),
+            channel=channel,
+            chat_id=chat_id,
+            since=since,
+            failure_limit=limit,
+            not_found_limit=0,
         )
-        return [datetime.fromisoformat(row[0]) for row in rows]
+        return limits.failures
 
     async def guess_state(
         self,
@@ -69,30 +144,18 @@ class LookupAttemptRepository:
         channel_budget: int,
     ) -> GuessState:
         """Read on the open transaction `conn`, so the check and its record cannot interleave."""
-        stamp = instant_to_db(since)
-        proven = await _rows(
-            conn,
-            "SELECT 1 FROM lookup_attempts WHERE channel = ? AND chat_id = ?"
-            " AND dossier_code = ? AND succeeded = 1 LIMIT 1",
-            (channel, chat_id, dossier_code),
-        )
-        dossier = await _rows(
-            conn,
-            "SELECT COUNT(*), MAX(attempted_at) FROM lookup_attempts WHERE dossier_code = ?"
-            " AND attempted_at > ? AND succeeded = 0 AND proven = 0",
-            (dossier_code, stamp),
-        )
-        budget = await _rows(
-            conn,
-            "SELECT attempted_at FROM lookup_attempts WHERE channel = ? AND attempted_at > ?"
-            " AND succeeded = 0 AND proven = 0 ORDER BY attempted_at DESC LIMIT 1 OFFSET ?",
-            (channel, stamp, channel_budget - 1),
-        )
+        row = (
+            await _rows(
+                conn,
+                _GUESS_STATE,
+                (channel, chat_id, dossier_code, instant_to_db(since), channel_budget - 1),
+            )
+        )[0]
         return GuessState(
-            proven=bool(proven),
-            dossier_failures=int(dossier[0][0]),
-            dossier_last=datetime.fromisoformat(dossier[0][1]) if dossier[0][1] else None,
-            channel_full_at=datetime.fromisoformat(budget[0][0]) if budget else None,
+            proven=bool(row[0]),
+            dossier_failures=int(row[1]),
+            dossier_last=datetime.fromisoformat(row[2]) if row[2] else None,
+            channel_full_at=datetime.fromisoformat(row[3]) if row[3] else None,
         )
 
     async def record_on(
@@ -128,23 +191,15 @@ class LookupAttemptRepository:
         since: datetime,
         not_found_limit: int,
     ) -> ProbeState:
-        stamp = instant_to_db(since)
-        codes = await _rows(
+        limits = await self.chat_limits(
             conn,
-            "SELECT code, MAX(probed_at) AS last FROM lookup_probes"
-            " WHERE channel = ? AND chat_id = ? AND probed_at > ? GROUP BY code ORDER BY last",
-            (channel, chat_id, stamp),
+            channel=channel,
+            chat_id=chat_id,
+            since=since,
+            failure_limit=0,
+            not_found_limit=not_found_limit,
         )
-        missing = await _rows(
-            conn,
-            "SELECT probed_at FROM lookup_probes WHERE channel = ? AND chat_id = ?"
-            " AND probed_at > ? AND found = 0 ORDER BY probed_at DESC LIMIT ?",
-            (channel, chat_id, stamp, not_found_limit),
-        )
-        return ProbeState(
-            codes=[(row[0], datetime.fromisoformat(row[1])) for row in codes],
-            not_found=[datetime.fromisoformat(row[0]) for row in missing],
-        )
+        return limits.probes
 
     async def record_probe(
         self,

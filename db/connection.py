@@ -16,7 +16,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -61,6 +61,65 @@ class _BatchAborted(Exception):
     runs again, alone, on the event loop."""
 
 
+class WalCheckpointer:
+    """Copies the write-ahead log back into the database file, on a thread and connection of
+    its own, after commits.
+
+    SQLite's automatic checkpoint runs inside the COMMIT that crosses its threshold, on
+    aiosqlite's thread, where every message waits for it: a quarter of a lookup's database time
+    at 1M dossiers (bench/bench_lookup.py, SQL floor). A PASSIVE checkpoint never blocks the
+    writer or the readers, and sqlite3 releases the interpreter lock while it runs, so here it
+    uses the machine's other core. The connection's own automatic checkpoint stays on at a
+    larger threshold as a safety net, should this thread ever fall behind.
+    """
+
+    #: Pages in the log before the writer checkpoints by itself (SQLite's default is 1,000).
+    SAFETY_NET_PAGES = 10_000
+    #: At most one checkpoint this often: under load, commits come every few milliseconds.
+    PAUSE_SECONDS = 0.05
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._wanted = threading.Event()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
+        #: Checkpoints done and failed, for the benchmarks and the tests.
+        self.stats = {"checkpoints": 0, "failures": 0}
+        #: Set after each checkpoint attempt (tests wait on it rather than sleep).
+        self.attempted = threading.Event()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def committed(self) -> None:
+        """A commit added to the log: checkpoint soon."""
+        self._wanted.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wanted.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            while True:
+                self._wanted.wait()
+                if self._stopping.is_set():
+                    return
+                self._wanted.clear()
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    self.stats["checkpoints"] += 1
+                except sqlite3.Error as exc:  # the writer's safety net checkpoints meanwhile
+                    self.stats["failures"] += 1
+                    log.warning("background checkpoint failed: %s", exc)
+                self.attempted.set()
+                self._stopping.wait(self.PAUSE_SECONDS)
+        finally:
+            connection.close()
+
+
 class Database:
     """One shared connection; writes that belong together go through `transaction()`.
 
@@ -68,9 +127,15 @@ class Database:
     statements of two coroutines' transactions from interleaving on the shared connection.
     """
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        path: Path,
+        checkpointer: WalCheckpointer | None = None,
+    ) -> None:
         self.connection = connection
         self.path = path
+        self.checkpointer = checkpointer
         self._write_lock = asyncio.Lock()
         #: The worker thread while a batch runs on it; repositories called there use sqlite3.
         self._batch_thread: int | None = None
@@ -84,29 +149,19 @@ class Database:
     def _in_batch(self) -> bool:
         return self._batch_thread == threading.get_ident()
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: nothing half-written.
 
         Inside a batch the batch already holds SQLite's write lock and runs one message at a
         time, so this becomes a savepoint: still all or nothing, still serialised.
         """
         if self._in_batch():
-            direct = self._direct
-            assert direct is not None
-            raw = direct._raw
-            # One name for all: ROLLBACK TO and RELEASE act on the innermost savepoint of that
-            # name, and the same statement text is prepared once, not per transaction.
-            raw.execute("SAVEPOINT tx")
-            try:
-                yield direct  # type: ignore[misc]  # the same calls as aiosqlite.Connection
-            except BaseException:
-                raw.execute("ROLLBACK TO tx")
-                raw.execute("RELEASE tx")
-                raise
-            else:
-                raw.execute("RELEASE tx")
-            return
+            assert self._direct is not None
+            return _Savepoint(self._direct)
+        return self._transaction()
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._write_lock:
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
@@ -116,6 +171,11 @@ class Database:
                 raise
             else:
                 await self.connection.execute("COMMIT")
+                self._committed()
+
+    def _committed(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.committed()
 
     # One hand-off to aiosqlite's thread per read (execute + fetch + close would be three);
     # inside a batch, none.
@@ -166,6 +226,8 @@ class Database:
                 except Exception as exc:  # BEGIN failed (locked by another process): each alone
                     log.warning("batch of %d not started (%s); running each alone", len(items), exc)
                     outcomes = [(_ON_LOOP, None)] * len(items)
+                else:
+                    self._committed()
             for (work, future, context), (kind, value) in zip(items, outcomes, strict=True):
                 if future.done():
                     continue
@@ -252,7 +314,33 @@ class Database:
             await asyncio.wait([self._drainer])
         if self._on_loop_tasks:
             await asyncio.wait(list(self._on_loop_tasks))
+        if self.checkpointer is not None:
+            await asyncio.to_thread(self.checkpointer.stop)
         await self.connection.close()
+
+
+class _Savepoint:
+    """`Database.transaction()` inside a batch: a savepoint on the worker's connection.
+
+    A class rather than a generator-based context manager: a lookup enters it at each step.
+    """
+
+    __slots__ = ("_direct",)
+
+    def __init__(self, direct: DirectConnection) -> None:
+        self._direct = direct
+
+    async def __aenter__(self) -> aiosqlite.Connection:
+        # One name for all: ROLLBACK TO and RELEASE act on the innermost savepoint of that
+        # name, and the same statement text is prepared once, not per transaction.
+        self._direct._raw.execute("SAVEPOINT tx")
+        return self._direct  # type: ignore[return-value]  # the same calls as aiosqlite's
+
+    async def __aexit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        raw = self._direct._raw
+        if kind is not None:
+            raw.execute("ROLLBACK TO tx")
+        raw.execute("RELEASE tx")
 
 
 def _drive(work: Callable[[], Awaitable[T]]) -> T:
@@ -353,4 +441,9 @@ async def open_database(path: Path | str) -> Database:
     # Staff search (/tim) matches names with or without accents, as people type them.
     await connection.create_function("tdkt_match", 4, match_rank, deterministic=True)
     await migrate(connection)
-    return Database(connection, path)
+    checkpointer = None
+    if str(path) != ":memory:":
+        await connection.execute(f"PRAGMA wal_autocheckpoint = {WalCheckpointer.SAFETY_NET_PAGES}")
+        checkpointer = WalCheckpointer(path)
+        checkpointer.start()
+    return Database(connection, path, checkpointer)

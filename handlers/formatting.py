@@ -6,12 +6,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 
+# The fields formatted one by one, not strftime: several times faster, and a status card has a few.
 def vn_date(day: date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else "—"
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else "—"
 
 
 def vn_datetime(moment: datetime, tz: ZoneInfo) -> str:
-    return f"{moment.astimezone(tz):%d/%m/%Y %H:%M}"
+    local = moment.astimezone(tz)
+    return f"{local.day:02d}/{local.month:02d}/{local.year} {local.hour:02d}:{local.minute:02d}"
 
 
 def vn_number(value: int) -> str:

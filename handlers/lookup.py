@@ -29,7 +29,7 @@ import hmac
 import re
 from datetime import datetime, timedelta
 
-from db.attempts import GuessState, Transaction
+from db.attempts import ChatLimits, GuessState, ProbeState, Transaction
 from db.models import Conversation, Dossier
 from handlers.conversation import new_conversation, start_flow
 from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
@@ -118,9 +118,12 @@ async def begin(
     stored = dossier.code if dossier else code
     # The limits, the code answer's record and the conversation step: one write.
     async with services.db.transaction() as conn:
-        refusal = _chat_lock(services, await _chat_failures(services, conn, incoming))
+        limits = await _chat_limits(services, conn, incoming)
+        refusal = _chat_lock(services, limits.failures)
         if refusal is None:
-            refusal = await _probe(services, conn, incoming, stored, found=dossier is not None)
+            refusal = await _probe(
+                services, conn, incoming, stored, limits.probes, found=dossier is not None
+            )
         if refusal is None and dossier is None:
             await services.conversations.clear_on(conn, incoming.channel, incoming.chat_id)
         elif refusal is None and dossier is not None and dossier.phone_last4:
@@ -168,11 +171,14 @@ async def verify(
     now = services.now()
     ok = False
     async with services.db.transaction() as conn:
-        chat_failures = await _chat_failures(services, conn, incoming)
+        limits = await _chat_limits(services, conn, incoming)
+        chat_failures = limits.failures
         refusal = _chat_lock(services, chat_failures)
         if refusal is None:
             # A direct call (the web page) that skipped begin() still spends the code budget.
-            refusal = await _probe(services, conn, incoming, code, found=dossier is not None)
+            refusal = await _probe(
+                services, conn, incoming, code, limits.probes, found=dossier is not None
+            )
         if refusal is None and dossier is None:
             await services.conversations.clear_on(conn, incoming.channel, incoming.chat_id)
         elif refusal is None and dossier is not None and dossier.phone_last4:
@@ -223,15 +229,15 @@ def _cooldown(services: Services, template: str, until: datetime) -> Reply:
     return _tagged(Reply(template.format(until=vn_datetime(until, services.tz))), COOLDOWN)
 
 
-async def _chat_failures(
-    services: Services, conn: Transaction, incoming: Incoming
-) -> list[datetime]:
-    return await services.attempts.chat_failures(
+async def _chat_limits(services: Services, conn: Transaction, incoming: Incoming) -> ChatLimits:
+    """The chat's wrong digits and its code answers in the window: one read."""
+    return await services.attempts.chat_limits(
         conn,
         channel=incoming.channel,
         chat_id=incoming.chat_id,
         since=services.now() - FAILURE_WINDOW,
-        limit=MAX_FAILURES_PER_CHAT,
+        failure_limit=MAX_FAILURES_PER_CHAT,
+        not_found_limit=MAX_NOT_FOUND_PER_CHAT,
     )
 
 
@@ -263,7 +269,13 @@ def _held(services: Services, state: GuessState, now: datetime) -> Reply | None:
 
 
 async def _probe(
-    services: Services, conn: Transaction, incoming: Incoming, code: str, *, found: bool
+    services: Services,
+    conn: Transaction,
+    incoming: Incoming,
+    code: str,
+    state: ProbeState,
+    *,
+    found: bool,
 ) -> Reply | None:
     """Answer "found" or "not found" only within the chat's hourly budget, and record it.
 
@@ -271,13 +283,6 @@ async def _probe(
     known); each "not found" counts towards the burst limit.
     """
     now = services.now()
-    state = await services.attempts.probe_state(
-        conn,
-        channel=incoming.channel,
-        chat_id=incoming.chat_id,
-        since=now - FAILURE_WINDOW,
-        not_found_limit=MAX_NOT_FOUND_PER_CHAT,
-    )
     if len(state.not_found) >= MAX_NOT_FOUND_PER_CHAT:
         until = state.not_found[MAX_NOT_FOUND_PER_CHAT - 1] + FAILURE_WINDOW
         return _cooldown(services, t.TOO_MANY_CODES, until)

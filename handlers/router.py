@@ -99,6 +99,9 @@ def clean_text(text: str) -> str:
     Category C covers NUL, ESC, the bidi overrides and isolates (U+202A–202E, U+2066–2069)
     and lone surrogates; a terminal escape sequence goes as a whole, not only its ESC.
     """
+    if text.isprintable():
+        # Nothing of category C (nor ESC) to drop: the usual message skips the scan.
+        return unicodedata.normalize("NFC", text).strip()
     text = unicodedata.normalize("NFC", strip_escape_sequences(text))
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
 

@@ -311,6 +311,51 @@ async def test_lookup_probes(db: Database) -> None:
     assert state.not_found == [NOW + timedelta(minutes=70), NOW + timedelta(minutes=5)]
 
 
+async def test_chat_limits_reads_failures_and_answers_in_one_go(db: Database) -> None:
+    """The one-statement read gives what the separate reads give, each list in its order."""
+    repo = LookupAttemptRepository(db)
+    async with db.transaction() as conn:
+        for minute, code, found in ((1, "A", True), (2, "B", False), (3, "C", False), (4, "A", 1)):
+            await repo.record_probe(
+                conn,
+                channel="zalo",
+                chat_id="1",
+                code=code,
+                found=bool(found),
+                at=NOW + timedelta(minutes=minute),
+            )
+        for minute, ok in ((5, False), (6, True), (7, False), (8, False)):
+            await repo.record_on(
+                conn,
+                channel="zalo",
+                chat_id="1",
+                dossier_code="A",
+                at=NOW + timedelta(minutes=minute),
+                succeeded=ok,
+                proven=False,
+                end_conversation=False,
+            )
+        # Another chat's rows never show.
+        await repo.record_probe(
+            conn, channel="zalo", chat_id="2", code="Z", found=False, at=NOW + timedelta(minutes=9)
+        )
+        limits = await repo.chat_limits(
+            conn, channel="zalo", chat_id="1", since=NOW, failure_limit=2, not_found_limit=1
+        )
+        apart = (
+            await repo.chat_failures(conn, channel="zalo", chat_id="1", since=NOW, limit=2),
+            await repo.probe_state(conn, channel="zalo", chat_id="1", since=NOW, not_found_limit=1),
+        )
+    assert limits.failures == [NOW + timedelta(minutes=8), NOW + timedelta(minutes=7)]
+    assert limits.probes.codes == [
+        ("B", NOW + timedelta(minutes=2)),
+        ("C", NOW + timedelta(minutes=3)),
+        ("A", NOW + timedelta(minutes=4)),
+    ]
+    assert limits.probes.not_found == [NOW + timedelta(minutes=3)]
+    assert (limits.failures, limits.probes) == apart
+
+
 async def test_conversation_save_get_clear(db: Database) -> None:
     repo = ConversationRepository(db)
     assert await repo.get("console", "c1") is None
