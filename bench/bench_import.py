@@ -140,8 +140,8 @@ def main() -> list[dict[str, Any]]:
             if met
             else (
                 f"reading and validating alone take {parse_seconds:.1f} s in the same runs"
-                " (Python, row by row); they run in a second process, beside the write, so"
-                " the import needs two free cores to meet the target"
+                " (Python, row by row); they run in a second process beside the write, so"
+                " the two share the cores with whatever else runs (load in the footer)"
             ),
         ),
         result(
