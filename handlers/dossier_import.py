@@ -2,7 +2,9 @@
 
 Usage: `python -m bot import FILE.csv` — every row is checked; one bad row and nothing is
 written, each bad row listed with its line number. A big file is read, checked and written
-chunk by chunk in one transaction (`import_chunks`), so memory stays bounded.
+chunk by chunk in one transaction (`import_chunks`), so memory stays bounded; a file of
+PARALLEL_BYTES or more is read and checked in a second process (`csv_chunks`) while this one
+writes.
 """
 
 from __future__ import annotations
@@ -841,10 +843,13 @@ async def import_chunks(
 ) -> ImportOutcome:
     """Validate and write an export chunk by chunk in ONE transaction: all or nothing.
 
-    While SQLite's thread writes one chunk, this thread reads and validates the next. A file
-    large relative to the table (`is_bulk`) is written in bulk mode: the dossier tables'
-    secondary indexes and the redundant insert trigger are dropped first and built again at
-    the end, inside the same transaction. After the first bad row nothing more is written,
+    While SQLite's thread writes one chunk, the next is read and validated (here, or in the
+    reading process of `csv_chunks`). New dossiers only (an empty table, no officer column,
+    ZNS off) go to executemany as the parser's compact rows (`db.bulk.insert_new`); any
+    other chunk goes through `prepare` and `upsert_many`. A file large relative to the table
+    (`is_bulk`) is written in bulk mode: the dossier tables' secondary indexes and the
+    redundant insert trigger are dropped first and built again at the end, inside the same
+    transaction. After the first bad row nothing more is written,
     but the file is read to its end so that every error is listed; then everything is rolled
     back. ForbiddenMove and UnknownOfficerError roll it back too and reach the caller.
     `seal_phone` (ZNS on): the rows' full numbers are kept, encrypted, in the same transaction.
