@@ -100,7 +100,9 @@ async def test_a_reader_that_dies_fails_the_import_and_writes_nothing(
         await run_import(services, path, parallel=True)
     assert (await db.fetch_one("SELECT COUNT(*) FROM dossiers"))[0] == 0
     assert await schema_objects(db) == before
-    assert (await db.fetch_one("PRAGMA temp_store"))[0] == 0  # the bulk settings are undone
+    # The bulk settings are undone.
+    assert (await db.fetch_one("PRAGMA temp_store"))[0] == 0
+    assert (await db.fetch_one("PRAGMA threads"))[0] == 0
 
 
 async def test_a_reader_stopped_early_is_ended(services: Services, tmp_path: Path) -> None:
