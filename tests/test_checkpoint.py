@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 
-from db.connection import WalCheckpointer, open_database
+from db.connection import Database, WalCheckpointer, open_database
+
+
+async def _insert(db: Database, channel: str, number: int) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO conversations (channel, chat_id, flow, step, data, nonce, updated_at)"
+            " VALUES (?, ?, 'lookup', 'phone', '{}', 'n', 't')",
+            (channel, str(number)),
+        )
 
 
 async def _checkpointed(checkpointer: WalCheckpointer) -> None:
@@ -26,12 +35,7 @@ async def test_commits_are_checkpointed_off_the_writer(tmp_path: Path) -> None:
         waiting = asyncio.create_task(_checkpointed(checkpointer))
         await asyncio.sleep(0)
         for number in range(50):
-            async with db.transaction() as conn:
-                await conn.execute(
-                    "INSERT INTO conversations (channel, chat_id, flow, step, data, nonce,"
-                    " updated_at) VALUES ('console', ?, 'lookup', 'phone', '{}', 'n', 't')",
-                    (str(number),),
-                )
+            await _insert(db, "console", number)
         await waiting
         assert checkpointer.stats["checkpoints"] >= 1
         assert checkpointer.stats["failures"] == 0
@@ -56,18 +60,9 @@ async def test_batched_messages_are_checkpointed_too(tmp_path: Path) -> None:
         waiting = asyncio.create_task(_checkpointed(db.checkpointer))
         await asyncio.sleep(0)
 
-        def work(number: int) -> Callable[[], Awaitable[None]]:
-            async def run() -> None:
-                async with db.transaction() as conn:
-                    await conn.execute(
-                        "INSERT INTO conversations (channel, chat_id, flow, step, data, nonce,"
-                        " updated_at) VALUES ('zalo', ?, 'lookup', 'code', '{}', 'n', 't')",
-                        (str(number),),
-                    )
-
-            return run
-
-        await asyncio.gather(*(db.batched(work(number)) for number in range(20)))
+        await asyncio.gather(
+            *(db.batched(partial(_insert, db, "zalo", number)) for number in range(20))
+        )
         await waiting
         assert db.checkpointer.stats["checkpoints"] >= 1
     finally:
