@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from db.connection import Database
-from db.dossiers import _DATA_FIELDS, _REMINDED, INSERT_SQL, insert_row
+from db.dossiers import DATA_FIELDS, INSERT_SQL, REMINDED_STATUSES, insert_row
 from db.models import DossierInput, instant_to_db
 
 _CHUNK = 50_000
@@ -70,7 +70,7 @@ async def insert_dossiers(
 #: The columns an import's compact row starts with (handlers.dossier_import.ImportRow): the
 #: code and the stored fields up to the note; supplement_since, the stamps and remind_on are
 #: worked out by SQL, so that a row goes to executemany without a new tuple per field.
-NEW_ROW_COLUMNS = ("code", *_DATA_FIELDS[: _DATA_FIELDS.index("supplement_since")])
+NEW_ROW_COLUMNS = ("code", *DATA_FIELDS[: DATA_FIELDS.index("supplement_since")])
 _new_row = itemgetter(slice(0, len(NEW_ROW_COLUMNS)))
 
 
@@ -82,7 +82,7 @@ def _insert_new_sql(stamp: str, today: date) -> str:
     """INSERT_SQL for compact rows: a needs_supplement dossier waits since today (as
     `prepare` sets it), remind_on as `insert_row` writes it; the stamps are literals."""
     status = f"?{NEW_ROW_COLUMNS.index('status') + 1}"
-    reminded = ", ".join(_literal(value) for value in _REMINDED)
+    reminded = ", ".join(_literal(value) for value in REMINDED_STATUSES)
     values = [f"?{position}" for position in range(1, len(NEW_ROW_COLUMNS) + 1)]
     values += [
         f"CASE WHEN {status} = 'needs_supplement' THEN {_literal(today.isoformat())} END",

@@ -22,7 +22,7 @@ _COLUMNS = (
     "id, code, award_kind, nominee, unit, phone_last4, received_on, due_on, status,"
     " resolved_on, decision_no, note, supplement_since"
 )
-_DATA_FIELDS = (
+DATA_FIELDS = (
     "award_kind",
     "nominee",
     "unit",
@@ -42,21 +42,22 @@ _CHUNK = 5000
 # left to do it, nine in ten rows of an export (finished dossiers) each cost a second UPDATE.
 INSERT_SQL = (
     "INSERT INTO dossiers (code, "
-    + ", ".join(_DATA_FIELDS)
+    + ", ".join(DATA_FIELDS)
     + ", created_at, updated_at, remind_on) VALUES ("
-    + ", ".join("?" * (len(_DATA_FIELDS) + 4))
+    + ", ".join("?" * (len(DATA_FIELDS) + 4))
     + ")"
 )
-_REMINDED = (Status.received.value, Status.in_review.value)
+#: Statuses whose dossiers get deadline reminders (remind_on set); db/bulk.py writes it too.
+REMINDED_STATUSES = (Status.received.value, Status.in_review.value)
 _UPDATE_SQL = (
     "UPDATE dossiers SET "
-    + ", ".join(f"{name} = ?" for name in _DATA_FIELDS)
+    + ", ".join(f"{name} = ?" for name in DATA_FIELDS)
     + ", updated_at = ? WHERE id = ?"
 )
 
 
 def _values(item: DossierInput) -> list[object]:
-    """The row's `_DATA_FIELDS` as stored (dates as ISO text); a million rows go through here."""
+    """The row's `DATA_FIELDS` as stored (dates as ISO text); a million rows go through here."""
     resolved_on, supplement_since = item.resolved_on, item.supplement_since
     return [
         item.award_kind,
@@ -80,7 +81,7 @@ def insert_row(
     `values` when the caller already has `_values(item)`."""
     if values is None:
         values = _values(item)
-    remind_on = "" if values[6] in _REMINDED else None
+    remind_on = "" if values[6] in REMINDED_STATUSES else None
     return (item.code, *values, stamp, stamp, remind_on)
 
 
@@ -203,7 +204,7 @@ class DossierRepository:
                     row = existing.get(item.code)
                     if row is None:
                         inserts.append(insert_row(item, stamp, values))
-                    elif [row[name] for name in _DATA_FIELDS] == values:
+                    elif [row[name] for name in DATA_FIELDS] == values:
                         unchanged += 1
                     else:
                         updates.append((*values, stamp, row["id"]))
