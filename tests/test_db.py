@@ -396,3 +396,13 @@ async def test_offered_choices(db: Database) -> None:
     await repo.offer_choices("console", "c1", [], NOW)
     assert await repo.offered_choices("console", "c1") == []
     assert await repo.offered_choices("zalo", "c1") == ["z:9"]
+
+
+async def test_only_strangers_wrong_digits_are_in_the_per_dossier_index(db: Database) -> None:
+    """Migration 0012: a success writes no page of the per-dossier index of attempts."""
+    rows = await db.fetch_all(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lookup_attempts'"
+    )
+    by_name = {row["name"]: row["sql"] for row in rows}
+    assert "lookup_attempts_dossier" not in by_name
+    assert "WHERE succeeded = 0 AND proven = 0" in by_name["lookup_attempts_dossier_strangers"]
