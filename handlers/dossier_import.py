@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from operator import itemgetter
+from itertools import islice, repeat
+from operator import itemgetter, lt, ne, not_
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -107,6 +108,8 @@ _POISON_SEARCH = POISON.search
 CHUNK_ROWS = 20_000
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+#: The lengths of phone cells a batch checked by columns may have (empty, or 9–12 digits).
+_PHONE_LENGTHS = frozenset({0, 9, 10, 11, 12})
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 #: Files this big (about 50,000 rows) are read in a second process while this one writes.
 PARALLEL_BYTES = 8 << 20
@@ -281,69 +284,129 @@ def parse_chunks(
     size: int = CHUNK_ROWS,
     keep_phones: bool = False,
 ) -> Iterator[ParsedImport]:
-    """`parse_rows` a chunk of about `size` records at a time, so a big file is validated
-    (and written) while it is read, never held whole; duplicates are found across chunks."""
-    result = ParsedImport()
+    """`parse_rows` a chunk of `size` records at a time, so a big file is validated (and
+    written) while it is read, never held whole; duplicates are found across chunks."""
+    batches = (
+        ([line for line, _cells in batch], [cells for _line, cells in batch])
+        for batch in iter(lambda: list(islice(records, size)), [])
+    )
+    return _parse_batches(
+        batches, header, catalog, calendar, keep_phones=keep_phones, unescape=False
+    )
+
+
+def _parse_batches(
+    batches: Iterable[tuple[list[int], list[list[str]]]],
+    header: list[str],
+    catalog: AwardCatalog,
+    calendar: WorkCalendar,
+    *,
+    keep_phones: bool,
+    unescape: bool,
+) -> Iterator[ParsedImport]:
+    """One ParsedImport per batch of (lines, rows of cells); at least one."""
     names, unknown = header_map(header)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        result.errors.append((1, t.MISSING_COLUMNS.format(columns=", ".join(missing))))
-        yield result
+        yield ParsedImport(errors=[(1, t.MISSING_COLUMNS.format(columns=", ".join(missing)))])
         return
     if unknown:
-        result.errors.append((1, t.UNKNOWN_COLUMNS.format(columns=", ".join(unknown))))
-        yield result
+        yield ParsedImport(errors=[(1, t.UNKNOWN_COLUMNS.format(columns=", ".join(unknown)))])
         return
-    positions = {name: index for index, name in enumerate(names) if name is not None}
-    width = len(names)
-    # The cells of one row in _CELLS order; a missing column reads the "" put after the row.
-    pick = itemgetter(*(positions.get(name, width) for name in _CELLS))
-    check = row_checker(catalog, calendar, keep_phones=keep_phones)
-    poisoned = _POISON_SEARCH
-    seen: dict[str, int] = {}
-    records_out, lines_out, errors_out = result.records, result.lines, result.errors
-    taken = 0  # rows and errors in this chunk
-    for line, cells in records:
-        if taken >= size:
-            yield result
-            result = ParsedImport()
-            records_out, lines_out, errors_out = result.records, result.lines, result.errors
-            taken = 0
-        joined = "".join(cells)
-        if not joined or joined.isspace():
-            continue
-        count = len(cells)
-        if count > width:
-            errors_out.append((line, t.TOO_MANY_COLUMNS))
-            taken += 1
-            continue
-        if count == width:
-            cells.append("")
-        else:
+    checker = _BatchChecker(names, catalog, calendar, keep_phones=keep_phones, unescape=unescape)
+    parsed = None
+    for lines, rows in batches:
+        parsed = checker.batch(lines, rows)
+        yield parsed
+    if parsed is None:
+        yield ParsedImport()
+
+
+class _BatchChecker:
+    """Checks a file's rows a batch at a time, remembering the codes seen.
+
+    A batch of well-formed rows (the whole of a real export) is checked column by column:
+    each distinct kind, date and status once, the rest by C loops over the columns
+    (`check_columns`), about three times faster than row by row. A batch with anything
+    unusual (a wrong row, a blank line, a short row, a control character, a duplicate code)
+    goes row by row through `row_checker`, which words every problem; so the fast way never
+    decides what is wrong, only that nothing is.
+    """
+
+    def __init__(
+        self,
+        names: list[str | None],
+        catalog: AwardCatalog,
+        calendar: WorkCalendar,
+        *,
+        keep_phones: bool,
+        unescape: bool,
+    ) -> None:
+        #: Whether the cells are as read from a CSV file, before `_unescaped`.
+        self.unescape = unescape
+        positions = {name: index for index, name in enumerate(names) if name is not None}
+        self.width = len(names)
+        #: Where each of _CELLS is in a row; a missing column reads the "" put after the row.
+        self.positions = [positions.get(name, self.width) for name in _CELLS]
+        self.pick = itemgetter(*self.positions)
+        self.check, self.check_columns = _checkers(catalog, calendar, keep_phones=keep_phones)
+        self.seen: dict[str, int] = {}
+
+    def batch(self, lines: list[int], rows: list[list[str]]) -> ParsedImport:
+        """The rows (cells as read, lines where they start) checked, as one chunk."""
+        if rows and len(set(map(len, rows))) == 1 and len(rows[0]) == self.width:
+            columns = list(zip(*rows, strict=True))
+            if self.unescape and any("'" in "".join(column) for column in columns):
+                rows = list(map(_unescaped, rows))
+                columns = list(zip(*rows, strict=True))
+            columns.append(("",) * len(rows))  # what a missing column reads
+            records = self.check_columns(*(columns[position] for position in self.positions))
+            if records is not None:
+                codes = [record[0] for record in records]
+                seen = self.seen
+                if len(set(codes)) == len(codes) and seen.keys().isdisjoint(codes):
+                    seen.update(zip(codes, lines, strict=True))
+                    return ParsedImport(records=records, lines=list(lines))
+        elif self.unescape:
+            rows = list(map(_unescaped, rows))
+        result = ParsedImport()
+        self.rows(zip(lines, rows, strict=True), result)
+        return result
+
+    def rows(self, records: Iterable[tuple[int, list[str]]], result: ParsedImport) -> None:
+        """Row by row: each row's ImportRow, or its problems with its line."""
+        width, pick, check, seen = self.width, self.pick, self.check, self.seen
+        poisoned = _POISON_SEARCH
+        records_out, lines_out, errors_out = result.records, result.lines, result.errors
+        for line, cells in records:
+            joined = "".join(cells)
+            if not joined or joined.isspace():
+                continue
+            count = len(cells)
+            if count > width:
+                errors_out.append((line, t.TOO_MANY_COLUMNS))
+                continue
             cells = [*cells, *("",) * (width + 1 - count)]
-        if poisoned(joined) is None:
-            checked = check(*map(str.strip, pick(cells)))
-        else:
-            # Control characters and bidi overrides never reach a name or a note.
-            checked = check(
-                *(
-                    clean_text(value.strip(), multiline=name == "note").strip()
-                    for name, value in zip(_CELLS, pick(cells), strict=True)
+            if poisoned(joined) is None:
+                checked = check(*map(str.strip, pick(cells)))
+            else:
+                # Control characters and bidi overrides never reach a name or a note.
+                checked = check(
+                    *(
+                        clean_text(value.strip(), multiline=name == "note").strip()
+                        for name, value in zip(_CELLS, pick(cells), strict=True)
+                    )
                 )
-            )
-        if type(checked) is list:
-            errors_out.extend((line, problem) for problem in checked)
-            taken += len(checked)
-            continue
-        code = checked[0]
-        first = seen.setdefault(code, line)
-        if first != line:
-            errors_out.append((line, t.DUPLICATE_CODE.format(code=code, line=first)))
-        else:
-            records_out.append(checked)
-            lines_out.append(line)
-        taken += 1
-    yield result
+            if type(checked) is list:
+                errors_out.extend((line, problem) for problem in checked)
+                continue
+            code = checked[0]
+            first = seen.setdefault(code, line)
+            if first != line:
+                errors_out.append((line, t.DUPLICATE_CODE.format(code=code, line=first)))
+            else:
+                records_out.append(checked)
+                lines_out.append(line)
 
 
 def prepare(
@@ -436,11 +499,44 @@ def _csv_records(reader: Any, unreadable: list[tuple[int, str]]) -> Iterator[tup
         except csv.Error as exc:
             unreadable.append((start, t.UNREADABLE_LINE.format(detail=_csv_problem(exc))))
         else:
-            if "'" in "".join(cells) and any(cell[:1] == "'" for cell in cells):
-                # Our export put a "'" before cells a spreadsheet would run as formulas.
-                cells = [unescape_formula(cell) for cell in cells]
-            yield start, cells
+            yield start, _unescaped(cells)
         start = reader.line_num + 1
+
+
+def _unescaped(cells: list[str]) -> list[str]:
+    if "'" in "".join(cells) and any(cell[:1] == "'" for cell in cells):
+        # Our export put a "'" before cells a spreadsheet would run as formulas.
+        return [unescape_formula(cell) for cell in cells]
+    return cells
+
+
+def _csv_batches(
+    reader: Any, unreadable: list[tuple[int, str]], size: int
+) -> Iterator[tuple[list[int], list[list[str]]]]:
+    """The records of a `csv.reader` `size` at a time, as (the lines they start on, their
+    cells as read); a line it cannot read goes to `unreadable` (see `_csv_records`)."""
+    end = reader.line_num  # the line the last record ended on
+    while True:
+        rows: list[list[str]] = []
+        ends: list[int] = []
+        keep, ended = rows.append, ends.append
+        try:
+            for cells in islice(reader, size):
+                keep(cells)
+                ended(reader.line_num)
+        except csv.Error as exc:
+            line = ends[-1] + 1 if ends else end + 1
+            unreadable.append((line, t.UNREADABLE_LINE.format(detail=_csv_problem(exc))))
+        if rows:
+            if ends[-1] - end == len(rows):  # one line each: the usual case
+                lines = list(range(end + 1, ends[-1] + 1))
+            else:
+                lines = [end + 1, *(line + 1 for line in ends[:-1])]
+            yield lines, rows
+        new_end = reader.line_num
+        if not rows and new_end == end:
+            return
+        end = new_end
 
 
 def _csv_problem(exc: csv.Error) -> str:
@@ -505,9 +601,9 @@ def _read_here(
                 yield ParsedImport(errors=[(1, t.UNREADABLE_LINE.format(detail=detail))])
                 return
             unreadable: list[tuple[int, str]] = []
-            records = _csv_records(reader, unreadable)
-            yield from parse_chunks(
-                records, header, catalog, calendar, size=size, keep_phones=keep_phones
+            batches = _csv_batches(reader, unreadable, size)
+            yield from _parse_batches(
+                batches, header, catalog, calendar, keep_phones=keep_phones, unescape=True
             )
             if unreadable:
                 yield ParsedImport(errors=unreadable)
@@ -623,7 +719,18 @@ RowCheck = Callable[..., "ImportRow | list[str]"]
 
 def row_checker(catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: bool) -> RowCheck:
     """`check(code, award_kind, nominee, unit, phone, received_on, due_on, status, resolved_on,
-    decision_no, note, officer)` of one row's stripped cells: its ImportRow, or its problems.
+    decision_no, note, officer)` of one row's stripped cells: its ImportRow, or its problems."""
+    return _checkers(catalog, calendar, keep_phones=keep_phones)[0]
+
+
+#: The ImportRows of a batch's columns, or None (see `_checkers`).
+ColumnCheck = Callable[..., "list[ImportRow] | None"]
+
+
+def _checkers(
+    catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: bool
+) -> tuple[RowCheck, ColumnCheck]:
+    """`row_checker`'s check, and `check_columns` of a batch of well-formed rows.
 
     A million-row export repeats its award kinds, dates and statuses: what depends on one such
     cell alone is worked out once per distinct value, then looked up (a closure over plain
@@ -777,7 +884,142 @@ def row_checker(catalog: AwardCatalog, calendar: WorkCalendar, *, keep_phones: b
             not due_cell,
         )
 
-    return check
+    def due_for(received_on: str, kind: AwardKind) -> str:
+        """The due date of a dossier received that day, by its kind's working days."""
+        due_on = due_dates.get((received_on, kind.working_days))
+        if due_on is None:
+            # A receipt on a day off counts from the next working day (receipt_day).
+            due = calendar.due_date(date.fromisoformat(received_on), kind.working_days)
+            due_on = _remember(due_dates, (received_on, kind.working_days), due.isoformat())
+        return due_on
+
+    def check_columns(
+        codes: tuple[str, ...],
+        kind_cells: tuple[str, ...],
+        nominee_cells: tuple[str, ...],
+        unit_cells: tuple[str, ...],
+        phones: tuple[str, ...],
+        received_cells: tuple[str, ...],
+        due_cells: tuple[str, ...],
+        status_cells: tuple[str, ...],
+        resolved_cells: tuple[str, ...],
+        decision_cells: tuple[str, ...],
+        note_cells: tuple[str, ...],
+        officer_cells: tuple[str, ...],
+    ) -> list[ImportRow] | None:
+        """The ImportRows `check` gives for a batch of rows, given as columns of cells (as
+        read, not stripped), when every row is well formed; None when any row might not be
+        (then `check` goes through them one by one, wording each problem). A Python loop per
+        distinct kind, date, status and unit; per row only C loops over the columns."""
+        if "" in codes or "" in kind_cells or "" in received_cells:
+            return None
+        # Control characters: in the free text here, in the repeated cells once per value
+        # below; a code or a phone number that matches has none.
+        if _POISON_SEARCH("".join([*nominee_cells, *decision_cells, *note_cells, *officer_cells])):
+            return None
+        nominees = list(map(str.strip, nominee_cells))
+        decisions = list(map(str.strip, decision_cells))
+        notes = list(map(str.strip, note_cells))
+        unit_of = {unit: unit.strip() for unit in set(unit_cells)}  # one object per unit, too
+        if (
+            "" in nominees
+            or max(map(len, nominees)) > limits[0]
+            or max(map(len, unit_of.values())) > limits[1]
+            or max(map(len, decisions)) > limits[2]
+            or max(map(len, notes)) > limits[3]
+            or any(map(_POISON_SEARCH, unit_of))
+            or not set(map(len, phones)) <= _PHONE_LENGTHS
+            or not ("".join(phones).isdecimal() or not any(phones))
+            or not all(map(code_match, codes))
+        ):
+            return None
+        for day, code in {code[-11:-5]: code for code in codes}.items():
+            valid = days.get(day)
+            if valid is None:
+                valid = _remember(days, day, normalize_code(code) is not None)
+            if not valid:
+                return None
+        kind_of: dict[str, AwardKind] = {}
+        for cell in set(kind_cells):
+            value = cell.strip()
+            kind = kinds.get(value, _UNSEEN)
+            if kind is _UNSEEN:
+                kind = _remember(kinds, value, catalog.find(value) if value else None)
+            if kind is None or _POISON_SEARCH(cell):
+                return None
+            kind_of[cell] = kind
+        iso_of: dict[str, str] = {}
+        for cell in set(received_cells).union(due_cells, resolved_cells):
+            value = cell.strip()
+            if not value:
+                if cell:  # blanks only: `check` reads it as empty
+                    return None
+                continue
+            iso = dates.get(value, "")
+            if iso == "":
+                day = parse_date(value)
+                iso = _remember(dates, value, day.isoformat() if day is not None else None)
+            if iso is None or _POISON_SEARCH(cell):
+                return None
+            iso_of[cell] = iso
+        received = list(map(iso_of.__getitem__, received_cells))
+        # An empty due or resolved cell reads as the day received: never before it.
+        if any(map(lt, map(iso_of.get, due_cells, received), received)) or any(
+            map(lt, map(iso_of.get, resolved_cells, received), received)
+        ):
+            return None
+        # A status cell reads the same with or without a decision number but for the
+        # portal's state 9: pairs with the decision are looked at only then.
+        status_of: dict[str, str] = {}
+        for cell in set(status_cells):
+            value = cell.strip()
+            if not value:
+                status_of[cell] = received_value
+                continue
+            if _POISON_SEARCH(cell):
+                return None
+            found = [known.get(value) for known in (statuses, statuses_decided)]
+            for index, known in enumerate((statuses, statuses_decided)):
+                if found[index] is None:
+                    decision = "+" if known is statuses_decided else ""
+                    found[index] = _remember(known, value, _status_of(value, decision))
+            (status, problem), decided = found
+            if decided != (status, problem) or status is None or problem is not None:
+                return None
+            status_of[cell] = status
+        keys = list(map(status_of.__getitem__, status_cells))
+        if any(map(ne, map(resolved_values.__contains__, keys), map(bool, resolved_cells))):
+            return None
+        due: Iterable[str] = map(iso_of.get, due_cells)
+        if "" in due_cells:
+            due = [
+                given or due_for(received_on, kind_of[kind_cell])
+                for given, received_on, kind_cell in zip(due, received, kind_cells, strict=True)
+            ]
+        last4 = [phone[-4:] for phone in phones]
+        # One object per value: a chunk pickles smaller.
+        shared = dict(zip(last4, last4, strict=True))
+        return list(
+            zip(
+                codes,
+                map({cell: kind.code for cell, kind in kind_of.items()}.__getitem__, kind_cells),
+                nominees,
+                map(unit_of.__getitem__, unit_cells),
+                map(shared.__getitem__, last4),
+                received,
+                due,
+                keys,
+                map(iso_of.get, resolved_cells),
+                [value or None for value in decisions],
+                [value or None for value in notes],
+                [value.strip() or None for value in officer_cells],
+                [value or None for value in phones] if keep_phones else repeat(None),
+                map(not_, due_cells),
+                strict=False,
+            )
+        )
+
+    return check, check_columns
 
 
 _UNSEEN: Any = object()

@@ -6,9 +6,13 @@ on stdin, the checked chunks go pickled to stdout.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from handlers.dossier_import import read_in_child
 
 if __name__ == "__main__":
+    # This process only reads: it makes no reference cycles worth collecting, while the
+    # collector would walk each chunk's rows again and again as they are built.
+    gc.disable()
     read_in_child(sys.stdin.buffer, sys.stdout.buffer)
