@@ -83,7 +83,12 @@ def _insert_new_sql(stamp: str, today: date) -> str:
     `prepare` sets it), remind_on as `insert_row` writes it; the stamps are literals."""
     status = f"?{NEW_ROW_COLUMNS.index('status') + 1}"
     reminded = ", ".join(_literal(value) for value in REMINDED_STATUSES)
-    values = [f"?{position}" for position in range(1, len(NEW_ROW_COLUMNS) + 1)]
+    # An empty resolved_on, decision_no or note comes as "" (see ImportRow) and is stored NULL.
+    nullable = {NEW_ROW_COLUMNS.index(name) + 1 for name in ("resolved_on", "decision_no", "note")}
+    values = [
+        f"NULLIF(?{position}, '')" if position in nullable else f"?{position}"
+        for position in range(1, len(NEW_ROW_COLUMNS) + 1)
+    ]
     values += [
         f"CASE WHEN {status} = 'needs_supplement' THEN {_literal(today.isoformat())} END",
         _literal(stamp),

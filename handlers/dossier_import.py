@@ -127,9 +127,11 @@ ChunkTracker = Callable[[Iterator["ParsedImport"], int | None], Iterator["Parsed
 #: One valid row as plain values, cheap to build, to send between processes and to write with
 #: executemany: the dossiers table's columns in its order (dates as ISO text, the status key),
 #: then the officer cell, the phone cell (kept only for ZNS) and whether due_on was computed.
+#: An empty resolved_on, decision_no or note is "" here (NULL once stored): sqlite3 binds a
+#: None several times slower than a string (it looks for an adapter first), and a million-row
+#: import binds a few million of them.
 ImportRow = tuple[
-    str, str, str, str, str, str, str, str, str | None, str | None, str | None,
-    str | None, str | None, bool,
+    str, str, str, str, str, str, str, str, str, str, str, str | None, str | None, bool,
 ]  # fmt: skip
 #: Positions in an ImportRow past the stored columns (the first STORED ones).
 STORED, OFFICER, PHONE, DUE_COMPUTED = 11, 11, 12, 13
@@ -194,8 +196,8 @@ def as_input(record: ImportRow) -> DossierInput:
         due_on=_day(due),
         status=Status(status),
         resolved_on=_day(resolved) if resolved else None,
-        decision_no=decision,
-        note=note,
+        decision_no=decision or None,
+        note=note or None,
         officer=record[OFFICER],
         phone=record[PHONE],
     )
@@ -876,9 +878,9 @@ def _checkers(
             received_on,
             due_on,
             status,
-            resolved_on,
-            decision_no or None,
-            note or None,
+            resolved_on or "",
+            decision_no,
+            note,
             officer or None,
             (phone or None) if keep_phones else None,
             not due_cell,
@@ -1009,9 +1011,9 @@ def _checkers(
                 received,
                 due,
                 keys,
-                map(iso_of.get, resolved_cells),
-                [value or None for value in decisions],
-                [value or None for value in notes],
+                map(iso_of.get, resolved_cells, repeat("")),
+                decisions,
+                notes,
                 [value.strip() or None for value in officer_cells],
                 [value or None for value in phones] if keep_phones else repeat(None),
                 map(not_, due_cells),
