@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import csv
 import fcntl
+import gc
 import io
 import logging
 import os
@@ -1103,6 +1104,11 @@ async def import_chunks(
     today, now = services.today(), services.now()
     stamp = instant_to_db(now)
     previous = await bulk_settings(db) if outcome.bulk else []
+    # A million rows are millions of young objects (unpickled or read here): the cyclic
+    # collector would walk them again and again, while an import makes no cycles worth
+    # collecting before it ends.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         async with db.transaction():
             # Counted again inside the transaction: nobody can add a dossier from here on.
@@ -1159,6 +1165,8 @@ async def import_chunks(
     except _Rejected:
         outcome.counts = ImportCounts(0, 0, 0)
     finally:
+        if collecting:
+            gc.enable()
         await restore_settings(db, previous)
     return outcome
 
