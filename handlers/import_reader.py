@@ -1,7 +1,7 @@
 """The second process of a big import: reads and checks the CSV while the importer writes.
 
 Started by handlers.dossier_import (`python -m handlers.import_reader`): the job comes pickled
-on stdin, the checked chunks go pickled to stdout.
+on stdin, the checked chunks go to stdout in marshal's format (`read_in_child`).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import marshal
 import sys
 from pathlib import Path
 
@@ -103,6 +104,23 @@ async def test_a_reader_that_dies_fails_the_import_and_writes_nothing(
     # The bulk settings are undone.
     assert (await db.fetch_one("PRAGMA temp_store"))[0] == 0
     assert (await db.fetch_one("PRAGMA threads"))[0] == 0
+
+
+async def test_a_reader_that_stops_inside_a_chunk_fails_the_import_and_writes_nothing(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = services.db
+    path = write(tmp_path, [row(n) for n in range(1, 30)])
+    whole = marshal.dumps(([(f"000.00.21.H01-260213-{n:04d}", "BKCT") for n in range(50)], [], []))
+    cut = tmp_path / "cut.bin"
+    cut.write_bytes(whole[: len(whole) // 2])
+    script = tmp_path / "reader.sh"
+    script.write_text(f"#!/bin/sh\ncat '{cut}'\n", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(script))  # half a chunk, then the end
+    with pytest.raises(ImportReaderError):
+        await run_import(services, path, parallel=True)
+    assert (await db.fetch_one("SELECT COUNT(*) FROM dossiers"))[0] == 0
 
 
 async def test_a_reader_stopped_early_is_ended(services: Services, tmp_path: Path) -> None:
