@@ -657,7 +657,7 @@ def _handed_over(child: subprocess.Popen[bytes], errors: IO[bytes]) -> Iterator[
     try:
         while True:
             try:
-                item = marshal.load(child.stdout)  # our own child's output, nobody else's
+                item = _receive(child.stdout)  # our own child's output, nobody else's
             except (EOFError, ValueError, TypeError):  # it stopped, maybe inside a chunk
                 child.wait()
                 errors.seek(0)
@@ -691,12 +691,30 @@ def read_in_child(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     csv.field_size_limit(field_limit)  # the parent's limit on a cell, not the default
     try:
         for chunk in _read_here(path, catalog, calendar, size=size, keep_phones=keep_phones):
-            marshal.dump((chunk.records, chunk.errors, chunk.lines), stdout)
+            _send(stdout, (chunk.records, chunk.errors, chunk.lines))
     except Exception as exc:  # handed over, so the parent fails the import with it
-        marshal.dump(f"{type(exc).__name__}: {exc}", stdout)
+        _send(stdout, f"{type(exc).__name__}: {exc}")
     else:
-        marshal.dump(None, stdout)
+        _send(stdout, None)
     stdout.flush()
+
+
+_LENGTH = 8  # bytes of the length before each item
+
+
+def _send(stream: IO[bytes], item: object) -> None:
+    # Its length first: marshal.load from a stream would call the stream once per value.
+    data = marshal.dumps(item)
+    stream.write(len(data).to_bytes(_LENGTH, "little"))
+    stream.write(data)
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    head = stream.read(_LENGTH)
+    data = stream.read(int.from_bytes(head, "little")) if len(head) == _LENGTH else b""
+    if not data or len(data) != int.from_bytes(head, "little"):
+        raise EOFError
+    return marshal.loads(data)
 
 
 class ImportReaderError(Exception):

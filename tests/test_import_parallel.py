@@ -113,7 +113,7 @@ async def test_a_reader_that_stops_inside_a_chunk_fails_the_import_and_writes_no
     path = write(tmp_path, [row(n) for n in range(1, 30)])
     whole = marshal.dumps(([(f"000.00.21.H01-260213-{n:04d}", "BKCT") for n in range(50)], [], []))
     cut = tmp_path / "cut.bin"
-    cut.write_bytes(whole[: len(whole) // 2])
+    cut.write_bytes(len(whole).to_bytes(8, "little") + whole[: len(whole) // 2])
     script = tmp_path / "reader.sh"
     script.write_text(f"#!/bin/sh\ncat '{cut}'\n", encoding="utf-8")
     script.chmod(0o755)
