@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
@@ -144,6 +145,22 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+async def post_text(
+    bot: Bot, chat_id: int | str, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """sendMessage without building a `Message` from Telegram's answer.
+
+    `Bot.send_message` turns every answer into a `Message` (its chat, sender, entities and
+    buttons): about a tenth of a lookup's time on Telegram, for an object no caller reads.
+    The request goes the same way as `send_message`'s (`Bot._post`: defaults, the request
+    class, and Telegram's errors raised as RetryAfter, Forbidden, BadRequest …).
+    """
+    data: dict[str, Any] = {"chat_id": chat_id, "text": text}
+    if markup is not None:
+        data["reply_markup"] = markup
+    await bot._post("sendMessage", data)
+
+
 async def send_replies(
     application: Application, chat_id: int | str, replies: Sequence[Reply]
 ) -> None:
@@ -172,9 +189,7 @@ async def send_replies(
             )
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            sends.append(
-                partial(bot.send_message, chat_id, part, reply_markup=markup if last else None)
-            )
+            sends.append(partial(post_text, bot, chat_id, part, markup if last else None))
         for send in sends:
             if not await _send_once(send):
                 return
@@ -334,9 +349,7 @@ class TelegramSender:
         try:
             for index, part in enumerate(parts):
                 last = index == len(parts) - 1
-                await self.application.bot.send_message(
-                    chat_id, part, reply_markup=markup if last else None
-                )
+                await post_text(self.application.bot, chat_id, part, markup if last else None)
         except RetryAfter as exc:
             raise RetryLater(retry_seconds(exc), redact(str(exc))) from exc
         except Forbidden as exc:

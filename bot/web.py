@@ -9,7 +9,8 @@ PUBLIC_URL/zalo and serves:
   32 levels (checked before parsing) → 400; otherwise the update is stored (a known id is
   ignored; lone surrogates become U+FFFD first) and 200 is answered before the bot handles it.
 - `GET /healthz`: database reachable, outbox backlog and the age of its oldest pending
-  message, last successful send per channel; 200 when healthy, 503 otherwise.
+  message, last successful send per channel (ZNS too when phone notices are on); 200 when
+  healthy, 503 otherwise.
 - `GET /files/<token>/<name>`: reply images and documents for Zalo, which takes them by URL.
 - `GET /tra-cuu`, `GET /hs/<code>`, `POST /tra-cuu`: the public lookup page (bot/web_lookup.py).
 """
@@ -37,9 +38,11 @@ from starlette.routing import Route
 
 from bot.inbound import UpdateRunner, UpdateSource
 from bot.web_lookup import lookup_routes
+from bot.zns_client import zns_configured
 from config.settings import Settings
 from db.health import oldest_pending_by_channel
 from db.outbox import DEAD, PENDING
+from handlers.messages import Channel
 from handlers.services import Services
 from handlers.texts import console as tconsole
 
@@ -320,6 +323,9 @@ async def start_webhooks(
             webhook.source.channel,
         )
     channels = [webhook.source.channel for webhook in webhooks]
+    if zns_configured(settings):
+        # Phone notices leave from this process too: a stuck ZNS backlog is a fault here.
+        channels.append(Channel.zns.value)
     from handlers.reminders import ReminderRules
 
     quiet = ReminderRules.from_settings(settings).quiet_at(settings.tz)

@@ -253,6 +253,11 @@ def phone_lookup(
     return phone_of
 
 
+def zns_configured(settings: Settings) -> bool:
+    """Whether phone notices go out: a vault for the numbers and a template to send."""
+    return phone_vault(settings) is not None and bool(settings.zns_template_status)
+
+
 def build_zns_sender(
     settings: Settings,
     db: Database,
@@ -262,7 +267,7 @@ def build_zns_sender(
 ) -> tuple[ZnsSender, httpx.AsyncClient] | None:
     """The sender and its HTTP client when ZNS is configured; None otherwise."""
     vault = phone_vault(settings)
-    if vault is None or not settings.zns_template_status:
+    if vault is None or not zns_configured(settings):
         return None
     client = httpx.AsyncClient(transport=transport)
     tokens: TokenSource

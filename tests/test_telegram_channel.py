@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from telegram.error import BadRequest
 from telegram.ext import Application
 
 import bot.telegram_channel as telegram_channel
@@ -370,3 +371,21 @@ def test_split_text_many_lines_round_trip() -> None:
     assert len(parts) > 1
     assert all(0 < len(p) <= TEXT_LIMIT for p in parts)
     assert "\n".join(parts) == text
+
+
+async def test_post_text_sends_what_send_message_sends(app: Application, api: FakeBotApi) -> None:
+    """Replies skip building a Message from the answer, not any part of the request."""
+    markup = telegram_channel.keyboard(Reply("", choices=(Choice("Theo dõi", "fo:1"),)))
+    await app.bot.send_message(USER_ID, "Thẻ trạng thái", reply_markup=markup)
+    await telegram_channel.post_text(app.bot, USER_ID, "Thẻ trạng thái", markup)
+    await telegram_channel.post_text(app.bot, USER_ID, "Không nút")
+    by_ptb, ours, plain = api.sent()
+    assert ours.params == by_ptb.params
+    assert ours.files == by_ptb.files
+    assert "reply_markup" not in plain.params
+
+
+async def test_post_text_raises_telegrams_errors(app: Application, api: FakeBotApi) -> None:
+    api.overrides.append(lambda method, _params: (400, {"ok": False, "description": "Bad"}))
+    with pytest.raises(BadRequest):
+        await telegram_channel.post_text(app.bot, USER_ID, "x")

@@ -25,7 +25,7 @@ from db.connection import Database
 from handlers.domain.statuses import Status
 from handlers.lookup import FREE_STRANGER_FAILURES
 from handlers.messages import Reply
-from handlers.router import BotCore
+from handlers.router import BotCore, Router
 from handlers.services import Services
 from handlers.texts import follow as tf
 from handlers.texts import lookup as tl
@@ -34,6 +34,7 @@ from tests.conftest import MovableClock
 from tests.fakes import USER_ID, FakeBotApi, Updates, buttons_of, running_application
 from tests.test_status_update import seed_dossier
 from tests.test_zalo import CHAT, CODE, DIGITS, FakeZalo, ZaloUpdates
+from tests.test_zns import new_key
 
 TELEGRAM_SECRET = "tg-secret-0123456789"
 ZALO_SECRET = "zalo-secret-0123456789"
@@ -590,3 +591,36 @@ async def test_500_simultaneous_guesses_through_the_webhook_check_at_most_the_al
     shown = {chat for chat in chats if any(t.startswith("📄 Hồ sơ") for t in zalo_api.texts(chat))}
     assert shown <= right
     assert chats[0] in shown
+
+
+async def test_healthz_watches_the_zns_backlog_when_phone_notices_are_on(
+    settings: Settings, db: Database, services: Services, runner: UpdateRunner, clock: MovableClock
+) -> None:
+    """ZNS sends from this process beside the chats: its stuck notices make /healthz 503."""
+    secrets = load_settings(_env_file=None, zns_access_token="t", phone_key=new_key())
+    configured = settings.model_copy(
+        update={
+            "public_url": "https://bot.example.vn",
+            "zns_template_status": "123456",
+            "zns_access_token": secrets.zns_access_token,
+            "phone_key": secrets.phone_key,
+        }
+    )
+    app = App(settings=configured, db=db, services=services, core=BotCore(Router(), services))
+    await services.outbox.enqueue(
+        key="z1", channel="zns", chat_id="dossier-1", payload={"text": "x"}, at=services.now()
+    )
+    sock = bind("127.0.0.1", 0)
+    try:
+        server = await start_webhooks(app, configured, runner, sock, None, None)
+    finally:
+        sock.close()
+    transport = httpx.ASGITransport(app=server.server.config.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        fresh = await client.get("/healthz")
+        clock.advance(minutes=20)
+        stuck = await client.get("/healthz")
+    assert fresh.status_code == 200
+    assert fresh.json()["last_sent"] == {"zns": None}
+    assert stuck.status_code == 503
+    assert stuck.json()["problems"] == ["outbox_backlog:zns"]
