@@ -331,7 +331,7 @@ class _BatchChecker:
 
     A batch of well-formed rows (the whole of a real export) is checked column by column:
     each distinct kind, date and status once, the rest by C loops over the columns
-    (`check_columns`), about three times faster than row by row. A batch with anything
+    (`check_columns`), about twice as fast as row by row. A batch with anything
     unusual (a wrong row, a blank line, a short row, a control character, a duplicate code)
     goes row by row through `row_checker`, which words every problem; so the fast way never
     decides what is wrong, only that nothing is.
