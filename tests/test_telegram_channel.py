@@ -375,9 +375,11 @@ def test_split_text_many_lines_round_trip() -> None:
 
 async def test_post_text_sends_what_send_message_sends(app: Application, api: FakeBotApi) -> None:
     """Replies skip building a Message from the answer, not any part of the request."""
-    markup = telegram_channel.keyboard(Reply("", choices=(Choice("Theo dõi", "fo:1"),)))
+    reply = Reply("", choices=(Choice("Theo dõi hồ sơ", "fo:1"), Choice("x", "y" * 65)))
+    markup = telegram_channel.keyboard(reply)
     await app.bot.send_message(USER_ID, "Thẻ trạng thái", reply_markup=markup)
-    await telegram_channel.post_text(app.bot, USER_ID, "Thẻ trạng thái", markup)
+    buttons = telegram_channel.keyboard_json(reply)
+    await telegram_channel.post_text(app.bot, USER_ID, "Thẻ trạng thái", buttons)
     await telegram_channel.post_text(app.bot, USER_ID, "Không nút")
     by_ptb, ours, plain = api.sent()
     assert ours.params == by_ptb.params
