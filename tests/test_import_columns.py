@@ -16,20 +16,9 @@ import pytest
 import handlers.dossier_import as dossier_import
 from handlers.dossier_import import ParsedImport, csv_chunks, import_chunks, parse_csv
 from handlers.services import Services
+from tests.test_excel import HEADER_VN
 
-HEADER = [
-    "Mã hồ sơ",
-    "Hình thức khen thưởng",
-    "Đối tượng đề nghị",
-    "Đơn vị",
-    "Số điện thoại",
-    "Ngày tiếp nhận",
-    "Ngày hẹn trả",
-    "Trạng thái",
-    "Ngày giải quyết",
-    "Số quyết định",
-    "Ghi chú",
-]
+HEADER = list(HEADER_VN)
 #: Cells that are wrong, odd or need the careful way, per column (the header's order).
 ODD: list[list[str]] = [
     # The last: a duplicate of an early code.
