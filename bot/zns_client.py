@@ -267,7 +267,7 @@ def build_zns_sender(
 ) -> tuple[ZnsSender, httpx.AsyncClient] | None:
     """The sender and its HTTP client when ZNS is configured; None otherwise."""
     vault = phone_vault(settings)
-    if vault is None or not zns_configured(settings):
+    if vault is None or not settings.zns_template_status:
         return None
     client = httpx.AsyncClient(transport=transport)
     tokens: TokenSource
