@@ -110,9 +110,9 @@ _POISON_SEARCH = POISON.search
 CHUNK_ROWS = 20_000
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-#: The lengths of phone cells a batch checked by columns may have (empty, or 9–12 digits).
-_PHONE_LENGTHS = frozenset({0, 9, 10, 11, 12})
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+#: Phone cells a clean batch may hold: none, the last 4 digits (our own export), a number.
+_PHONE_LENGTHS = frozenset({0, 4, 9, 10, 11, 12})
+_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 #: Files this big (about 50,000 rows) are read in a second process while this one writes.
 PARALLEL_BYTES = 8 << 20
 #: The pipe from the reading process: room for about one chunk of CHUNK_ROWS rows.
@@ -221,7 +221,7 @@ def parse_date(value: str) -> date | None:
         match = _DMY.fullmatch(value)
         if match:
             day = date(int(match[3]), int(match[2]), int(match[1]))
-        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             day = date.fromisoformat(value)
         else:
             return None
@@ -236,7 +236,9 @@ def phone_last4(value: str) -> str | None:
     digits = value if value.isdecimal() else re.sub(r"[\s.\-()]", "", value)
     if digits.startswith("+"):
         digits = digits[1:]
-    if not digits.isdecimal():
+    # ASCII digits only: str.isdecimal() also takes Arabic-Indic or Devanagari ones, which
+    # no citizen types back as the last 4 digits.
+    if not (digits.isdecimal() and digits.isascii()):
         return None
     # Only the last 4 digits are stored, so an export writes those; re-importing keeps them.
     if len(digits) == 4:
@@ -290,6 +292,7 @@ def parse_chunks(
 ) -> Iterator[ParsedImport]:
     """`parse_rows` a chunk of `size` records at a time, so a big file is validated (and
     written) while it is read, never held whole; duplicates are found across chunks."""
+    records = iter(records)  # a list too: islice must go on where it stopped
     batches = (
         ([line for line, _cells in batch], [cells for _line, cells in batch])
         for batch in iter(lambda: list(islice(records, size)), [])
@@ -860,7 +863,7 @@ def _checkers(
                 problems.append(problem)
         last4 = ""
         if phone:
-            if phone.isdecimal() and 9 <= len(phone) <= 12:
+            if phone.isdecimal() and phone.isascii() and 9 <= len(phone) <= 12:
                 last4 = phone[-4:]
             else:
                 found_digits = phone_last4(phone)
@@ -948,6 +951,7 @@ def _checkers(
         decisions = list(map(str.strip, decision_cells))
         notes = list(map(str.strip, note_cells))
         unit_of = {unit: unit.strip() for unit in set(unit_cells)}  # one object per unit, too
+        digits = "".join(phones)
         if (
             "" in nominees
             or max(map(len, nominees)) > limits[0]
@@ -956,7 +960,7 @@ def _checkers(
             or max(map(len, notes)) > limits[3]
             or any(map(_POISON_SEARCH, unit_of))
             or not set(map(len, phones)) <= _PHONE_LENGTHS
-            or not ("".join(phones).isdecimal() or not any(phones))
+            or not ((digits.isdecimal() and digits.isascii()) or not digits)
             or not all(map(code_match, codes))
         ):
             return None

@@ -8,6 +8,7 @@ import gc
 import io
 import random
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -209,3 +210,61 @@ async def test_the_collector_runs_again_after_an_import_written_or_rejected(
     assert outcome.ok is (odd == 0.0)
     assert paused and all(paused)
     assert gc.isenabled()
+
+
+def test_rows_given_as_a_list_are_read_once(services: Services) -> None:
+    """parse_chunks takes any iterable of records: a list is not read again and again."""
+    header = ["code", "award_kind", "nominee", "received_on"]
+    rows = [
+        (line, [f"000.00.21.H01-260213-000{line}", "BKCT", "A", "13/02/2026"]) for line in (2, 3, 4)
+    ]
+    chunks = dossier_import.parse_chunks(rows, header, services.catalog, services.calendar, size=1)
+    # At most 10, so that reading the list from its start again fails here rather than hangs.
+    read = list(islice(chunks, 10))
+    assert [chunk.lines for chunk in read] == [[2], [3], [4]]
+    assert not any(chunk.errors for chunk in read)
+
+
+def test_our_own_export_with_last_4_digits_is_read_by_columns(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(8)
+    rows = [clean_row(rng, number) for number in range(1, 41)]
+    for row in rows:
+        row[4] = "5678"  # an export writes only the last 4 digits it keeps
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([HEADER, *rows])
+    data = out.getvalue().encode("utf-8")
+    accepted = fast_batches(monkeypatch)
+    fast = parse_csv(data, services.catalog, services.calendar)
+    assert accepted == [40]
+    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        row_by_row(patch)
+        careful = parse_csv(data, services.catalog, services.calendar)
+    assert (fast.records, fast.errors) == (careful.records, careful.errors)
+    assert {row.phone_last4 for row in fast.rows} == {"5678"}
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [
+        (0, "000.00.21.H01-٢٦٠٢١٣-0001"),  # Arabic-Indic digits in the code's day
+        (4, "٠٩١٢٣٤٥٦٧٨"),  # and in the phone number
+        (5, "١٣/٠٢/٢٠٢٦"),  # and in a date
+    ],
+)
+def test_digits_other_than_ascii_are_refused_both_ways(
+    services: Services, monkeypatch: pytest.MonkeyPatch, column: int, cell: str
+) -> None:
+    rows = [clean_row(random.Random(1), number) for number in range(1, 4)]
+    rows[1][column] = cell
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([HEADER, *rows])
+    data = out.getvalue().encode("utf-8")
+    fast = parse_csv(data, services.catalog, services.calendar)
+    with monkeypatch.context() as patch:
+        row_by_row(patch)
+        careful = parse_csv(data, services.catalog, services.calendar)
+    assert [line for line, _message in fast.errors] == [3]
+    assert fast.errors == careful.errors

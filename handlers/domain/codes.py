@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 AGENCY_RE = re.compile(r"[0-9A-Z]{1,6}(?:\.[0-9A-Z]{1,6}){0,5}")
-CODE_RE = re.compile(rf"(?P<agency>{AGENCY_RE.pattern})-(?P<day>\d{{6}})-(?P<seq>\d{{4}})")
+CODE_RE = re.compile(rf"(?P<agency>{AGENCY_RE.pattern})-(?P<day>[0-9]{{6}})-(?P<seq>[0-9]{{4}})")
 # NFKC already folds full-width forms (０-９, Ａ-Ｚ, －, ．, ／); these are left over.
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "。": ".", "｡": "."})
 _PART = r"[0-9A-Z]{1,6}"
@@ -18,7 +18,7 @@ _PART = r"[0-9A-Z]{1,6}"
 # on either side, and not followed by another part (`…-0001-0002` is no code).
 _LOOSE_RE = re.compile(
     rf"(?<![\w.\-/])(?P<agency>{_PART}(?:(?:\s*[./]\s*|\s+){_PART}){{0,5}})"
-    r"\s*[-/\s]\s*(?P<day>\d{6})\s*[-/\s]\s*(?P<seq>\d{4})"
+    r"\s*[-/\s]\s*(?P<day>[0-9]{6})\s*[-/\s]\s*(?P<seq>[0-9]{4})"
     r"(?![\w]|[.\-/]\w)"
 )
 _AGENCY_SEPARATORS = re.compile(r"\s*[./]\s*|\s+")
