@@ -120,6 +120,19 @@ def fast_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return accepted
 
 
+def both_ways(
+    services: Services, data: bytes, monkeypatch: pytest.MonkeyPatch
+) -> tuple[ParsedImport, ParsedImport, list[int]]:
+    """`parse_csv` as it runs, then row by row; and the sizes of the batches read by columns."""
+    accepted = fast_batches(monkeypatch)
+    fast = parse_csv(data, services.catalog, services.calendar)
+    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        row_by_row(patch)
+        careful = parse_csv(data, services.catalog, services.calendar)
+    return fast, careful, accepted
+
+
 def read(services: Services, path: Path, *, keep_phones: bool) -> list[Any]:
     chunks = csv_chunks(
         path, services.catalog, services.calendar, size=8, parallel=False, keep_phones=keep_phones
@@ -153,13 +166,8 @@ def test_a_whole_file_read_at_once_is_checked_the_same(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = export(random.Random(99), 300, odd=0).encode("utf-8")
-    accepted = fast_batches(monkeypatch)
-    fast = parse_csv(data, services.catalog, services.calendar)
+    fast, careful, accepted = both_ways(services, data, monkeypatch)
     assert accepted == [300]
-    monkeypatch.undo()
-    with monkeypatch.context() as patch:
-        row_by_row(patch)
-        careful = parse_csv(data, services.catalog, services.calendar)
     assert (fast.records, fast.errors, fast.lines) == (
         careful.records,
         careful.errors,
@@ -235,13 +243,8 @@ def test_our_own_export_with_last_4_digits_is_read_by_columns(
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows([HEADER, *rows])
     data = out.getvalue().encode("utf-8")
-    accepted = fast_batches(monkeypatch)
-    fast = parse_csv(data, services.catalog, services.calendar)
+    fast, careful, accepted = both_ways(services, data, monkeypatch)
     assert accepted == [40]
-    monkeypatch.undo()
-    with monkeypatch.context() as patch:
-        row_by_row(patch)
-        careful = parse_csv(data, services.catalog, services.calendar)
     assert (fast.records, fast.errors) == (careful.records, careful.errors)
     assert {row.phone_last4 for row in fast.rows} == {"5678"}
 
@@ -261,10 +264,6 @@ def test_digits_other_than_ascii_are_refused_both_ways(
     rows[1][column] = cell
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows([HEADER, *rows])
-    data = out.getvalue().encode("utf-8")
-    fast = parse_csv(data, services.catalog, services.calendar)
-    with monkeypatch.context() as patch:
-        row_by_row(patch)
-        careful = parse_csv(data, services.catalog, services.calendar)
+    fast, careful, _accepted = both_ways(services, out.getvalue().encode("utf-8"), monkeypatch)
     assert [line for line, _message in fast.errors] == [3]
     assert fast.errors == careful.errors
