@@ -714,8 +714,9 @@ def _send(stream: IO[bytes], item: object) -> None:
 
 def _receive(stream: IO[bytes]) -> Any:
     head = stream.read(_LENGTH)
-    data = stream.read(int.from_bytes(head, "little")) if len(head) == _LENGTH else b""
-    if not data or len(data) != int.from_bytes(head, "little"):
+    size = int.from_bytes(head, "little") if len(head) == _LENGTH else 0
+    data = stream.read(size) if size else b""
+    if not data or len(data) != size:
         raise EOFError
     return marshal.loads(data)
 
@@ -786,6 +787,15 @@ def _checkers(
         if iso is None:
             problems.append(t.BAD_DATE.format(field=t.FIELD_NAMES[name], value=value[:40]))
         return iso
+
+    def due_for(received_on: str, kind: AwardKind) -> str:
+        """The due date of a dossier received that day, by its kind's working days."""
+        due_on = due_dates.get((received_on, kind.working_days))
+        if due_on is None:
+            # A receipt on a day off counts from the next working day (receipt_day).
+            due = calendar.due_date(date.fromisoformat(received_on), kind.working_days)
+            due_on = _remember(due_dates, (received_on, kind.working_days), due.isoformat())
+        return due_on
 
     def check(
         code_cell: str,
@@ -885,11 +895,7 @@ def _checkers(
         if problems or code is None or kind is None or received_on is None or status is None:
             return problems
         if due_on is None:
-            due_on = due_dates.get((received_on, kind.working_days))
-            if due_on is None:
-                # A receipt on a day off counts from the next working day (receipt_day).
-                due = calendar.due_date(date.fromisoformat(received_on), kind.working_days)
-                due_on = _remember(due_dates, (received_on, kind.working_days), due.isoformat())
+            due_on = due_for(received_on, kind)
         # Repeated values as one object each: a chunk is then handed over faster.
         shared = interned.get(unit)
         if shared is None:
@@ -913,15 +919,6 @@ def _checkers(
             (phone or None) if keep_phones else None,
             not due_cell,
         )
-
-    def due_for(received_on: str, kind: AwardKind) -> str:
-        """The due date of a dossier received that day, by its kind's working days."""
-        due_on = due_dates.get((received_on, kind.working_days))
-        if due_on is None:
-            # A receipt on a day off counts from the next working day (receipt_day).
-            due = calendar.due_date(date.fromisoformat(received_on), kind.working_days)
-            due_on = _remember(due_dates, (received_on, kind.working_days), due.isoformat())
-        return due_on
 
     def check_columns(
         codes: tuple[str, ...],

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
-import marshal
+import io
 import sys
 from pathlib import Path
 
 import pytest
 
+import handlers.dossier_import as dossier_import
 from db.connection import Database
 from handlers.dossier_import import (
     ImportReaderError,
@@ -111,9 +112,11 @@ async def test_a_reader_that_stops_inside_a_chunk_fails_the_import_and_writes_no
 ) -> None:
     db = services.db
     path = write(tmp_path, [row(n) for n in range(1, 30)])
-    whole = marshal.dumps(([(f"000.00.21.H01-260213-{n:04d}", "BKCT") for n in range(50)], [], []))
+    chunk = ([(f"000.00.21.H01-260213-{n:04d}", "BKCT") for n in range(50)], [], [])
+    framed = io.BytesIO()
+    dossier_import._send(framed, chunk)  # as the reading process writes it
     cut = tmp_path / "cut.bin"
-    cut.write_bytes(len(whole).to_bytes(8, "little") + whole[: len(whole) // 2])
+    cut.write_bytes(framed.getvalue()[: len(framed.getvalue()) // 2])
     script = tmp_path / "reader.sh"
     script.write_text(f"#!/bin/sh\ncat '{cut}'\n", encoding="utf-8")
     script.chmod(0o755)
