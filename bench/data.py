@@ -26,8 +26,8 @@ from config.settings import Settings
 from db.bulk import insert_dossiers_sync
 from db.connection import open_database
 from db.models import DossierInput
-from handlers.domain.calendar import WorkCalendar
-from handlers.domain.statuses import RESOLVED, Status
+from domain.calendar import WorkCalendar
+from domain.statuses import RESOLVED, Status
 
 AGENCY = "000.00.21.H01"
 PER_DAY = 2000

@@ -192,8 +192,8 @@ async def import_file(settings: Settings, path: Path) -> int:
     from db.dossiers import ForbiddenMove
     from db.phones import PhoneRepository
     from db.reminders import UnknownOfficerError
+    from domain.transitions import can_reach
     from handlers.assignment import import_error_lines
-    from handlers.domain.transitions import can_reach
     from handlers.dossier_import import ImportReaderError, csv_chunks, import_chunks, parse_xlsx
     from handlers.notices import status_notice_renderer
     from handlers.texts import report as treport

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from db.models import Dossier, DossierInput
-from handlers.domain.codes import make_code
-from handlers.domain.statuses import Status
+from domain.codes import make_code
+from domain.statuses import Status
 from handlers.services import Services
 
 AGENCY = "000.00.21.H01"

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from db.inbound import InboundRepository
 from db.public_files import PublicFileRepository
-from handlers.domain.safe_text import scrub_surrogates
+from domain.safe_text import scrub_surrogates
 
 log = logging.getLogger(__name__)
 

@@ -34,8 +34,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers import lookup
-from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers.messages import Channel, Incoming, Reply
 from handlers.receipt_qr import deep_link
 from handlers.services import Services

@@ -5,13 +5,9 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from handlers.domain.calendar import load_legacy_provinces
-from handlers.domain.codes import AgencyRename, AgencyRenames
-
-if TYPE_CHECKING:
-    from config.settings import Settings
+from domain.calendar import load_legacy_provinces
+from domain.codes import AgencyRename, AgencyRenames
 
 _PART_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -45,14 +41,14 @@ def load_agency_renames(path: Path) -> AgencyRenames:
     return AgencyRenames(tuple(renames))
 
 
-def agency_renames(settings: Settings) -> AgencyRenames:
+def agency_renames(agency_codes_file: Path, holidays_file: Path) -> AgencyRenames:
     """The renames of TDKT_AGENCY_CODES_FILE, plus any older `[legacy_provinces]` of the
     holidays file (undated: looked up both ways, as before)."""
-    renames = load_agency_renames(settings.agency_codes_file)
+    renames = load_agency_renames(agency_codes_file)
     known = dict(renames)
     extra = tuple(
         AgencyRename(old, new, date.max)
-        for old, new in load_legacy_provinces(settings.holidays_file).items()
+        for old, new in load_legacy_provinces(holidays_file).items()
         if known.get(old) != new
     )
     return AgencyRenames(renames.renames + extra) if extra else renames

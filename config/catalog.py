@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from domain.text import fold
+
 
 class NomineeType(StrEnum):
     """Who an award is for (đối tượng): cá nhân, tập thể, hộ gia đình."""
@@ -40,8 +42,6 @@ class AwardCatalog:
     """Award kinds by code, looked up by code or by Vietnamese name (with or without accents)."""
 
     def __init__(self, kinds: list[AwardKind]) -> None:
-        from handlers.domain.text import fold
-
         self.kinds = list(kinds)
         self._by_code = {kind.code.upper(): kind for kind in kinds}
         self._by_name = {fold(kind.name): kind for kind in kinds}
@@ -53,8 +53,6 @@ class AwardCatalog:
 
     def find(self, code_or_name: str) -> AwardKind | None:
         """The kind whose code or Vietnamese name is given (any case, accents optional)."""
-        from handlers.domain.text import fold
-
         return self.get(code_or_name) or self._by_name.get(fold(code_or_name))
 
     def name_of(self, code: str) -> str:

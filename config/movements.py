@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from domain.text import fold
+
 #: A Telegram button shows at most 64 characters, and the name is a button's label.
 NAME_LIMIT = 64
 
@@ -38,8 +40,6 @@ class MovementList:
     """The configured movements in file order, found by code or by name (accents optional)."""
 
     def __init__(self, movements: list[Movement]) -> None:
-        from handlers.domain.text import fold
-
         self.movements = list(movements)
         self._by_code = {item.code: item for item in movements}
         self._by_name = {fold(item.name): item for item in movements}
@@ -50,8 +50,6 @@ class MovementList:
         return self._by_code.get(code.strip().upper())
 
     def find(self, code_or_name: str) -> Movement | None:
-        from handlers.domain.text import fold
-
         return self.get(code_or_name) or self._by_name.get(fold(code_or_name))
 
     def name_of(self, code: str) -> str:

@@ -12,6 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from config.agency_codes import AgencyCodesError, load_agency_renames
+from config.movements import MovementsError, load_movements
+from domain.calendar import CalendarFileError, WorkCalendar
+from domain.codes import AGENCY_RE
+from domain.periods import parse_year_start
+from domain.secret_key import decode_key
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_DATABASE = ROOT / "data" / "tdkt.sqlite3"
@@ -146,8 +153,6 @@ class Settings(BaseSettings):
     @field_validator("agency_code")
     @classmethod
     def _agency_code(cls, value: str) -> str:
-        from handlers.domain.codes import AGENCY_RE
-
         value = value.strip().upper()
         if not AGENCY_RE.fullmatch(value):
             raise ValueError("expected an agency identifier such as 000.00.21.H01")
@@ -156,16 +161,12 @@ class Settings(BaseSettings):
     @field_validator("report_year_start")
     @classmethod
     def _report_year_start(cls, value: str) -> str:
-        from handlers.domain.periods import parse_year_start
-
         parse_year_start(value)
         return value.strip()
 
     @field_validator("holidays_file")
     @classmethod
     def _holidays(cls, value: Path) -> Path:
-        from handlers.domain.calendar import CalendarFileError, WorkCalendar
-
         if not value.is_file():
             raise ValueError(f"file not found: {value}")
         try:
@@ -177,8 +178,6 @@ class Settings(BaseSettings):
     @field_validator("agency_codes_file")
     @classmethod
     def _agency_codes(cls, value: Path) -> Path:
-        from config.agency_codes import AgencyCodesError, load_agency_renames
-
         try:
             load_agency_renames(value)
         except AgencyCodesError as exc:
@@ -277,8 +276,6 @@ class Settings(BaseSettings):
     def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
             return None
-        from handlers.zns import decode_key
-
         try:
             decode_key(value.get_secret_value())
         except ValueError:
@@ -319,8 +316,6 @@ class Settings(BaseSettings):
     @field_validator("movements_file")
     @classmethod
     def _movements(cls, value: Path) -> Path:
-        from config.movements import MovementsError, load_movements
-
         try:
             load_movements(value)
         except MovementsError as exc:

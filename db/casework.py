@@ -12,7 +12,7 @@ from typing import Any
 from db.connection import Database
 from db.dossiers import NoticeRenderer, _add_history, _notify_followers
 from db.models import Dossier, HistoryEntry, date_or_none, from_columns, instant_to_db
-from handlers.domain.statuses import Status
+from domain.statuses import Status
 
 _SEARCH = (
     "SELECT d.id, d.code, d.nominee, d.unit, d.award_kind, d.status, d.due_on,"
@@ -100,7 +100,7 @@ class CaseworkRepository:
 
     async def search(self, query: str, *, limit: int) -> list[Found]:
         """Up to `limit` dossiers whose nominee, unit or code contain every word of `query`
-        (quick-folded: lower case, no accents), best first (handlers/domain/search.py);
+        (quick-folded: lower case, no accents), best first (domain/search.py);
         within a rank open dossiers first, by due date. One scan of the table, one Python
         call per dossier: see bench/bench_search.py for what that costs."""
         if not query.split():

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from db.direct import DirectConnection
-from handlers.domain.search import match_rank
+from domain.search import match_rank
 
 log = logging.getLogger(__name__)
 # aiosqlite logs every statement and its results at DEBUG: names and phone digits. Never.

@@ -13,7 +13,7 @@ from db.models import Dossier, DossierInput, HistoryEntry, ImportCounts, instant
 from db.outbox import enqueue
 from db.phones import enqueue_phone_notice, store_phones
 from db.reminders import assign_imported
-from handlers.domain.statuses import Status
+from domain.statuses import Status
 
 #: Renders the notice a follower gets for a status change (text and choices as a dict).
 NoticeRenderer = Callable[[Dossier, HistoryEntry], dict[str, Any]]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from db.connection import Database
 from db.models import Follow, instant_to_db
-from handlers.domain.statuses import Status
+from domain.statuses import Status
 
 
 class FollowRepository:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, TypeVar
 
-from handlers.domain.statuses import Status
+from domain.statuses import Status
 
 
 def instant_to_db(moment: datetime) -> str:

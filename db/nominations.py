@@ -20,8 +20,8 @@ from db.connection import Database
 from db.models import from_columns, instant_from_db, instant_to_db
 from db.outbox import enqueue
 from db.phones import store_phones
-from handlers.domain.codes import make_code
-from handlers.domain.statuses import Status
+from domain.codes import make_code
+from domain.statuses import Status
 
 #: The conversation flow that routes a chat's messages to its draft.
 FLOW = "nomination"

@@ -20,8 +20,8 @@ import aiosqlite
 from db.connection import Database
 from db.models import DossierInput, StaffMember, date_or_none, from_columns, instant_to_db
 from db.outbox import enqueue
-from handlers.domain.statuses import Status
-from handlers.domain.text import fold
+from domain.statuses import Status
+from domain.text import fold
 
 #: Must be written exactly like the partial indexes' WHERE, or SQLite will not use them.
 OPEN = "d.status IN ('received', 'in_review', 'needs_supplement')"

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from db.connection import Database
-from handlers.domain.statuses import RESOLVED
+from domain.statuses import RESOLVED
 
 _RESOLVED_KEYS = tuple(sorted(status.value for status in RESOLVED))
 _IN_RESOLVED = "status IN (" + ", ".join("?" * len(_RESOLVED_KEYS)) + ")"

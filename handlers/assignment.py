@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 
 from db.models import Conversation, StaffMember
 from db.reminders import AssignableDossier, Outgoing, UnknownOfficerError
+from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from domain.statuses import FINISHED
 from handlers.conversation import current_flow, start_flow
-from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
-from handlers.domain.statuses import FINISHED
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.reminders import WorkdayIndex, deadline_phrase

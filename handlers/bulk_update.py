@@ -16,10 +16,10 @@ import re
 from typing import Any
 
 from db.models import Conversation, Dossier
+from domain.codes import CODE_RE, code_variants, normalize_code
+from domain.statuses import Status
+from domain.transitions import MOVES, NOTE_REQUIRED, can_move, supplement_refused
 from handlers.conversation import advance, current_flow, start_flow
-from handlers.domain.codes import CODE_RE, code_variants, normalize_code
-from handlers.domain.statuses import Status
-from handlers.domain.transitions import MOVES, NOTE_REQUIRED, can_move, supplement_refused
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF, role_of
 from handlers.router import Router

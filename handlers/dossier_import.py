@@ -43,18 +43,18 @@ from db.bulk import (
 )
 from db.dossiers import NoticeRenderer
 from db.models import Dossier, DossierInput, ImportCounts, instant_to_db
-from handlers.domain.calendar import WorkCalendar
-from handlers.domain.codes import CODE_RE, normalize_code
-from handlers.domain.safe_text import POISON, clean_text, unescape_formula
-from handlers.domain.statuses import (
+from domain.calendar import WorkCalendar
+from domain.codes import CODE_RE, normalize_code
+from domain.safe_text import POISON, clean_text, unescape_formula
+from domain.statuses import (
     RESOLVED,
     Status,
     parse_portal_state,
     parse_status,
     status_from_portal,
 )
-from handlers.domain.text import fold
-from handlers.domain.transitions import can_reach, due_on_after_supplement
+from domain.text import fold
+from domain.transitions import can_reach, due_on_after_supplement
 from handlers.services import Services
 from handlers.texts import importing as t
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
-from handlers.domain.statuses import Status
+from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from domain.statuses import Status
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.reminders import RUNNING, WorkdayIndex, deadline_phrase

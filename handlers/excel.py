@@ -21,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from db.reports import ExportRow
-from handlers.domain.safe_text import escape_formula
+from domain.safe_text import escape_formula
 from handlers.dossier_import import COLUMNS
 from handlers.texts import importing as timport
 from handlers.texts import report as t

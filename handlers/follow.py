@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from db.models import Dossier
+from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers import lookup
-from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers.messages import Choice, Incoming, Reply
 from handlers.router import CommandHandler, PayloadHandler, Router
 from handlers.services import Services

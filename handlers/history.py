@@ -7,7 +7,7 @@ the officer's registered name, not the chat account it acted from.
 from __future__ import annotations
 
 from db.casework import NamedEntry
-from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers.formatting import vn_datetime
 from handlers.messages import Incoming, Reply
 from handlers.roles import STAFF

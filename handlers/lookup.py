@@ -31,9 +31,9 @@ from datetime import datetime, timedelta
 
 from db.attempts import ChatLimits, GuessState, ProbeState, Transaction
 from db.models import Conversation, Dossier
+from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from domain.statuses import FINISHED, RESOLVED, Status
 from handlers.conversation import new_conversation, start_flow
-from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
-from handlers.domain.statuses import FINISHED, RESOLVED, Status
 from handlers.formatting import vn_date, vn_datetime
 from handlers.messages import Incoming, Reply
 from handlers.router import Router

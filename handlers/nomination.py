@@ -30,8 +30,12 @@ from db.nominations import (
     NominationInput,
     attachments_from,
 )
+from domain.statuses import FINISHED
+from domain.text import fold
 from handlers.conversation import current_flow
-from handlers.domain.nomination import (
+from handlers.formatting import vn_date, vn_number
+from handlers.messages import Channel, Choice, Incoming, Reply
+from handlers.nomination_fields import (
     MAX_FILE_BYTES,
     MAX_FILES,
     SUMMARY_MAX,
@@ -50,10 +54,6 @@ from handlers.domain.nomination import (
     size_text,
     validate_answer,
 )
-from handlers.domain.statuses import FINISHED
-from handlers.domain.text import fold
-from handlers.formatting import vn_date, vn_number
-from handlers.messages import Channel, Choice, Incoming, Reply
 from handlers.receipt_qr import qr_png, receipt_link
 from handlers.roles import STAFF, refusal, role_of
 from handlers.router import CommandHandler, Router

@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from db.nominations import NominationExportRow
-from handlers.domain.safe_text import escape_formula
+from domain.safe_text import escape_formula
 
 #: The columns, in file order: the dossier first, then the answers, then who registered it.
 COLUMNS = tuple(item.name for item in fields(NominationExportRow))

@@ -6,8 +6,8 @@ from typing import Any
 
 from db.dossiers import NoticeRenderer
 from db.models import Dossier, HistoryEntry
+from domain.statuses import FINISHED, Status
 from handlers import zns
-from handlers.domain.statuses import FINISHED, Status
 from handlers.formatting import vn_date
 from handlers.texts import status as t
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers.messages import Incoming, Reply
 from handlers.receipt_qr import qr_png, receipt_link
 from handlers.roles import STAFF

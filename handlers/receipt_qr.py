@@ -8,7 +8,7 @@ from urllib.parse import quote
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-from handlers.domain.codes import to_deep_link_payload
+from domain.codes import to_deep_link_payload
 
 
 def deep_link(bot_username: str, code: str) -> str:

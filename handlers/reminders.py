@@ -36,8 +36,8 @@ from db.reminders import (
     SweepPlan,
     WorkItem,
 )
-from handlers.domain.calendar import WorkCalendar
-from handlers.domain.statuses import Status
+from domain.calendar import WorkCalendar
+from domain.statuses import Status
 from handlers.formatting import vn_date
 from handlers.texts import reminders as t
 

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from config.catalog import AwardCatalog
 from db.models import instant_to_db
 from db.reports import ReportGroup, ReportRepository
-from handlers.domain import periods
-from handlers.domain.periods import DECREE_09_YEAR_START
-from handlers.domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
+from domain import periods
+from domain.periods import DECREE_09_YEAR_START
+from domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
 from handlers.dossier_import import parse_date
 from handlers.excel import dossiers_xlsx
 from handlers.formatting import vn_date, vn_number, vn_percent

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 
 from db.connection import NeedsEventLoop
 from db.models import Conversation
-from handlers.domain.safe_text import strip_escape_sequences
-from handlers.domain.text import MAX_INPUT_CHARS, fold
+from domain.safe_text import strip_escape_sequences
+from domain.text import MAX_INPUT_CHARS, fold
 from handlers.messages import Attachment, Channel, Incoming, Reply
 from handlers.services import Services
 from handlers.texts import common as t
@@ -290,6 +290,6 @@ def _route_key(incoming: Incoming) -> str | None:
 
 
 def _example() -> str:
-    from handlers.domain.codes import EXAMPLE_CODE
+    from domain.codes import EXAMPLE_CODE
 
     return EXAMPLE_CODE

@@ -8,8 +8,8 @@ each line has a button (Telegram) or a number (Zalo, console) that opens it in /
 from __future__ import annotations
 
 from db.casework import Found
-from handlers.domain.codes import normalize_code
-from handlers.domain.search import quick_fold
+from domain.codes import normalize_code
+from domain.search import quick_fold
 from handlers.dossier_view import open_label
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF

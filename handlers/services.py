@@ -23,7 +23,7 @@ from db.public_files import PublicFileRepository
 from db.reminders import ReminderRepository
 from db.reports import ReportRepository
 from db.staff import StaffRepository
-from handlers.domain.calendar import WorkCalendar
+from domain.calendar import WorkCalendar
 
 Clock = Callable[[], datetime]
 
@@ -96,7 +96,7 @@ def build_services(settings: Settings, db: Database, *, clock: Clock = system_cl
             culture_day=settings.culture_day,
             office_end=settings.office_hours_end,
         ),
-        legacy_provinces=agency_renames(settings),
+        legacy_provinces=agency_renames(settings.agency_codes_file, settings.holidays_file),
         clock=clock,
         bot_username=settings.telegram_bot_username,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from handlers.domain.text import fold
+from domain.text import fold
 from handlers.formatting import vn_datetime
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import ADMINS, STAFF, Role

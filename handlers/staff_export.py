@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from config.catalog import AwardCatalog
 from db.casework import StaffExportRow
 from db.reminders import RUNNING
-from handlers.domain.calendar import WorkCalendar
+from domain.calendar import WorkCalendar
 from handlers.formatting import vn_date, vn_number
 from handlers.history import display_actor
 from handlers.messages import Incoming, Reply

@@ -6,8 +6,8 @@ Usage: `/start` greets; `/start <deep-link payload>` opens the lookup of that do
 
 from __future__ import annotations
 
+from domain.codes import EXAMPLE_CODE, from_deep_link_payload
 from handlers import lookup, privacy
-from handlers.domain.codes import EXAMPLE_CODE, from_deep_link_payload
 from handlers.messages import Incoming, Reply
 from handlers.router import Router
 from handlers.services import Services

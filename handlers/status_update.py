@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from db.models import Conversation, Dossier, HistoryEntry
-from handlers.conversation import advance, current_flow, start_flow
-from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
-from handlers.domain.decisions import EXAMPLE as DECISION_EXAMPLE
-from handlers.domain.decisions import normalize_decision_no
-from handlers.domain.statuses import Status
-from handlers.domain.transitions import (
+from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from domain.decisions import EXAMPLE as DECISION_EXAMPLE
+from domain.decisions import normalize_decision_no
+from domain.statuses import Status
+from domain.transitions import (
     MOVES,
     NOTE_REQUIRED,
     can_move,
@@ -24,6 +23,7 @@ from handlers.domain.transitions import (
     resolved_on_after,
     supplement_refused,
 )
+from handlers.conversation import advance, current_flow, start_flow
 from handlers.messages import Choice, Incoming, Reply
 from handlers.notices import status_notice_renderer
 from handlers.roles import LEADERS, STAFF, role_of

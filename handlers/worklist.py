@@ -10,7 +10,7 @@ trong trang" starts a bulk update of rows picked by number. `/nhacnho tat` and
 
 from __future__ import annotations
 
-from handlers.domain.text import fold
+from domain.text import fold
 from handlers.dossier_view import open_label
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply

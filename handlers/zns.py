@@ -10,8 +10,6 @@ when ZNS is turned off. Without ZNS only the last 4 digits are kept, as the seco
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 import re
 from datetime import datetime, timedelta
@@ -23,7 +21,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from config.settings import Settings
 from db.models import Dossier, HistoryEntry
 from db.phones import PhoneRepository
-from handlers.domain.statuses import Status
+from domain.secret_key import decode_key
+from domain.statuses import Status
 from handlers.formatting import vn_date
 
 #: Nothing leaves these: no further notice can be due, so the number has no more use.
@@ -83,17 +82,6 @@ class PhoneVault:
         it is not a mobile number."""
         phone = zalo_phone(written)
         return self.encrypt(phone, code) if phone is not None else None
-
-
-def decode_key(text: str) -> bytes:
-    """TDKT_PHONE_KEY: 32 random bytes in url-safe base64 (44 characters)."""
-    try:
-        key = base64.urlsafe_b64decode(text.strip().encode())
-    except (binascii.Error, ValueError):
-        raise ValueError("not url-safe base64") from None
-    if len(key) != 32:
-        raise ValueError("expected 32 bytes")
-    return key
 
 
 def phone_vault(settings: Settings) -> PhoneVault | None:

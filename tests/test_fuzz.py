@@ -23,8 +23,8 @@ import pytest
 from config.settings import Settings
 from db.connection import Database
 from db.models import DossierInput
+from domain.statuses import Status
 from handlers import build_router
-from handlers.domain.statuses import Status
 from handlers.messages import Attachment, AttachmentKind, Reply
 from handlers.router import BotCore
 from handlers.services import Services, build_services

@@ -11,15 +11,15 @@ import pytest
 
 from config.settings import Settings
 from db.models import DossierInput
-from handlers.domain.safe_text import clean_text, escape_formula, unescape_formula
-from handlers.domain.statuses import Status
+from domain.safe_text import clean_text, escape_formula, unescape_formula
+from domain.statuses import Status
 from handlers.dossier_import import parse_csv
 from handlers.router import BotCore
 from handlers.services import Services
 from tests.cli import run_cli
 from tests.conftest import ChatDriver
-from tests.test_excel import HEADER_VN, csv_bytes, export
-from tests.test_status_update import CODE, change, make_staff, seed_dossier
+from tests.handlers.test_excel import HEADER_VN, csv_bytes, export
+from tests.handlers.test_status_update import CODE, change, make_staff, seed_dossier
 
 #: Names an attacker would register, each a formula to Excel or LibreOffice when raw.
 FORMULAS = [

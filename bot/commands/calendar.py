@@ -13,7 +13,7 @@ from datetime import date
 import holidays
 
 from config.settings import Settings
-from handlers.domain.calendar import CalendarFileError, WorkCalendar
+from domain.calendar import CalendarFileError, WorkCalendar
 from handlers.formatting import vn_date
 from handlers.texts import calendar as t
 

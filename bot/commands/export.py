@@ -20,8 +20,8 @@ from bot.app import open_app
 from bot.commands.report import OptionError, add_period_arguments, parse_period
 from bot.progress import progress_bar
 from config.settings import Settings
-from handlers.domain.statuses import Status
-from handlers.domain.text import fold
+from domain.statuses import Status
+from domain.text import fold
 from handlers.excel import WRITERS, write_dossiers
 from handlers.formatting import vn_date, vn_number
 from handlers.services import Services

@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
-    from handlers.domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+    from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
     from handlers.receipt_qr import qr_png, receipt_link
     from handlers.texts import lookup as tl
     from handlers.texts import qr as t

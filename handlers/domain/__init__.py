@@ -1,1 +1,0 @@
-"""Pure domain rules: statuses, dossier codes, the working-day calendar, text folding."""

@@ -1,0 +1,1 @@
+"""Tests of `bot/`, one file per module or feature."""

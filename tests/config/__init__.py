@@ -1,0 +1,1 @@
+"""Tests of `config/`, one file per module or feature."""

@@ -1,0 +1,1 @@
+"""Tests of `db/`, one file per module or feature."""

@@ -1,0 +1,1 @@
+"""Tests of `domain/`, one file per module or feature."""
