@@ -34,6 +34,7 @@ from db.models import Conversation, Dossier
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from domain.statuses import FINISHED, RESOLVED, Status
 from handlers.conversation import new_conversation, start_flow
+from handlers.follow_card import add_follow, with_follow_button
 from handlers.formatting import vn_date, vn_datetime
 from handlers.messages import Incoming, Reply
 from handlers.router import Router
@@ -212,12 +213,10 @@ async def verify(
     if not dossier.phone_last4:
         return [_tagged(Reply(t.NO_PHONE_ON_FILE.format(code=dossier.code)), NO_PHONE)]
     if ok:
-        from handlers import follow  # follow starts lookups too; import here, not at the top
-
         card = _tagged(await status_card(services, dossier), CARD)
         if then == "follow":
-            return [card, await follow.add_follow(incoming, services, dossier)]
-        return [await follow.with_follow_button(incoming, services, dossier, card)]
+            return [card, await add_follow(incoming, services, dossier)]
+        return [await with_follow_button(incoming, services, dossier, card)]
     left = MAX_FAILURES_PER_CHAT - len(chat_failures)
     if left <= 0:
         until = chat_failures[MAX_FAILURES_PER_CHAT - 1] + FAILURE_WINDOW
