@@ -35,6 +35,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from domain.text import normalize_input
 from handlers import lookup
 from handlers.messages import Channel, Incoming, Reply
 from handlers.receipt_qr import deep_link
@@ -184,7 +185,7 @@ class LookupPage:
 
     async def form(self, request: Request) -> Response:
         raw = request.path_params.get("code", "")
-        code = normalize_code(raw) or raw.strip()[:60]
+        code = normalize_code(normalize_input(raw[:200])) or raw.strip()[:60]
         return self._render(request, code=code)
 
     async def submit(self, request: Request) -> Response:
@@ -197,7 +198,8 @@ class LookupPage:
             if len(body) > MAX_FORM_BYTES:
                 return self._render(request, message=t.TOO_LARGE, outcome="bad", status=413)
         fields = _form_fields(body)
-        code_text = fields.get("code", "")[:200]
+        # The same door as the chat's (handlers/router.clean_text): NFKC and ASCII digits.
+        code_text = normalize_input(fields.get("code", "")[:200])
         shown = (normalize_code(code_text) or code_text.strip())[:60]
         if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), fields.get("csrf")):
             log.info("lookup page: POST without a valid form token from %s", self._client(request))
@@ -208,8 +210,8 @@ class LookupPage:
         if code is None:
             message = tl.BAD_FORMAT.format(text=_shorten(code_text), example=EXAMPLE_CODE)
             return self._render(request, code=shown, message=message, outcome="bad")
-        # Phone keyboards may type full-width digits (５６７８): the same digits to a person.
-        digits = re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", fields.get("digits", "")))
+        # Phone keyboards may type full-width (５６７８), Arabic-Indic or Khmer digits.
+        digits = re.sub(r"[\s.\-]", "", normalize_input(fields.get("digits", "")[:200]))
         if not _DIGITS_RE.fullmatch(digits):
             return self._render(request, code=code, message=t.PHONE_FORMAT, outcome="bad")
         client = self._client(request)

@@ -55,7 +55,8 @@ SLOW_CAP = timedelta(minutes=15)
 MAX_CODES_PER_CHAT = 20
 MAX_NOT_FOUND_PER_CHAT = 10
 HISTORY_ON_CARD = 3
-_DIGITS_RE = re.compile(r"\d{4}")
+#: ASCII only: the door (router.clean_text) turned any script's digits into these.
+_DIGITS_RE = re.compile(r"[0-9]{4}")
 
 #: `Reply.extra["lookup"]` says what a lookup reply is, so channels without a chat (the web
 #: page) can tell a status card from a refusal without parsing text.
