@@ -167,7 +167,7 @@ class PersonalDataRepository:
 
         Deleted: follows, open steps, offered choices, nomination drafts, every notice to the
         chat, its reply files served by URL, its blocked mark, its lookups and code answers.
-        Kept: failed digits and code answers younger than `keep_limits_since` (the guessing
+        Kept: failed digits, code answers and wrong invite codes younger than `keep_limits_since` (the guessing
         limits: erasing them would let anyone try all 10,000 digits), and nominations it
         submitted, which are the board's records: their chat id and registering account are
         replaced by `ERASED`. With `now` and `keep_until` the chat is marked, and
@@ -196,6 +196,10 @@ class PersonalDataRepository:
                 (*key, since),
             )
             await conn.execute(
+                "DELETE FROM invite_failures WHERE channel = ? AND chat_id = ? AND failed_at <= ?",
+                (*key, since),
+            )
+            await conn.execute(
                 "UPDATE nominations SET chat_id = ?, registered_by = ?"
                 " WHERE channel = ? AND chat_id = ?",
                 (ERASED, ERASED, *key),
@@ -217,13 +221,21 @@ class PersonalDataRepository:
                 "DELETE FROM lookup_attempts WHERE attempted_at < ?", (stamp,)
             )
             probes = await conn.execute("DELETE FROM lookup_probes WHERE probed_at < ?", (stamp,))
+            invites = await conn.execute(
+                "DELETE FROM invite_failures WHERE failed_at < ?", (stamp,)
+            )
             inbound = await conn.execute(
                 "DELETE FROM inbound_updates WHERE received_at < ?", (stamp,)
             )
             notices = await conn.execute(
                 "DELETE FROM outbox WHERE state <> 'pending' AND created_at < ?", (stamp,)
             )
-            return Purged(attempts.rowcount, probes.rowcount, inbound.rowcount, notices.rowcount)
+            return Purged(
+                attempts.rowcount + invites.rowcount,
+                probes.rowcount,
+                inbound.rowcount,
+                notices.rowcount,
+            )
 
     async def purge_erased(self, now: datetime) -> Purged:
         """Delete what erased chats kept for the guessing limits once its time is up.
@@ -253,6 +265,12 @@ class PersonalDataRepository:
                     (channel, chat_id, erased_at),
                 )
                 probes += done.rowcount
+                done = await conn.execute(
+                    "DELETE FROM invite_failures WHERE channel = ? AND chat_id = ?"
+                    " AND failed_at <= ?",
+                    (channel, chat_id, erased_at),
+                )
+                attempts += done.rowcount
                 await conn.execute(
                     "DELETE FROM erased_chats WHERE channel = ? AND chat_id = ?", (channel, chat_id)
                 )
