@@ -5,8 +5,10 @@ receipt's deep link; answer with the last 4 digits of the phone number on the do
 
 Guessing policy (chính sách chống dò), all counted over the last hour:
 
-- A chat (on the web page: a client address) may give wrong digits 5 times; then its
-  lookups pause until the oldest of those five is an hour old.
+- A chat may give wrong digits 5 times; then its lookups pause until the oldest of those five
+  is an hour old. On the web page the chat is a client address, shared by many people behind
+  CGNAT or the desk's Wi-Fi: there the 5 count per (address, dossier), and the address as a
+  whole pauses only once its wrong digits reach 10 different dossiers in the hour.
 - Per dossier, strangers' wrong digits (from chats that never proved that dossier) are
   checked at once 10 times; after that each further check waits 30 s after the last
   failure, doubled per failure, at most 15 minutes. The dossier is never locked: the owner
@@ -36,7 +38,7 @@ from domain.statuses import FINISHED, RESOLVED, Status
 from handlers.conversation import new_conversation, start_flow
 from handlers.follow_card import add_follow, with_follow_button
 from handlers.formatting import vn_date, vn_datetime
-from handlers.messages import Incoming, Reply
+from handlers.messages import Channel, Incoming, Reply
 from handlers.router import Router
 from handlers.services import Services
 from handlers.texts import common as tc
@@ -44,8 +46,10 @@ from handlers.texts import lookup as t
 
 FLOW = "lookup"
 FAILURE_WINDOW = timedelta(hours=1)
-#: Wrong digits per chat (the web page: per client address) per hour.
+#: Wrong digits per chat (the web page: per client address and dossier) per hour.
 MAX_FAILURES_PER_CHAT = 5
+#: The web page: an address whose wrong digits reach this many dossiers in an hour pauses.
+ADDRESS_DOSSIERS = 10
 #: Strangers' wrong digits per dossier per hour checked at once; after them each check waits
 #: SLOW_BASE, doubled per further failure, at most SLOW_CAP after the last one.
 FREE_STRANGER_FAILURES = 10
@@ -120,8 +124,8 @@ async def begin(
     stored = dossier.code if dossier else code
     # The limits, the code answer's record and the conversation step: one write.
     async with services.db.transaction() as conn:
-        limits = await _chat_limits(services, conn, incoming)
-        refusal = _chat_lock(services, limits.failures)
+        limits = await _chat_limits(services, conn, incoming, stored)
+        refusal = _chat_lock(services, limits)
         if refusal is None:
             refusal = await _probe(
                 services, conn, incoming, stored, limits.probes, found=dossier is not None
@@ -173,9 +177,9 @@ async def verify(
     now = services.now()
     ok = False
     async with services.db.transaction() as conn:
-        limits = await _chat_limits(services, conn, incoming)
+        limits = await _chat_limits(services, conn, incoming, code)
         chat_failures = limits.failures
-        refusal = _chat_lock(services, chat_failures)
+        refusal = _chat_lock(services, limits)
         if refusal is None:
             # A direct call (the web page) that skipped begin() still spends the code budget.
             refusal = await _probe(
@@ -229,8 +233,16 @@ def _cooldown(services: Services, template: str, until: datetime) -> Reply:
     return _tagged(Reply(template.format(until=vn_datetime(until, services.tz))), COOLDOWN)
 
 
-async def _chat_limits(services: Services, conn: Transaction, incoming: Incoming) -> ChatLimits:
-    """The chat's wrong digits and its code answers in the window: one read."""
+async def _chat_limits(
+    services: Services, conn: Transaction, incoming: Incoming, code: str
+) -> ChatLimits:
+    """The chat's wrong digits and its code answers in the window: one read.
+
+    On the web page the chat is a client address, which many people may share (CGNAT, the
+    desk's Wi-Fi): its wrong digits count per (address, dossier), and the address as a whole
+    pauses only once they reach ADDRESS_DOSSIERS different dossiers.
+    """
+    shared = incoming.channel == Channel.web
     return await services.attempts.chat_limits(
         conn,
         channel=incoming.channel,
@@ -238,15 +250,22 @@ async def _chat_limits(services: Services, conn: Transaction, incoming: Incoming
         since=services.now() - FAILURE_WINDOW,
         failure_limit=MAX_FAILURES_PER_CHAT,
         not_found_limit=MAX_NOT_FOUND_PER_CHAT,
+        dossier_code=code if shared else None,
+        spread=ADDRESS_DOSSIERS if shared else 0,
     )
 
 
-def _chat_lock(services: Services, failures: list[datetime]) -> Reply | None:
-    """The chat's own wrong digits: 5 in an hour pause its lookups, whatever the code."""
-    if len(failures) < MAX_FAILURES_PER_CHAT:
-        return None
-    # A full limit opens again when the failure that keeps it full leaves the window.
-    return _cooldown(services, t.COOLDOWN, failures[MAX_FAILURES_PER_CHAT - 1] + FAILURE_WINDOW)
+def _chat_lock(services: Services, limits: ChatLimits) -> Reply | None:
+    """The chat's own wrong digits: 5 in an hour pause its lookups (on the page: of that
+    dossier from that address; an address whose failures reach 10 dossiers pauses whole)."""
+    failures = limits.failures
+    if len(failures) >= MAX_FAILURES_PER_CHAT:
+        # A full limit opens again when the failure that keeps it full leaves the window.
+        until = failures[MAX_FAILURES_PER_CHAT - 1] + FAILURE_WINDOW
+        return _cooldown(services, t.COOLDOWN, until)
+    if limits.spread_full_at is not None:
+        return _cooldown(services, t.ADDRESS_BUSY, limits.spread_full_at + FAILURE_WINDOW)
+    return None
 
 
 def _held(services: Services, state: GuessState, now: datetime) -> Reply | None:
