@@ -167,8 +167,9 @@ class PersonalDataRepository:
 
         Deleted: follows, open steps, offered choices, nomination drafts, every notice to the
         chat, its reply files served by URL, its blocked mark, its lookups and code answers.
-        Kept: failed digits, code answers and wrong invite codes younger than `keep_limits_since` (the guessing
-        limits: erasing them would let anyone try all 10,000 digits), and nominations it
+        Kept: failed digits, code answers and wrong invite codes younger than
+        `keep_limits_since` (the guessing limits: erasing them would let anyone try all 10,000
+        digits), and nominations it
         submitted, which are the board's records: their chat id and registering account are
         replaced by `ERASED`. With `now` and `keep_until` the chat is marked, and
         `purge_erased` deletes the kept rows once `keep_until` has passed.
@@ -200,6 +201,10 @@ class PersonalDataRepository:
                 (*key, since),
             )
             await conn.execute(
+                "DELETE FROM lookup_otps WHERE channel = ? AND chat_id = ? AND sent_at <= ?",
+                (*key, since),
+            )
+            await conn.execute(
                 "UPDATE nominations SET chat_id = ?, registered_by = ?"
                 " WHERE channel = ? AND chat_id = ?",
                 (ERASED, ERASED, *key),
@@ -224,6 +229,7 @@ class PersonalDataRepository:
             invites = await conn.execute(
                 "DELETE FROM invite_failures WHERE failed_at < ?", (stamp,)
             )
+            otps = await conn.execute("DELETE FROM lookup_otps WHERE sent_at < ?", (stamp,))
             inbound = await conn.execute(
                 "DELETE FROM inbound_updates WHERE received_at < ?", (stamp,)
             )
@@ -231,7 +237,7 @@ class PersonalDataRepository:
                 "DELETE FROM outbox WHERE state <> 'pending' AND created_at < ?", (stamp,)
             )
             return Purged(
-                attempts.rowcount + invites.rowcount,
+                attempts.rowcount + invites.rowcount + otps.rowcount,
                 probes.rowcount,
                 inbound.rowcount,
                 notices.rowcount,
@@ -268,6 +274,11 @@ class PersonalDataRepository:
                 done = await conn.execute(
                     "DELETE FROM invite_failures WHERE channel = ? AND chat_id = ?"
                     " AND failed_at <= ?",
+                    (channel, chat_id, erased_at),
+                )
+                attempts += done.rowcount
+                done = await conn.execute(
+                    "DELETE FROM lookup_otps WHERE channel = ? AND chat_id = ? AND sent_at <= ?",
                     (channel, chat_id, erased_at),
                 )
                 attempts += done.rowcount

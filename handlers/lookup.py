@@ -35,6 +35,7 @@ from db.attempts import ChatLimits, GuessState, ProbeState, Transaction
 from db.models import Conversation, Dossier
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from domain.statuses import FINISHED, RESOLVED, Status
+from handlers import lookup_otp
 from handlers.conversation import new_conversation, start_flow
 from handlers.follow_card import add_follow, with_follow_button
 from handlers.formatting import vn_date, vn_datetime
@@ -61,6 +62,7 @@ MAX_NOT_FOUND_PER_CHAT = 10
 HISTORY_ON_CARD = 3
 #: ASCII only: the door (router.clean_text) turned any script's digits into these.
 _DIGITS_RE = re.compile(r"[0-9]{4}")
+_OTP_RE = re.compile(r"[0-9]{6}")
 
 #: `Reply.extra["lookup"]` says what a lookup reply is, so channels without a chat (the web
 #: page) can tell a status card from a refusal without parsing text.
@@ -91,6 +93,7 @@ def register(router: Router) -> None:
     router.command("tracuu", tracuu, tc.COMMAND_DESCRIPTIONS["tracuu"])
     router.flow(FLOW, continue_lookup)
     router.text(code_in_text)
+    router.payload(lookup_otp.PREFIX, ask_code)
 
 
 async def tracuu(incoming: Incoming, services: Services, args: str) -> list[Reply]:
@@ -158,6 +161,10 @@ async def continue_lookup(
     if conversation.step == "code":
         return [Reply(t.BAD_FORMAT.format(text=_shorten(text), example=EXAMPLE_CODE))]
     digits = re.sub(r"[\s.\-]", "", text)
+    if conversation.step == "otp" and _OTP_RE.fullmatch(digits):
+        return await verify_otp(
+            incoming, services, conversation.data["code"], digits, conversation.data.get("then")
+        )
     if not _DIGITS_RE.fullmatch(digits):
         return [Reply(t.PHONE_FORMAT)]
     return await verify(
@@ -176,6 +183,7 @@ async def verify(
     dossier = await services.dossiers.get_by_code(code)
     now = services.now()
     ok = False
+    held_by_strangers = False
     async with services.db.transaction() as conn:
         limits = await _chat_limits(services, conn, incoming, code)
         chat_failures = limits.failures
@@ -211,6 +219,11 @@ async def verify(
                 )
                 if not ok:
                     chat_failures = [now, *chat_failures]
+            else:
+                # Strangers' guessing holds this chat: offer the owner a way the stranger lacks.
+                held_by_strangers = True
+    if refusal is not None and held_by_strangers and dossier is not None:
+        return [refusal, await lookup_otp.offer(services, dossier)]
     if refusal is not None:
         return [refusal]
     if dossier is None:
@@ -218,15 +231,59 @@ async def verify(
     if not dossier.phone_last4:
         return [_tagged(Reply(t.NO_PHONE_ON_FILE.format(code=dossier.code)), NO_PHONE)]
     if ok:
-        card = _tagged(await status_card(services, dossier), CARD)
-        if then == "follow":
-            return [card, await add_follow(incoming, services, dossier)]
-        return [await with_follow_button(incoming, services, dossier, card)]
+        return await _card(incoming, services, dossier, then)
     left = MAX_FAILURES_PER_CHAT - len(chat_failures)
     if left <= 0:
         until = chat_failures[MAX_FAILURES_PER_CHAT - 1] + FAILURE_WINDOW
         return [_cooldown(services, t.COOLDOWN, until)]
     return [_tagged(Reply(t.WRONG_PHONE.format(left=left)), WRONG)]
+
+
+async def _card(
+    incoming: Incoming, services: Services, dossier: Dossier, then: str | None
+) -> list[Reply]:
+    card = _tagged(await status_card(services, dossier), CARD)
+    if then == "follow":
+        return [card, await add_follow(incoming, services, dossier)]
+    return [await with_follow_button(incoming, services, dossier, card)]
+
+
+async def ask_code(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+    """The "Nhận mã qua Zalo" button: a one-time code to the phone on the dossier."""
+    dossier = await services.dossiers.get_by_code(rest)
+    if dossier is None:
+        return [Reply(tc.STALE_BUTTON)]
+    conversation = await services.conversations.get(incoming.channel, incoming.chat_id)
+    then = None
+    if conversation is not None and conversation.flow == FLOW:
+        then = conversation.data.get("then")
+    data = {"code": dossier.code, "then": then}
+    return [await lookup_otp.send_code(services, incoming, dossier, flow=FLOW, data=data)]
+
+
+async def verify_otp(
+    incoming: Incoming, services: Services, code: str, typed: str, then: str | None = None
+) -> list[Reply]:
+    """The one-time code sent by ZNS proves the phone like the digits do, past any hold."""
+    dossier = await services.dossiers.get_by_code(code)
+    if dossier is None:
+        return [_tagged(Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE)), NOT_FOUND)]
+    ok, refusal = await lookup_otp.check_code(services, incoming, code, typed)
+    if not ok:
+        return [refusal or Reply(t.PHONE_FORMAT)]
+    async with services.db.transaction() as conn:
+        # Proven from now on: strangers' guessing never holds this chat for this dossier again.
+        await services.attempts.record_on(
+            conn,
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            dossier_code=code,
+            at=services.now(),
+            succeeded=True,
+            proven=False,
+            end_conversation=True,
+        )
+    return await _card(incoming, services, dossier, then)
 
 
 def _cooldown(services: Services, template: str, until: datetime) -> Reply:
