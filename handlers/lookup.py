@@ -270,7 +270,7 @@ async def verify_otp(
         return [_tagged(Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE)), NOT_FOUND)]
     ok, refusal = await lookup_otp.check_code(services, incoming, code, typed)
     if not ok:
-        return [refusal or Reply(t.PHONE_FORMAT)]
+        return [_tagged(refusal or Reply(t.PHONE_FORMAT), WRONG)]
     async with services.db.transaction() as conn:
         # Proven from now on: strangers' guessing never holds this chat for this dossier again.
         await services.attempts.record_on(

@@ -11,7 +11,8 @@ DESK = (
 )
 SENT = (
     "Đã gửi mã {length} số qua Zalo tới số điện thoại ghi trên hồ sơ {code}. Mã có hiệu "
-    "lực {minutes} phút và chỉ dùng được một lần: hãy gửi {length} số đó vào đây."
+    "lực {minutes} phút và chỉ dùng được một lần: hãy gửi {length} số đó vào đây (trên trang "
+    "tra cứu: nhập vào ô “4 số cuối”)."
 )
 TOO_MANY = "Đã gửi đủ số mã cho phép trong 1 giờ. Vui lòng thử lại sau {until}."
 NONE_LIVE = (
@@ -22,3 +23,7 @@ WRONG = "Mã một lần chưa đúng. Bạn còn {left} lần thử với mã n
 WRONG_LAST = "Mã một lần chưa đúng, và mã này đã hết lượt thử. Gửi lại mã hồ sơ để nhận mã mới."
 #: What the outbox row says (the ZNS template itself is registered with Zalo).
 ZNS_TEXT = "Mã tra cứu hồ sơ khen thưởng"
+PAGE_OFFER = (
+    "Nếu bạn là người đứng tên hồ sơ: nhận mã một lần gửi qua Zalo tới số điện thoại ghi trên "
+    "hồ sơ, rồi nhập mã 6 số đó vào ô “4 số cuối”."
+)

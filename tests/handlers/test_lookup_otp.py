@@ -18,7 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.inbound import UpdateRunner
 from bot.outbox import OutboxDispatcher
+from bot.web import build_web_app
 from bot.zns_client import build_zns_sender
 from config.settings import Settings
 from handlers import build_router, lookup, lookup_otp
@@ -28,6 +30,7 @@ from handlers.router import BotCore
 from handlers.services import Services, build_services
 from handlers.texts import lookup as tl
 from handlers.texts import lookup_otp as t
+from tests.bot.test_web_lookup import form_token, outcome, visible_text, visitor
 from tests.bot.test_zns import TEMPLATE, TOKEN, import_rows, new_key, row
 from tests.conftest import ChatDriver, MovableClock
 
@@ -300,3 +303,45 @@ async def test_24_hours_of_3_addresses_guessing_never_keep_the_owner_out(
     )
     assert failures is not None and failures[0] < 24 * 30
     print(f"\n24 h simulated in {time.monotonic() - began:.1f} s; owner waits: {max(waits)}")
+
+
+async def test_the_page_offers_the_code_too(
+    settings: Settings,
+    services: Services,
+    core: BotCore,
+    outbox: OutboxDispatcher,
+    zns_api: FakeZnsOtp,
+) -> None:
+    """The citizen scanning the receipt's QR for the first time: the same way in, on the page."""
+    await seed(settings, services)
+    await hold_the_dossier(core)
+    app = build_web_app(services, UpdateRunner(services.inbound, services.clock), [])
+    async with visitor(app, "192.0.2.77") as citizen:
+        held = await citizen.lookup(CODE, DIGITS)
+        assert outcome(held) == lookup.COOLDOWN
+        assert 'data-otp="offer"' in held.text and t.BUTTON in held.text
+        token = form_token(held)
+        sent = await citizen.client.post(
+            "/tra-cuu", data={"csrf": token, "code": CODE, "action": "otp"}
+        )
+        assert outcome(sent) == "otp_sent" and "Đã gửi mã 6 số" in visible_text(sent)
+        assert await outbox.run_once() == 1
+        card = await citizen.lookup(CODE, zns_api.last_code())
+        assert outcome(card) == "card"
+        # A wrong code is refused as wrong, never a card.
+        assert outcome(await citizen.lookup(CODE, "123456")) != "card"
+
+
+async def test_the_page_gives_the_desk_without_zns(
+    services: Services, core: BotCore, settings: Settings
+) -> None:
+    plain = build_services(
+        settings.model_copy(update={"zns_template_otp": None}), services.db, clock=services.clock
+    )
+    await seed(settings, services)
+    await hold_the_dossier(BotCore(build_router(), plain))
+    app = build_web_app(plain, UpdateRunner(plain.inbound, plain.clock), [])
+    async with visitor(app, "192.0.2.78") as citizen:
+        held = await citizen.lookup(CODE, DIGITS)
+        assert outcome(held) == lookup.COOLDOWN
+        assert "0296 3852 123" in visible_text(held) and 'data-otp="offer"' not in held.text
