@@ -345,3 +345,15 @@ async def test_the_page_gives_the_desk_without_zns(
         held = await citizen.lookup(CODE, DIGITS)
         assert outcome(held) == lookup.COOLDOWN
         assert "0296 3852 123" in visible_text(held) and 'data-otp="offer"' not in held.text
+
+
+def test_the_figures_the_readme_states() -> None:
+    assert lookup_otp.OTP_LENGTH == 6
+    assert lookup_otp.OTP_TTL == timedelta(minutes=10)
+    assert lookup_otp.OTP_MAX_WRONG == 3
+    assert (lookup_otp.OTP_SENDS_PER_CHAT, lookup_otp.OTP_SENDS_PER_DOSSIER) == (3, 6)
+    assert lookup_otp.OTP_WINDOW == timedelta(hours=1)
+    # Worst case for a guesser: 18 tries an hour per dossier, at 1 in 1,000,000 each.
+    per_hour = lookup_otp.OTP_SENDS_PER_DOSSIER * lookup_otp.OTP_MAX_WRONG
+    assert per_hour == 18 and 10**lookup_otp.OTP_LENGTH == 1_000_000
+    assert round(per_hour * 24 / 1_000_000 * 100, 3) == 0.043  # per cent a day

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import aiosqlite
 import pytest
 
-from bot.scheduler import purge_expired, run_scheduler
+from bot.scheduler import TICK_SECONDS, purge_expired, run_scheduler
 from db import connection as connection_module
 from db.connection import open_database
 from domain.statuses import Status
@@ -43,6 +43,7 @@ async def guess_and_erase(guesser: ChatDriver) -> None:
 
 def test_the_hold_is_the_hour_the_reply_states() -> None:
     assert ERASURE_HOLD.total_seconds() == 3600
+    assert TICK_SECONDS == 60  # the purge runs every minute: gone within 1 hour 1 minute
     assert "tự xóa sau 1 giờ" in t.ERASED
 
 

@@ -9,6 +9,7 @@ from handlers.router import BotCore
 from handlers.services import Services
 from handlers.staff import (
     INVITE_CHANNEL_BUDGET,
+    INVITE_TTL,
     MAX_INVITE_FAILURES_PER_CHAT,
     new_invite_code,
 )
@@ -20,6 +21,10 @@ from tests.handlers.test_status_update import make_staff
 def test_the_figures_the_readme_states() -> None:
     assert MAX_INVITE_FAILURES_PER_CHAT == 5
     assert INVITE_CHANNEL_BUDGET == 100
+    assert INVITE_TTL == timedelta(hours=72)
+    # Worst case: 7,200 wrong codes per channel over an invite's 72 hours, of 32**8 codes.
+    tries = INVITE_CHANNEL_BUDGET * 72
+    assert tries == 7_200 and 32**8 // tries > 150_000_000
 
 
 async def test_five_wrong_codes_pause_the_chat_for_an_hour(
