@@ -30,6 +30,9 @@ def test_the_figures_the_readme_states() -> None:
     assert lookup.MAX_FAILURES_PER_CHAT == 5
     assert lookup.ADDRESS_DOSSIERS == 10
     assert lookup.FAILURE_WINDOW.total_seconds() == 3600
+    # Worst case for one address: 50 wrong digits an hour; its code answers: 20 codes.
+    assert lookup.MAX_FAILURES_PER_CHAT * lookup.ADDRESS_DOSSIERS == 50
+    assert lookup.MAX_CODES_PER_CHAT == 20
 
 
 async def test_one_persons_typos_do_not_lock_the_desk(services: Services, web_app: object) -> None:
