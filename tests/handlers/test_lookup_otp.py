@@ -99,12 +99,6 @@ async def outbox(
         await client.aclose()
 
 
-def lookup_quiet(settings: Settings):
-    from handlers.reminders import ReminderRules
-
-    return ReminderRules.from_settings(settings).quiet_at(settings.tz)
-
-
 async def seed(settings: Settings, services: Services) -> None:
     await import_rows(settings, services, row(CODE, PHONE, "in_review"))
 
