@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from db.models import OutboxMessage
-from db.outbox import OutboxRepository
+from db.outbox import ASKED_NOW, OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +103,15 @@ class OutboxDispatcher:
             return await self._pass(limit)
 
     async def _pass(self, limit: int) -> int:
-        if self.quiet is not None and self.quiet(self.clock()):
-            return 0
+        quiet = self.quiet is not None and self.quiet(self.clock())
         messages = await self.repository.due(self.clock(), limit, channels=self.senders)
         self._held_until = None
         accepted = 0
         for message in messages:
+            # In the quiet hours only what a person asked for this minute leaves (a one-time
+            # code: handlers/lookup_otp.py); notices and reminders wait for the morning.
+            if quiet and not message.payload.get(ASKED_NOW):
+                continue
             sender = self.senders.get(message.channel)
             if sender is None or not self._may_send(sender, message):
                 continue

@@ -152,7 +152,8 @@ async def _board_digest(
 
 
 async def purge_expired(services: Services) -> int:
-    """Delete attempts, inbound update ids and settled notices past TDKT_RETENTION_DAYS.
+    """Delete attempts, inbound update ids and settled notices past TDKT_RETENTION_DAYS, and
+    what an erased chat kept for the guessing limits once its hour is over.
 
     Derived from the stored times like everything here: a late or repeated run is harmless.
     """

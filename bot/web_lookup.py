@@ -8,6 +8,9 @@ Routes, added to the starlette app of bot/web.py:
   `Incoming(channel="web", chat_id=<client address>)`, so the page obeys the chat's limits and
   shows the chat's lines; the client address is the socket peer, or the `X-Forwarded-For` hop
   our own proxy added when the peer is in TDKT_TRUSTED_PROXY;
+- `POST /tra-cuu` with `action=otp`: the "Nhận mã qua Zalo" button shown when strangers'
+  guessing holds the dossier (handlers/lookup_otp.py); the 6-digit code then goes in the
+  digits field;
 - `GET /tra-cuu.css`: the only style sheet (no inline style or script, no third-party asset).
 
 POSTs carry a token bound to a SameSite=Strict cookie (HMAC of the cookie's random value), and
@@ -35,11 +38,13 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
-from handlers import lookup
+from domain.text import normalize_input
+from handlers import lookup, lookup_otp
 from handlers.messages import Channel, Incoming, Reply
 from handlers.receipt_qr import deep_link
 from handlers.services import Services
 from handlers.texts import lookup as tl
+from handlers.texts import lookup_otp as totp
 from handlers.texts import web as t
 
 log = logging.getLogger(__name__)
@@ -48,7 +53,8 @@ CSRF_COOKIE = "tdkt_csrf"
 #: A lookup form is a few hundred bytes; anything this large is not one.
 MAX_FORM_BYTES = 4096
 LOCK_STRIPES = 64
-_DIGITS_RE = re.compile(r"[0-9]{4}")
+#: The last 4 digits, or the 6 of a one-time code sent by ZNS.
+_DIGITS_RE = re.compile(r"[0-9]{4}|[0-9]{6}")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -184,7 +190,7 @@ class LookupPage:
 
     async def form(self, request: Request) -> Response:
         raw = request.path_params.get("code", "")
-        code = normalize_code(raw) or raw.strip()[:60]
+        code = normalize_code(normalize_input(raw[:200])) or raw.strip()[:60]
         return self._render(request, code=code)
 
     async def submit(self, request: Request) -> Response:
@@ -197,7 +203,8 @@ class LookupPage:
             if len(body) > MAX_FORM_BYTES:
                 return self._render(request, message=t.TOO_LARGE, outcome="bad", status=413)
         fields = _form_fields(body)
-        code_text = fields.get("code", "")[:200]
+        # The same door as the chat's (handlers/router.clean_text): NFKC and ASCII digits.
+        code_text = normalize_input(fields.get("code", "")[:200])
         shown = (normalize_code(code_text) or code_text.strip())[:60]
         if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), fields.get("csrf")):
             log.info("lookup page: POST without a valid form token from %s", self._client(request))
@@ -208,33 +215,57 @@ class LookupPage:
         if code is None:
             message = tl.BAD_FORMAT.format(text=_shorten(code_text), example=EXAMPLE_CODE)
             return self._render(request, code=shown, message=message, outcome="bad")
-        # Phone keyboards may type full-width digits (５６７８): the same digits to a person.
-        digits = re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", fields.get("digits", "")))
+        if fields.get("action") == "otp":
+            return await self._send_code(request, code)
+        # Phone keyboards may type full-width (５６７８), Arabic-Indic or Khmer digits.
+        digits = re.sub(r"[\s.\-]", "", normalize_input(fields.get("digits", "")[:200]))
         if not _DIGITS_RE.fullmatch(digits):
             return self._render(request, code=code, message=t.PHONE_FORMAT, outcome="bad")
         client = self._client(request)
         async with self._locks[hash(client) % LOCK_STRIPES]:
-            code, reply = await self._lookup(client, code, digits)
+            code, replies = await self._lookup(client, code, digits)
+        reply = replies[0]
         outcome = _outcome(reply)
+        offer = next(
+            (r.extra[lookup_otp.OFFER] for r in replies if lookup_otp.OFFER in r.extra), None
+        )
+        if offer is None and len(replies) > 1 and outcome == lookup.COOLDOWN:
+            # Held by strangers' guessing, without ZNS: the desk's number and hours.
+            reply = Reply("\n".join(r.text for r in replies), extra=reply.extra)
         if outcome == lookup.CARD:
             return self._render(request, card=card_view(code, reply.text), code=code)
         if outcome == lookup.ASK_PHONE:  # the dossier vanished between the two steps
             outcome = lookup.NOT_FOUND
-        return self._render(request, code=code, message=reply.text, outcome=outcome)
+        return self._render(
+            request, code=code, message=reply.text, outcome=outcome, otp_offer=offer
+        )
 
-    async def _lookup(self, client: str, code: str, digits: str) -> tuple[str, Reply]:
-        """The chat's two steps in one go: find the dossier, then check the digits."""
+    async def _lookup(self, client: str, code: str, digits: str) -> tuple[str, list[Reply]]:
+        """The chat's two steps in one go: find the dossier, then check the digits (or the
+        one-time code sent by ZNS, 6 digits)."""
         incoming = Incoming(channel=Channel.web, chat_id=client, sender_id=client)
         services = self.services
-        (reply, *_) = await lookup.begin(incoming, services, code)
-        if _outcome(reply) != lookup.ASK_PHONE:
-            return code, reply
+        replies = await lookup.begin(incoming, services, code)
+        if _outcome(replies[0]) != lookup.ASK_PHONE:
+            return code, replies
         # begin() found it; the stored spelling is what the limits are counted under.
         dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
         if dossier is None:
-            return code, reply
-        (reply, *_) = await lookup.verify(incoming, services, dossier.code, digits)
-        return dossier.code, reply
+            return code, replies
+        check = lookup.verify_otp if len(digits) == lookup_otp.OTP_LENGTH else lookup.verify
+        return dossier.code, await check(incoming, services, dossier.code, digits)
+
+    async def _send_code(self, request: Request, code: str) -> Response:
+        """The page's "Nhận mã qua Zalo" button: a one-time code to the phone on the dossier."""
+        client = self._client(request)
+        incoming = Incoming(channel=Channel.web, chat_id=client, sender_id=client)
+        services = self.services
+        dossier = await services.dossiers.find_first(code_variants(code, services.legacy_provinces))
+        if dossier is None:
+            return self._render(request, code=code, message=t.SESSION_EXPIRED, outcome="bad")
+        async with self._locks[hash(client) % LOCK_STRIPES]:
+            (reply, *_) = await lookup.ask_code(incoming, services, dossier.code)
+        return self._render(request, code=dossier.code, message=reply.text, outcome="otp_sent")
 
     async def stylesheet(self, _request: Request) -> Response:
         css = _templates.loader.get_source(_templates, "lookup.css")[0]
@@ -253,6 +284,7 @@ class LookupPage:
         outcome: str | None = None,
         card: CardView | None = None,
         status: int = 200,
+        otp_offer: str | None = None,
     ) -> Response:
         cookie = request.cookies.get(CSRF_COOKIE) or ""
         fresh = not re.fullmatch(r"[A-Za-z0-9_-]{32,64}", cookie)
@@ -266,6 +298,8 @@ class LookupPage:
             "message": message,
             "outcome": outcome,
             "card": card,
+            "otp_offer": otp_offer,
+            "otp": totp,
             "csrf": self.csrf.token_for(cookie),
             "status_label": tl.CARD_STATUS.split(":", 1)[0],
             "zalo_url": self.settings.zalo_bot_url if card else None,

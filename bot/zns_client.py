@@ -31,6 +31,7 @@ from bot.outbox import PermanentError, RetryLater, TransientError
 from config.settings import Settings
 from db.connection import Database
 from db.phones import ZNS_CHANNEL, PhoneRepository, StoredTokens, ZnsTokenRepository
+from handlers.lookup_otp import OTP_TEMPLATE, TEMPLATE_KEY
 from handlers.zns import PAYLOAD_KEY, PhoneVault, erase_expired, phone_vault
 
 if TYPE_CHECKING:
@@ -180,6 +181,7 @@ class ZnsSender:
         template_id: str,
         phone_of: Callable[[str], Awaitable[str | None]],
         rate: float = 10.0,
+        otp_template_id: str | None = None,
     ) -> None:
         self.client = client
         self.url = f"{base_url.rstrip('/')}/message/template"
@@ -187,6 +189,8 @@ class ZnsSender:
         self.template_id = template_id
         self.phone_of = phone_of
         self.rate = rate
+        #: The one-time lookup code's template (handlers/lookup_otp.py), when registered.
+        self.otp_template_id = otp_template_id
 
     async def send(self, chat_id: str, payload: dict[str, Any]) -> None:
         data = dict(payload.get(PAYLOAD_KEY) or {})
@@ -197,9 +201,14 @@ class ZnsSender:
             # Erased (retention, ZNS turned off) or unreadable under the current key.
             raise PermanentError("no phone number kept for this dossier")
         tracking_id = str(data.pop("tracking_id", chat_id))
+        template_id = self.template_id
+        if payload.get(TEMPLATE_KEY) == OTP_TEMPLATE:
+            if self.otp_template_id is None:
+                raise PermanentError("no ZNS template for one-time codes (TDKT_ZNS_TEMPLATE_OTP)")
+            template_id = self.otp_template_id
         body = {
             "phone": phone,
-            "template_id": self.template_id,
+            "template_id": template_id,
             "template_data": data,
             "tracking_id": tracking_id,
         }
@@ -282,6 +291,7 @@ def build_zns_sender(
         tokens=tokens,
         template_id=settings.zns_template_status,
         phone_of=phone_lookup(PhoneRepository(db), vault),
+        otp_template_id=settings.zns_template_otp,
     )
     return sender, client
 

@@ -1,4 +1,4 @@
-"""Renamed agency identifiers (merged provinces), loaded from TOML: old → new, with dates."""
+"""Renamed agency identifiers (merged provinces), loaded from TOML: full old → full new, dated."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from domain.calendar import load_legacy_provinces
-from domain.codes import AgencyRename, AgencyRenames
-
-_PART_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+from domain.codes import AGENCY_RE, AgencyRename, AgencyRenames
 
 
 class AgencyCodesError(Exception):
@@ -31,8 +29,10 @@ def load_agency_renames(path: Path) -> AgencyRenames:
         new = str(item.get("new", "")).strip().upper()
         since = item.get("since")
         for name, value in (("old", old), ("new", new)):
-            if not 1 <= len(value) <= 6 or not set(value) <= _PART_CHARS:
-                raise AgencyCodesError(f"{where}: {name} must be one part such as H33")
+            if not AGENCY_RE.fullmatch(value):
+                raise AgencyCodesError(
+                    f"{where}: {name} must be a full agency identifier such as 000.00.21.H33"
+                )
         if old == new:
             raise AgencyCodesError(f"{where}: old and new are the same")
         if not isinstance(since, date):
@@ -43,7 +43,7 @@ def load_agency_renames(path: Path) -> AgencyRenames:
 
 def agency_renames(agency_codes_file: Path, holidays_file: Path) -> AgencyRenames:
     """The renames of TDKT_AGENCY_CODES_FILE, plus any older `[legacy_provinces]` of the
-    holidays file (undated: looked up both ways, as before)."""
+    holidays file (undated, looked up both ways; each key and value a full agency identifier)."""
     renames = load_agency_renames(agency_codes_file)
     known = dict(renames)
     extra = tuple(

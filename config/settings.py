@@ -111,6 +111,14 @@ class Settings(BaseSettings):
     phone_key: SecretStr | None = None
     #: Full phone numbers are erased this many days after a dossier is finished (returned, ...).
     phone_retention_days: int = Field(default=30, ge=0, le=3650)
+    #: The ZNS template of the one-time lookup code (issue 23 item 5), parameter `otp`: offered
+    #: when strangers' guessing holds a dossier; unset, the citizen is given the desk instead.
+    zns_template_otp: str | None = None
+    #: The one-stop desk a citizen held out by guessing can call or visit (number and hours).
+    desk_phone: str = Field(default="", max_length=50)
+    desk_hours: str = Field(
+        default="sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu", max_length=200
+    )
     #: Decision numbers (issue 14): a regular expression, matched ignoring case, that a
     #: number must fit before it is stored and sent to citizens (default `123/QĐ-UBND`).
     decision_no_pattern: str = r"\d{1,6}(/\d{4})?/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*"
@@ -215,6 +223,7 @@ class Settings(BaseSettings):
         "zns_app_secret",
         "zns_refresh_token",
         "phone_key",
+        "zns_template_otp",
         mode="before",
     )
     @classmethod

@@ -32,9 +32,13 @@ class GuessState:
 class ChatLimits:
     """The chat's own limits in the window, read in one statement: wrong digits and answers."""
 
-    #: The chat's latest wrong digits, newest first (at most the failure limit).
+    #: The chat's latest wrong digits, newest first (at most the failure limit); with a
+    #: `dossier_code` (the web page) only those on that dossier.
     failures: list[datetime]
     probes: ProbeState
+    #: With a `spread`: when the chat's wrong digits reached that many different dossiers, the
+    #: latest failure of the spread-th most recent of them (None when fewer).
+    spread_full_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,18 @@ _GUESS_STATE = (
 )
 
 
+# The web page counts an address's wrong digits per dossier, and how many dossiers they reach.
+_DOSSIER_FAILURES = (
+    "SELECT attempted_at FROM lookup_attempts WHERE channel = ? AND chat_id = ?"
+    " AND dossier_code = ? AND attempted_at > ? AND succeeded = 0"
+    " ORDER BY attempted_at DESC LIMIT ?"
+)
+_SPREAD = (
+    "SELECT MAX(attempted_at) AS last FROM lookup_attempts WHERE channel = ? AND chat_id = ?"
+    " AND attempted_at > ? AND succeeded = 0 GROUP BY dossier_code ORDER BY last DESC LIMIT ?"
+)
+
+
 async def _rows(conn: Transaction, sql: str, params: tuple[Any, ...]) -> list[Any]:
     return list(await conn.execute_fetchall(sql, params))
 
@@ -90,12 +106,26 @@ class LookupAttemptRepository:
         since: datetime,
         failure_limit: int,
         not_found_limit: int,
+        dossier_code: str | None = None,
+        spread: int = 0,
     ) -> ChatLimits:
-        """`chat_failures` and `probe_state` together, read on the open transaction `conn`."""
+        """`chat_failures` and `probe_state` together, read on the open transaction `conn`.
+
+        With `dossier_code` the failures counted are those on that dossier only, and with
+        `spread` the chat's failures over different dossiers are measured too (a shared
+        address on the web page: issue 23 item 8).
+        """
+        per_dossier = dossier_code is not None
         rows = await _rows(
             conn,
             _CHAT_LIMITS,
-            (channel, chat_id, instant_to_db(since), failure_limit, not_found_limit),
+            (
+                channel,
+                chat_id,
+                instant_to_db(since),
+                0 if per_dossier else failure_limit,
+                not_found_limit,
+            ),
         )
         failures: list[str] = []
         codes: list[tuple[str, str]] = []
@@ -111,7 +141,22 @@ class LookupAttemptRepository:
         failures.sort(reverse=True)
         codes.sort()
         missing.sort(reverse=True)
+        spread_full_at = None
+        if per_dossier:
+            failures = [
+                row[0]
+                for row in await _rows(
+                    conn,
+                    _DOSSIER_FAILURES,
+                    (channel, chat_id, dossier_code, instant_to_db(since), failure_limit),
+                )
+            ]
+        if spread > 0:
+            latest = await _rows(conn, _SPREAD, (channel, chat_id, instant_to_db(since), spread))
+            if len(latest) >= spread:
+                spread_full_at = datetime.fromisoformat(latest[-1][0])
         return ChatLimits(
+            spread_full_at=spread_full_at,
             failures=[datetime.fromisoformat(at) for at in failures],
             probes=ProbeState(
                 codes=[(code, datetime.fromisoformat(at)) for at, code in codes],

@@ -438,6 +438,9 @@ async def open_database(path: Path | str) -> Database:
     await connection.execute("PRAGMA journal_mode = WAL")
     await connection.execute("PRAGMA synchronous = NORMAL")
     await connection.execute("PRAGMA foreign_keys = ON")
+    # Deleted rows (an erasure, the retention purge) are overwritten with zeros, not left in
+    # free pages; some SQLite builds have this on by default, the project does not rely on it.
+    await connection.execute("PRAGMA secure_delete = ON")
     # Staff search (/tim) matches names with or without accents, as people type them.
     await connection.create_function("tdkt_match", 4, match_rank, deterministic=True)
     await migrate(connection)

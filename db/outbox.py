@@ -15,6 +15,11 @@ from db.models import OutboxMessage, instant_to_db
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 
 
+#: A payload flag: a person asked for this message just now (a one-time code), so it leaves
+#: even in the quiet hours (bot/outbox.py).
+ASKED_NOW = "asked_now"
+
+
 async def enqueue(
     conn: aiosqlite.Connection,
     *,

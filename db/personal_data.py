@@ -47,6 +47,16 @@ class Purged:
     probes: int
     inbound: int
     notices: int
+    #: Erased chats whose kept hour ran out (their kept rows are in `attempts`, `probes`).
+    erased: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureHold:
+    """What an erasure keeps for the guessing limits, and until when (giữ lại sau khi xoá)."""
+
+    erased_at: datetime
+    keep_until: datetime
 
 
 def _text_of(payload: str) -> str:
@@ -136,15 +146,33 @@ class PersonalDataRepository:
         )
         return int(row[0]) if row else 0
 
-    async def erase_chat(self, channel: str, chat_id: str, *, keep_limits_since: datetime) -> None:
+    async def erasure_hold(self, channel: str, chat_id: str) -> ErasureHold | None:
+        """The chat's last erasure while its kept rows still wait for the purge."""
+        row = await self.db.fetch_one(
+            "SELECT erased_at, keep_until FROM erased_chats WHERE channel = ? AND chat_id = ?",
+            (channel, chat_id),
+        )
+        return ErasureHold(instant_from_db(row[0]), instant_from_db(row[1])) if row else None
+
+    async def erase_chat(
+        self,
+        channel: str,
+        chat_id: str,
+        *,
+        keep_limits_since: datetime,
+        now: datetime | None = None,
+        keep_until: datetime | None = None,
+    ) -> None:
         """Erase or anonymise everything the chat owns, in one transaction.
 
         Deleted: follows, open steps, offered choices, nomination drafts, every notice to the
         chat, its reply files served by URL, its blocked mark, its lookups and code answers.
-        Kept: failed digits and code answers younger than `keep_limits_since` (the guessing
-        limits: erasing them would let anyone try all 10,000 digits), and nominations it
+        Kept: failed digits, code answers and wrong invite codes younger than
+        `keep_limits_since` (the guessing limits: erasing them would let anyone try all 10,000
+        digits), and nominations it
         submitted, which are the board's records: their chat id and registering account are
-        replaced by `ERASED`.
+        replaced by `ERASED`. With `now` and `keep_until` the chat is marked, and
+        `purge_erased` deletes the kept rows once `keep_until` has passed.
         """
         key = (channel, chat_id)
         since = instant_to_db(keep_limits_since)
@@ -169,10 +197,25 @@ class PersonalDataRepository:
                 (*key, since),
             )
             await conn.execute(
+                "DELETE FROM invite_failures WHERE channel = ? AND chat_id = ? AND failed_at <= ?",
+                (*key, since),
+            )
+            await conn.execute(
+                "DELETE FROM lookup_otps WHERE channel = ? AND chat_id = ? AND sent_at <= ?",
+                (*key, since),
+            )
+            await conn.execute(
                 "UPDATE nominations SET chat_id = ?, registered_by = ?"
                 " WHERE channel = ? AND chat_id = ?",
                 (ERASED, ERASED, *key),
             )
+            if now is not None and keep_until is not None:
+                await conn.execute(
+                    "INSERT INTO erased_chats (channel, chat_id, erased_at, keep_until)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (channel, chat_id) DO UPDATE SET"
+                    " erased_at = excluded.erased_at, keep_until = excluded.keep_until",
+                    (*key, instant_to_db(now), instant_to_db(keep_until)),
+                )
 
     async def purge(self, before: datetime) -> Purged:
         """Delete attempts, code answers, inbound update ids and settled notices older than
@@ -183,10 +226,64 @@ class PersonalDataRepository:
                 "DELETE FROM lookup_attempts WHERE attempted_at < ?", (stamp,)
             )
             probes = await conn.execute("DELETE FROM lookup_probes WHERE probed_at < ?", (stamp,))
+            invites = await conn.execute(
+                "DELETE FROM invite_failures WHERE failed_at < ?", (stamp,)
+            )
+            otps = await conn.execute("DELETE FROM lookup_otps WHERE sent_at < ?", (stamp,))
             inbound = await conn.execute(
                 "DELETE FROM inbound_updates WHERE received_at < ?", (stamp,)
             )
             notices = await conn.execute(
                 "DELETE FROM outbox WHERE state <> 'pending' AND created_at < ?", (stamp,)
             )
-            return Purged(attempts.rowcount, probes.rowcount, inbound.rowcount, notices.rowcount)
+            return Purged(
+                attempts.rowcount + invites.rowcount + otps.rowcount,
+                probes.rowcount,
+                inbound.rowcount,
+                notices.rowcount,
+            )
+
+    async def purge_erased(self, now: datetime) -> Purged:
+        """Delete what erased chats kept for the guessing limits once its time is up.
+
+        Only rows recorded up to the erasure go; what the chat did afterwards is ordinary
+        data with the ordinary retention. One transaction, so a crash keeps the mark and the
+        next run finishes the work.
+        """
+        stamp = instant_to_db(now)
+        attempts = probes = erased = 0
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT channel, chat_id, erased_at FROM erased_chats WHERE keep_until <= ?",
+                (stamp,),
+            )
+            due = list(await cursor.fetchall())
+            for channel, chat_id, erased_at in due:
+                done = await conn.execute(
+                    "DELETE FROM lookup_attempts WHERE channel = ? AND chat_id = ?"
+                    " AND attempted_at <= ?",
+                    (channel, chat_id, erased_at),
+                )
+                attempts += done.rowcount
+                done = await conn.execute(
+                    "DELETE FROM lookup_probes WHERE channel = ? AND chat_id = ?"
+                    " AND probed_at <= ?",
+                    (channel, chat_id, erased_at),
+                )
+                probes += done.rowcount
+                done = await conn.execute(
+                    "DELETE FROM invite_failures WHERE channel = ? AND chat_id = ?"
+                    " AND failed_at <= ?",
+                    (channel, chat_id, erased_at),
+                )
+                attempts += done.rowcount
+                done = await conn.execute(
+                    "DELETE FROM lookup_otps WHERE channel = ? AND chat_id = ? AND sent_at <= ?",
+                    (channel, chat_id, erased_at),
+                )
+                attempts += done.rowcount
+                await conn.execute(
+                    "DELETE FROM erased_chats WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+                )
+                erased += 1
+        return Purged(attempts, probes, 0, 0, erased)

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+import aiosqlite
+
 from db.connection import Database
-from db.models import Invite, StaffMember, instant_to_db
+from db.models import Invite, StaffMember, instant_from_db, instant_to_db
+
+
+@dataclass(frozen=True, slots=True)
+class InviteFailures:
+    """Wrong invite codes in the window, read inside the check's own write transaction."""
+
+    #: The chat's latest wrong codes, newest first (at most the chat's limit).
+    chat: list[datetime]
+    #: The budget-th newest wrong code on the channel, if there are so many.
+    channel_full_at: datetime | None
 
 
 class StaffRepository:
@@ -44,8 +57,48 @@ class StaffRepository:
                 (code, role, created_by, instant_to_db(now), instant_to_db(expires_at)),
             )
 
-    async def get_invite(self, code: str) -> Invite | None:
-        row = await self.db.fetch_one("SELECT * FROM invites WHERE code = ?", (code,))
+    async def invite_failures(
+        self,
+        conn: aiosqlite.Connection,
+        *,
+        channel: str,
+        chat_id: str,
+        since: datetime,
+        chat_limit: int,
+        channel_budget: int,
+    ) -> InviteFailures:
+        stamp = instant_to_db(since)
+        rows = await conn.execute_fetchall(
+            "SELECT failed_at FROM invite_failures WHERE channel = ? AND chat_id = ?"
+            " AND failed_at > ? ORDER BY failed_at DESC LIMIT ?",
+            (channel, chat_id, stamp, chat_limit),
+        )
+        full = await conn.execute_fetchall(
+            "SELECT failed_at FROM invite_failures WHERE channel = ? AND failed_at > ?"
+            " ORDER BY failed_at DESC LIMIT 1 OFFSET ?",
+            (channel, stamp, channel_budget - 1),
+        )
+        return InviteFailures(
+            [instant_from_db(row[0]) for row in rows],
+            next((instant_from_db(row[0]) for row in full), None),
+        )
+
+    async def record_invite_failure(
+        self, conn: aiosqlite.Connection, *, channel: str, chat_id: str, at: datetime
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO invite_failures (channel, chat_id, failed_at) VALUES (?, ?, ?)",
+            (channel, chat_id, instant_to_db(at)),
+        )
+
+    async def get_invite(
+        self, code: str, conn: aiosqlite.Connection | None = None
+    ) -> Invite | None:
+        if conn is None:
+            row = await self.db.fetch_one("SELECT * FROM invites WHERE code = ?", (code,))
+        else:
+            rows = await conn.execute_fetchall("SELECT * FROM invites WHERE code = ?", (code,))
+            row = next(iter(rows), None)
         if row is None:
             return None
         return Invite(

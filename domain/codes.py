@@ -86,7 +86,7 @@ def make_code(agency: str, received_on: date, sequence: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AgencyRename:
-    """An agency identifier replaced by another (a merged province): old → new from `since`."""
+    """A full agency identifier replaced by another (a merged province): old → new from `since`."""
 
     old: str
     new: str
@@ -103,12 +103,15 @@ class AgencyRenames(dict[str, str]):
 
 
 def code_variants(code: str, legacy_provinces: Mapping[str, str]) -> list[str]:
-    """The code itself, then the same code under a renamed agency part's old or new identifier.
+    """The code itself, then the same code under its agency's old or new full identifier.
 
-    Any dot-separated part of the agency may be renamed (`000.00.21.H33`, `H33.22`). Both
-    directions are tried at any date: receipts printed before the merger are still in citizens'
-    hands, and one-stop systems kept issuing old identifiers for a while after it. The rename's
-    date only orders the guesses: for a code dated before it the old spelling comes first.
+    Only a whole agency identifier named in the table is swapped (`000.00.21.H33` ↔
+    `000.00.21.H01`), never one part of it: the parts before the province part were assigned
+    by each province, so `000.00.21.H33` and `000.00.21.H01` are two different agencies unless
+    the board's table says one became the other (issue 23 item 9). Both directions are tried
+    at any date: receipts printed before the merger are still in citizens' hands, and one-stop
+    systems kept issuing old identifiers for a while after it. The rename's date only orders
+    the guesses: for a code dated before it the old spelling comes first.
     """
     renames: tuple[AgencyRename, ...] = getattr(legacy_provinces, "renames", None) or tuple(
         AgencyRename(old, new, date.max) for old, new in legacy_provinces.items()
@@ -116,22 +119,19 @@ def code_variants(code: str, legacy_provinces: Mapping[str, str]) -> list[str]:
     if not renames:
         return [code]
     agency, _, rest = code.partition("-")
-    parts = agency.split(".")
     received_on = received_on_from_code(code)
     guesses: list[tuple[bool, str]] = []
     for rename in renames:
-        for index, part in enumerate(parts):
-            if part == rename.old:
-                replacement = rename.new
-            elif part == rename.new:
-                replacement = rename.old
-            else:
-                continue
-            swapped = ".".join([*parts[:index], replacement, *parts[index + 1 :]]) + "-" + rest
-            # False sorts first: the spelling that was in use on the code's date.
-            in_use = replacement == rename.old and received_on is not None
-            in_use = in_use and received_on < rename.since
-            guesses.append((not in_use, swapped))
+        if agency == rename.old:
+            replacement = rename.new
+        elif agency == rename.new:
+            replacement = rename.old
+        else:
+            continue
+        # False sorts first: the spelling that was in use on the code's date.
+        in_use = replacement == rename.old and received_on is not None
+        in_use = in_use and received_on < rename.since
+        guesses.append((not in_use, f"{replacement}-{rest}"))
     variants = [code]
     for _later, swapped in sorted(guesses, key=lambda guess: guess[0]):
         if swapped not in variants:

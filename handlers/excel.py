@@ -6,7 +6,6 @@ nothing. Phones are stored as their last 4 digits only, and that is what the exp
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -16,13 +15,11 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from db.reports import ExportRow
-from domain.safe_text import escape_formula
 from handlers.dossier_import import COLUMNS
+from handlers.spreadsheet import CsvSheet, XlsxSheet
 from handlers.texts import importing as timport
 from handlers.texts import report as t
 
@@ -183,67 +180,41 @@ class XlsxDossierWriter:
     """A streaming (write-only) workbook: memory stays flat however many rows are written."""
 
     def __init__(self, target: BinaryIO | Path) -> None:
-        self.target = target
-        self.workbook = openpyxl.Workbook(write_only=True)
-        self.sheet = self.workbook.create_sheet(t.XLSX_SHEET_TITLE)
-        for index, column in enumerate(COLUMNS, start=1):
-            width = _WIDTHS.get(column, 14)
-            self.sheet.column_dimensions[get_column_letter(index)].width = width
-        self.sheet.freeze_panes = "A2"
-        self.sheet.append(list(COLUMNS))
+        widths = [_WIDTHS.get(column, 14) for column in COLUMNS]
+        self.sheet = XlsxSheet(target, t.XLSX_SHEET_TITLE, COLUMNS, widths)
 
     def add(self, rows: Sequence[ExportRow]) -> None:
-        for row in rows:
-            self.sheet.append(
-                [
-                    self._cell(column, value)
-                    for column, value in zip(COLUMNS, export_values(row), strict=True)
-                ]
-            )
-
-    def _cell(self, column: str, value: str | None) -> object:
-        if not value:
-            return None
-        if column in _DATE_COLUMNS:
-            return date.fromisoformat(value)
-        # XML 1.0 cannot hold control characters; openpyxl would refuse the whole file.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
-            # A name such as "=HYPERLINK(…)" must stay text, never become a live formula.
-            cell = WriteOnlyCell(self.sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
+        self.sheet.add(
+            [
+                _typed(column, value)
+                for column, value in zip(COLUMNS, export_values(row), strict=True)
+            ]
+            for row in rows
+        )
 
     def close(self) -> None:
-        self.workbook.save(self.target)
+        self.sheet.close()
+
+
+def _typed(column: str, value: str | None) -> str | date | None:
+    """Dates as dates (Excel sorts and filters them); the rest as the shared writer makes it."""
+    if value and column in _DATE_COLUMNS:
+        return date.fromisoformat(value)
+    return value
 
 
 class CsvDossierWriter:
     """UTF-8 with a BOM, so Excel opens the Vietnamese text correctly; the import reads both."""
 
     def __init__(self, target: BinaryIO | Path) -> None:
-        if isinstance(target, Path):
-            self.stream = target.open("w", encoding="utf-8-sig", newline="")
-            self._owned = True
-        else:
-            self.stream = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
-            self._owned = False
-        self.writer = csv.writer(self.stream)
-        self.writer.writerow(COLUMNS)
+        self.sheet = CsvSheet(target, COLUMNS)
 
     def add(self, rows: Sequence[ExportRow]) -> None:
         # Names and notes are typed by people: none may run as a formula in a spreadsheet.
-        self.writer.writerows(
-            [escape_formula(value or "") for value in export_values(row)] for row in rows
-        )
+        self.sheet.add(export_values(row) for row in rows)
 
     def close(self) -> None:
-        if self._owned:
-            self.stream.close()
-        else:
-            self.stream.flush()
-            self.stream.detach()
+        self.sheet.close()
 
 
 WRITERS: dict[str, Callable[[BinaryIO | Path], DossierWriter]] = {

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from db.models import Dossier
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers import lookup
+from handlers.follow_card import MAX_FOLLOWS, add_follow
 from handlers.messages import Choice, Incoming, Reply
 from handlers.router import CommandHandler, PayloadHandler, Router
 from handlers.services import Services
 from handlers.texts import common as tc
 from handlers.texts import follow as t
 from handlers.texts import lookup as tl
-
-MAX_FOLLOWS = 10
 
 
 def register(router: Router) -> None:
@@ -27,30 +25,6 @@ def register(router: Router) -> None:
     router.command("botheodoi", _command(_unfollow, t.UNFOLLOW_USAGE), t.COMMANDS["botheodoi"])
     router.payload("fl", _button(_follow_code))
     router.payload("uf", _button(_unfollow))
-
-
-async def with_follow_button(
-    incoming: Incoming, services: Services, dossier: Dossier, card: Reply
-) -> Reply:
-    """The status card with a follow (or stop following) button."""
-    follows = await services.follows.for_chat(incoming.channel, incoming.chat_id)
-    if any(f.dossier_id == dossier.id for f in follows):
-        choice = Choice(t.UNFOLLOW_BUTTON.format(code=dossier.code), f"uf:{dossier.code}")
-    else:
-        choice = Choice(t.FOLLOW_BUTTON, f"fl:{dossier.code}")
-    return Reply(card.text, choices=(choice,), extra=card.extra)
-
-
-async def add_follow(incoming: Incoming, services: Services, dossier: Dossier) -> Reply:
-    outcome = await services.follows.follow(
-        channel=incoming.channel,
-        chat_id=incoming.chat_id,
-        dossier_id=dossier.id,
-        now=services.now(),
-        limit=MAX_FOLLOWS,
-    )
-    template = {"added": t.FOLLOWED, "already": t.ALREADY, "full": t.FULL}[outcome]
-    return Reply(template.format(code=dossier.code, limit=MAX_FOLLOWS))
 
 
 async def _follow_code(incoming: Incoming, services: Services, code: str) -> list[Reply]:

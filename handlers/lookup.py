@@ -5,8 +5,10 @@ receipt's deep link; answer with the last 4 digits of the phone number on the do
 
 Guessing policy (chính sách chống dò), all counted over the last hour:
 
-- A chat (on the web page: a client address) may give wrong digits 5 times; then its
-  lookups pause until the oldest of those five is an hour old.
+- A chat may give wrong digits 5 times; then its lookups pause until the oldest of those five
+  is an hour old. On the web page the chat is a client address, shared by many people behind
+  CGNAT or the desk's Wi-Fi: there the 5 count per (address, dossier), and the address as a
+  whole pauses only once its wrong digits reach 10 different dossiers in the hour.
 - Per dossier, strangers' wrong digits (from chats that never proved that dossier) are
   checked at once 10 times; after that each further check waits 30 s after the last
   failure, doubled per failure, at most 15 minutes. The dossier is never locked: the owner
@@ -33,9 +35,11 @@ from db.attempts import ChatLimits, GuessState, ProbeState, Transaction
 from db.models import Conversation, Dossier
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from domain.statuses import FINISHED, RESOLVED, Status
+from handlers import lookup_otp
 from handlers.conversation import new_conversation, start_flow
+from handlers.follow_card import add_follow, with_follow_button
 from handlers.formatting import vn_date, vn_datetime
-from handlers.messages import Incoming, Reply
+from handlers.messages import Channel, Incoming, Reply
 from handlers.router import Router
 from handlers.services import Services
 from handlers.texts import common as tc
@@ -43,8 +47,10 @@ from handlers.texts import lookup as t
 
 FLOW = "lookup"
 FAILURE_WINDOW = timedelta(hours=1)
-#: Wrong digits per chat (the web page: per client address) per hour.
+#: Wrong digits per chat (the web page: per client address and dossier) per hour.
 MAX_FAILURES_PER_CHAT = 5
+#: The web page: an address whose wrong digits reach this many dossiers in an hour pauses.
+ADDRESS_DOSSIERS = 10
 #: Strangers' wrong digits per dossier per hour checked at once; after them each check waits
 #: SLOW_BASE, doubled per further failure, at most SLOW_CAP after the last one.
 FREE_STRANGER_FAILURES = 10
@@ -54,7 +60,9 @@ SLOW_CAP = timedelta(minutes=15)
 MAX_CODES_PER_CHAT = 20
 MAX_NOT_FOUND_PER_CHAT = 10
 HISTORY_ON_CARD = 3
-_DIGITS_RE = re.compile(r"\d{4}")
+#: ASCII only: the door (router.clean_text) turned any script's digits into these.
+_DIGITS_RE = re.compile(r"[0-9]{4}")
+_OTP_RE = re.compile(r"[0-9]{6}")
 
 #: `Reply.extra["lookup"]` says what a lookup reply is, so channels without a chat (the web
 #: page) can tell a status card from a refusal without parsing text.
@@ -85,6 +93,7 @@ def register(router: Router) -> None:
     router.command("tracuu", tracuu, tc.COMMAND_DESCRIPTIONS["tracuu"])
     router.flow(FLOW, continue_lookup)
     router.text(code_in_text)
+    router.payload(lookup_otp.PREFIX, ask_code)
 
 
 async def tracuu(incoming: Incoming, services: Services, args: str) -> list[Reply]:
@@ -118,8 +127,8 @@ async def begin(
     stored = dossier.code if dossier else code
     # The limits, the code answer's record and the conversation step: one write.
     async with services.db.transaction() as conn:
-        limits = await _chat_limits(services, conn, incoming)
-        refusal = _chat_lock(services, limits.failures)
+        limits = await _chat_limits(services, conn, incoming, stored)
+        refusal = _chat_lock(services, limits)
         if refusal is None:
             refusal = await _probe(
                 services, conn, incoming, stored, limits.probes, found=dossier is not None
@@ -152,6 +161,10 @@ async def continue_lookup(
     if conversation.step == "code":
         return [Reply(t.BAD_FORMAT.format(text=_shorten(text), example=EXAMPLE_CODE))]
     digits = re.sub(r"[\s.\-]", "", text)
+    if conversation.step == "otp" and _OTP_RE.fullmatch(digits):
+        return await verify_otp(
+            incoming, services, conversation.data["code"], digits, conversation.data.get("then")
+        )
     if not _DIGITS_RE.fullmatch(digits):
         return [Reply(t.PHONE_FORMAT)]
     return await verify(
@@ -170,10 +183,11 @@ async def verify(
     dossier = await services.dossiers.get_by_code(code)
     now = services.now()
     ok = False
+    held_by_strangers = False
     async with services.db.transaction() as conn:
-        limits = await _chat_limits(services, conn, incoming)
+        limits = await _chat_limits(services, conn, incoming, code)
         chat_failures = limits.failures
-        refusal = _chat_lock(services, chat_failures)
+        refusal = _chat_lock(services, limits)
         if refusal is None:
             # A direct call (the web page) that skipped begin() still spends the code budget.
             refusal = await _probe(
@@ -205,6 +219,11 @@ async def verify(
                 )
                 if not ok:
                     chat_failures = [now, *chat_failures]
+            else:
+                # Strangers' guessing holds this chat: offer the owner a way the stranger lacks.
+                held_by_strangers = True
+    if refusal is not None and held_by_strangers and dossier is not None:
+        return [refusal, await lookup_otp.offer(services, dossier)]
     if refusal is not None:
         return [refusal]
     if dossier is None:
@@ -212,12 +231,7 @@ async def verify(
     if not dossier.phone_last4:
         return [_tagged(Reply(t.NO_PHONE_ON_FILE.format(code=dossier.code)), NO_PHONE)]
     if ok:
-        from handlers import follow  # follow starts lookups too; import here, not at the top
-
-        card = _tagged(await status_card(services, dossier), CARD)
-        if then == "follow":
-            return [card, await follow.add_follow(incoming, services, dossier)]
-        return [await follow.with_follow_button(incoming, services, dossier, card)]
+        return await _card(incoming, services, dossier, then)
     left = MAX_FAILURES_PER_CHAT - len(chat_failures)
     if left <= 0:
         until = chat_failures[MAX_FAILURES_PER_CHAT - 1] + FAILURE_WINDOW
@@ -225,12 +239,67 @@ async def verify(
     return [_tagged(Reply(t.WRONG_PHONE.format(left=left)), WRONG)]
 
 
+async def _card(
+    incoming: Incoming, services: Services, dossier: Dossier, then: str | None
+) -> list[Reply]:
+    card = _tagged(await status_card(services, dossier), CARD)
+    if then == "follow":
+        return [card, await add_follow(incoming, services, dossier)]
+    return [await with_follow_button(incoming, services, dossier, card)]
+
+
+async def ask_code(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+    """The "Nhận mã qua Zalo" button: a one-time code to the phone on the dossier."""
+    dossier = await services.dossiers.get_by_code(rest)
+    if dossier is None:
+        return [Reply(tc.STALE_BUTTON)]
+    conversation = await services.conversations.get(incoming.channel, incoming.chat_id)
+    then = None
+    if conversation is not None and conversation.flow == FLOW:
+        then = conversation.data.get("then")
+    data = {"code": dossier.code, "then": then}
+    return [await lookup_otp.send_code(services, incoming, dossier, flow=FLOW, data=data)]
+
+
+async def verify_otp(
+    incoming: Incoming, services: Services, code: str, typed: str, then: str | None = None
+) -> list[Reply]:
+    """The one-time code sent by ZNS proves the phone like the digits do, past any hold."""
+    dossier = await services.dossiers.get_by_code(code)
+    if dossier is None:
+        return [_tagged(Reply(t.NOT_FOUND.format(code=code, example=EXAMPLE_CODE)), NOT_FOUND)]
+    ok, refusal = await lookup_otp.check_code(services, incoming, code, typed)
+    if not ok:
+        return [_tagged(refusal or Reply(t.PHONE_FORMAT), WRONG)]
+    async with services.db.transaction() as conn:
+        # Proven from now on: strangers' guessing never holds this chat for this dossier again.
+        await services.attempts.record_on(
+            conn,
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            dossier_code=code,
+            at=services.now(),
+            succeeded=True,
+            proven=False,
+            end_conversation=True,
+        )
+    return await _card(incoming, services, dossier, then)
+
+
 def _cooldown(services: Services, template: str, until: datetime) -> Reply:
     return _tagged(Reply(template.format(until=vn_datetime(until, services.tz))), COOLDOWN)
 
 
-async def _chat_limits(services: Services, conn: Transaction, incoming: Incoming) -> ChatLimits:
-    """The chat's wrong digits and its code answers in the window: one read."""
+async def _chat_limits(
+    services: Services, conn: Transaction, incoming: Incoming, code: str
+) -> ChatLimits:
+    """The chat's wrong digits and its code answers in the window: one read.
+
+    On the web page the chat is a client address, which many people may share (CGNAT, the
+    desk's Wi-Fi): its wrong digits count per (address, dossier), and the address as a whole
+    pauses only once they reach ADDRESS_DOSSIERS different dossiers.
+    """
+    shared = incoming.channel == Channel.web
     return await services.attempts.chat_limits(
         conn,
         channel=incoming.channel,
@@ -238,15 +307,22 @@ async def _chat_limits(services: Services, conn: Transaction, incoming: Incoming
         since=services.now() - FAILURE_WINDOW,
         failure_limit=MAX_FAILURES_PER_CHAT,
         not_found_limit=MAX_NOT_FOUND_PER_CHAT,
+        dossier_code=code if shared else None,
+        spread=ADDRESS_DOSSIERS if shared else 0,
     )
 
 
-def _chat_lock(services: Services, failures: list[datetime]) -> Reply | None:
-    """The chat's own wrong digits: 5 in an hour pause its lookups, whatever the code."""
-    if len(failures) < MAX_FAILURES_PER_CHAT:
-        return None
-    # A full limit opens again when the failure that keeps it full leaves the window.
-    return _cooldown(services, t.COOLDOWN, failures[MAX_FAILURES_PER_CHAT - 1] + FAILURE_WINDOW)
+def _chat_lock(services: Services, limits: ChatLimits) -> Reply | None:
+    """The chat's own wrong digits: 5 in an hour pause its lookups (on the page: of that
+    dossier from that address; an address whose failures reach 10 dossiers pauses whole)."""
+    failures = limits.failures
+    if len(failures) >= MAX_FAILURES_PER_CHAT:
+        # A full limit opens again when the failure that keeps it full leaves the window.
+        until = failures[MAX_FAILURES_PER_CHAT - 1] + FAILURE_WINDOW
+        return _cooldown(services, t.COOLDOWN, until)
+    if limits.spread_full_at is not None:
+        return _cooldown(services, t.ADDRESS_BUSY, limits.spread_full_at + FAILURE_WINDOW)
+    return None
 
 
 def _held(services: Services, state: GuessState, now: datetime) -> Reply | None:

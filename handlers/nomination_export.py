@@ -6,19 +6,13 @@ NominationRepository.export_rows, so memory stays flat however many there are.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import AsyncIterator, Callable
 from dataclasses import astuple, fields
 from datetime import date
 from pathlib import Path
 
-import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
-
 from db.nominations import NominationExportRow
-from domain.safe_text import escape_formula
+from handlers.spreadsheet import Cell, CsvSheet, XlsxSheet
 
 #: The columns, in file order: the dossier first, then the answers, then who registered it.
 COLUMNS = tuple(item.name for item in fields(NominationExportRow))
@@ -45,42 +39,28 @@ async def _write_xlsx(
     target: Path,
     on_batch: Callable[[int], None] | None,
 ) -> int:
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(column, 16)
-    sheet.freeze_panes = "A2"
-    sheet.append(list(COLUMNS))
+    widths = [_WIDTHS.get(column, 16) for column in COLUMNS]
+    sheet = XlsxSheet(target, SHEET_TITLE, COLUMNS, widths)
     written = 0
     async for batch in batches:
-        for row in batch:
-            values = zip(COLUMNS, astuple(row), strict=True)
-            sheet.append([_cell(sheet, column, value) for column, value in values])
+        # Typed by people: a leading "=" or "+84…" stays text (handlers/spreadsheet.py).
+        sheet.add(
+            [_typed(column, value) for column, value in zip(COLUMNS, astuple(row), strict=True)]
+            for row in batch
+        )
         written += len(batch)
         if on_batch is not None:
             on_batch(len(batch))
-    workbook.save(target)
+    sheet.close()
     return written
 
 
-def _cell(sheet: object, column: str, value: object) -> object:
+def _typed(column: str, value: object) -> Cell:
     if value is None or value == "":
         return None
     if column in _DATE_COLUMNS:
         return date.fromisoformat(str(value))
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    if text[:1] in ("=", "+", "-", "@"):
-        # Typed by people: a leading "=" or "+84…" must stay text, never become a formula.
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"
-        return cell
-    return text
-
-
-def _csv_cell(value: object) -> object:
-    if value is None:
-        return ""
-    return escape_formula(value) if isinstance(value, str) else value
+    return str(value)
 
 
 async def _write_csv(
@@ -89,14 +69,14 @@ async def _write_csv(
     on_batch: Callable[[int], None] | None,
 ) -> int:
     written = 0
-    # A BOM so that Excel opens the Vietnamese text as UTF-8.
-    with target.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(COLUMNS)
+    sheet = CsvSheet(target, COLUMNS)
+    try:
         async for batch in batches:
             # Typed by people: a leading "=" or "+84…" must never run as a formula.
-            writer.writerows([_csv_cell(value) for value in astuple(row)] for row in batch)
+            sheet.add(astuple(row) for row in batch)
             written += len(batch)
             if on_batch is not None:
                 on_batch(len(batch))
+    finally:
+        sheet.close()
     return written

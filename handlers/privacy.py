@@ -10,7 +10,7 @@ the scheduler).
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from db.personal_data import Entry, PersonalDataRepository, Purged
@@ -29,6 +29,9 @@ FLOW = "erase"
 #: Items of each kind shown by /dulieucuatoi; older ones are counted.
 SHOWN = 20
 _DETAIL_CHARS = 80
+#: What an erasure keeps (the last hour's wrong digits and code answers) is deleted this long
+#: after it, by the scheduler's purge (every minute): the guessing limits look back one hour.
+ERASURE_HOLD = FAILURE_WINDOW
 
 
 def register(router: Router) -> None:
@@ -104,8 +107,29 @@ async def my_data(incoming: Incoming, services: Services, _args: str) -> list[Re
         for entry in data.follows:
             template = t.MY_DATA_FOLLOW_OFF if entry.detail else t.MY_DATA_FOLLOW
             lines.append(template.format(what=entry.what, when=when(entry)))
+    hold = await PersonalDataRepository(services.db).erasure_hold(
+        incoming.channel, incoming.chat_id
+    )
+    kept: list[str] = []
+    if hold is not None:
+        # Kept by /xoadulieu for the guessing limits: deleted at keep_until, not in 90 days.
+        data.probes, kept_probes = _split(data.probes, hold.erased_at)
+        data.attempts, kept_attempts = _split(data.attempts, hold.erased_at)
+        data.probes_total -= len(kept_probes)
+        data.attempts_total -= len(kept_attempts)
+        if kept_probes or kept_attempts:
+            kept = [
+                "",
+                t.MY_DATA_ERASURE_KEPT.format(
+                    erased=when(Entry(hold.erased_at, "")),
+                    attempts=len(kept_attempts),
+                    probes=len(kept_probes),
+                    until=when(Entry(hold.keep_until, "")),
+                ),
+            ]
     lines += section(t.MY_DATA_PROBES, data.probes, data.probes_total, t.PROBE_RESULTS)
     lines += section(t.MY_DATA_ATTEMPTS, data.attempts, data.attempts_total, t.ATTEMPT_RESULTS)
+    lines += kept
     lines += section(t.MY_DATA_NOTICES, data.notices, data.notices_total, t.NOTICE_STATES)
     lines += section(t.MY_DATA_NOMINATIONS, data.nominations, len(data.nominations), {})
     lines += section(t.MY_DATA_FILES, data.files, len(data.files), {})
@@ -128,6 +152,11 @@ async def my_data(incoming: Incoming, services: Services, _args: str) -> list[Re
     return [Reply("\n".join([t.MY_DATA_HEADER, *lines, "", t.MY_DATA_FOOTER]))]
 
 
+def _split(entries: list[Entry], erased_at: datetime) -> tuple[list[Entry], list[Entry]]:
+    """(newer than the erasure, kept by it)."""
+    return [e for e in entries if e.at > erased_at], [e for e in entries if e.at <= erased_at]
+
+
 async def erase(incoming: Incoming, services: Services, _args: str) -> list[Reply]:
     conversation = await start_flow(services, incoming, FLOW, "confirm", {})
     nonce = conversation.nonce
@@ -144,10 +173,13 @@ async def on_button(incoming: Incoming, services: Services, rest: str) -> list[R
     if await current_flow(services, incoming, FLOW, nonce) is None:
         return [Reply(tc.STALE_BUTTON)]
     if answer == "yes":
+        now = services.now()
         await PersonalDataRepository(services.db).erase_chat(
             incoming.channel,
             incoming.chat_id,
-            keep_limits_since=services.now() - FAILURE_WINDOW,
+            keep_limits_since=now - FAILURE_WINDOW,
+            now=now,
+            keep_until=now + ERASURE_HOLD,
         )
         member = await services.staff.by_user(incoming.channel, incoming.sender_id)
         return [Reply(t.ERASED.format(staff_line=t.ERASED_STAFF if member else ""))]
@@ -156,6 +188,16 @@ async def on_button(incoming: Incoming, services: Services, rest: str) -> list[R
 
 
 async def purge(services: Services) -> Purged:
-    """Delete what is older than TDKT_RETENTION_DAYS (the scheduler runs this)."""
-    before = services.now() - timedelta(days=services.settings.retention_days)
-    return await PersonalDataRepository(services.db).purge(before)
+    """Delete what is older than TDKT_RETENTION_DAYS, and what erased chats kept for an hour
+    once the hour is over (the scheduler runs this every minute)."""
+    now = services.now()
+    repository = PersonalDataRepository(services.db)
+    erased = await repository.purge_erased(now)
+    old = await repository.purge(now - timedelta(days=services.settings.retention_days))
+    return Purged(
+        old.attempts + erased.attempts,
+        old.probes + erased.probes,
+        old.inbound,
+        old.notices,
+        erased.erased,
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from db.connection import NeedsEventLoop
 from db.models import Conversation
 from domain.safe_text import strip_escape_sequences
-from domain.text import MAX_INPUT_CHARS, fold
+from domain.text import MAX_INPUT_CHARS, fold, normalize_input
 from handlers.messages import Attachment, Channel, Incoming, Reply
 from handlers.services import Services
 from handlers.texts import common as t
@@ -94,15 +94,16 @@ class Router:
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters (but keep line breaks) and normalise to NFC.
+    """Drop control characters (but keep line breaks); NFKC and ASCII digits (the door for
+    every channel: `domain.text.normalize_input`).
 
     Category C covers NUL, ESC, the bidi overrides and isolates (U+202A–202E, U+2066–2069)
     and lone surrogates; a terminal escape sequence goes as a whole, not only its ESC.
     """
     if text.isprintable():
         # Nothing of category C (nor ESC) to drop: the usual message skips the scan.
-        return unicodedata.normalize("NFC", text).strip()
-    text = unicodedata.normalize("NFC", strip_escape_sequences(text))
+        return normalize_input(text).strip()
+    text = normalize_input(strip_escape_sequences(text))
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
 
 

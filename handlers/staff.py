@@ -7,8 +7,10 @@ sends `/dangky CODE`; `/canbo` lists staff, and an admin can revoke one from tha
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from db.models import Invite
+from db.staff import InviteFailures
 from domain.text import fold
 from handlers.formatting import vn_datetime
 from handlers.messages import Choice, Incoming, Reply
@@ -18,6 +20,11 @@ from handlers.services import Services
 from handlers.texts import staff as t
 
 INVITE_TTL = timedelta(hours=72)
+#: Wrong invite codes (unknown, used or expired) per chat per hour before /dangky pauses, and
+#: over a whole channel per hour before it pauses for everyone there (issue 23 item 7).
+INVITE_FAILURE_WINDOW = timedelta(hours=1)
+MAX_INVITE_FAILURES_PER_CHAT = 5
+INVITE_CHANNEL_BUDGET = 100
 _INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
 _ROLE_WORDS = {"canbo": Role.officer, "chuyenvien": Role.officer, "lanhdao": Role.leader}
 
@@ -60,13 +67,38 @@ async def join(incoming: Incoming, services: Services, args: str) -> list[Reply]
         return [Reply(t.JOIN_USAGE)]
     if f"{incoming.channel}:{incoming.sender_id}" in services.settings.admins:
         return [Reply(t.JOIN_ALREADY_ADMIN)]
-    found = await services.staff.get_invite(code)
-    if found is None:
-        return [Reply(t.JOIN_UNKNOWN)]
-    if found.used_by is not None:
-        return [Reply(t.JOIN_USED)]
-    if found.expires_at <= services.now():
-        return [Reply(t.JOIN_EXPIRED)]
+    now = services.now()
+    # The limits, the code's check and the failure's record: one write, so simultaneous
+    # guesses never check more than the allowance (issue 23 item 7).
+    async with services.db.transaction() as conn:
+        failures = await services.staff.invite_failures(
+            conn,
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            since=now - INVITE_FAILURE_WINDOW,
+            chat_limit=MAX_INVITE_FAILURES_PER_CHAT,
+            channel_budget=INVITE_CHANNEL_BUDGET,
+        )
+        refusal = _invite_cooldown(services, failures)
+        if refusal is not None:
+            return [refusal]
+        found = await services.staff.get_invite(code, conn)
+        problem = _invite_problem(found, now)
+        if problem is not None:
+            await services.staff.record_invite_failure(
+                conn, channel=incoming.channel, chat_id=incoming.chat_id, at=now
+            )
+    if problem is not None:
+        # `failures.chat` was read before this one: with it, the chat may have reached the limit.
+        recent = [now, *failures.chat][:MAX_INVITE_FAILURES_PER_CHAT]
+        left = MAX_INVITE_FAILURES_PER_CHAT - len(recent)
+        if left == 0:
+            return [
+                Reply(f"{problem}\n{_cooldown_text(services, recent[-1] + INVITE_FAILURE_WINDOW)}")
+            ]
+        if left <= 2:
+            return [Reply(f"{problem}\n{t.JOIN_TRIES_LEFT.format(left=left)}")]
+        return [Reply(problem)]
     name = (incoming.sender_name or "").strip()[:100] or t.STAFF_UNNAMED.format(
         user_id=incoming.sender_id
     )
@@ -86,6 +118,34 @@ async def join(incoming: Incoming, services: Services, args: str) -> list[Reply]
             extra={"menu_role": member.role},
         )
     ]
+
+
+def _invite_problem(found: Invite | None, now: datetime) -> str | None:
+    """Why an invite code cannot be used (unknown, used, expired), or None."""
+    if found is None:
+        return t.JOIN_UNKNOWN
+    if found.used_by is not None:
+        return t.JOIN_USED
+    if found.expires_at <= now:
+        return t.JOIN_EXPIRED
+    return None
+
+
+def _invite_cooldown(services: Services, failures: InviteFailures) -> Reply | None:
+    """5 wrong codes in an hour pause the chat's /dangky; 100 on a channel pause the channel."""
+    if len(failures.chat) >= MAX_INVITE_FAILURES_PER_CHAT:
+        until = failures.chat[MAX_INVITE_FAILURES_PER_CHAT - 1] + INVITE_FAILURE_WINDOW
+        return Reply(_cooldown_text(services, until))
+    if failures.channel_full_at is not None:
+        until = failures.channel_full_at + INVITE_FAILURE_WINDOW
+        return Reply(t.JOIN_BUSY.format(until=vn_datetime(until, services.tz)))
+    return None
+
+
+def _cooldown_text(services: Services, until: datetime) -> str:
+    return t.JOIN_COOLDOWN.format(
+        limit=MAX_INVITE_FAILURES_PER_CHAT, until=vn_datetime(until, services.tz)
+    )
 
 
 async def list_staff(incoming: Incoming, services: Services, _args: str) -> list[Reply]:

@@ -9,17 +9,11 @@ filter buttons. The plain `python -m bot export` stays the import's round-trip f
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Protocol
-
-import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 from config.catalog import AwardCatalog
 from db.casework import StaffExportRow
@@ -32,6 +26,7 @@ from handlers.reminders import WorkdayIndex
 from handlers.roles import STAFF
 from handlers.router import Router
 from handlers.services import Services
+from handlers.spreadsheet import CsvSheet, XlsxSheet
 from handlers.texts import casework as tw
 from handlers.texts import report as t
 
@@ -99,61 +94,19 @@ class StaffWriter(Protocol):
     def close(self) -> None: ...
 
 
-class StaffXlsxWriter:
+class StaffXlsxWriter(XlsxSheet):
     """Streaming workbook: header frozen, widths set, filter buttons on every column."""
 
     def __init__(self, target: BinaryIO | Path) -> None:
-        self.target = target
-        self.workbook = openpyxl.Workbook(write_only=True)
-        self.sheet = self.workbook.create_sheet(t.XLSX_SHEET_TITLE)
-        for number, (_name, width) in enumerate(COLUMNS, start=1):
-            self.sheet.column_dimensions[get_column_letter(number)].width = width
-        self.sheet.freeze_panes = "A2"
-        self.sheet.append(HEADERS)
-        self.rows = 1
-
-    def add(self, rows: Sequence[list[Cell]]) -> None:
-        for values in rows:
-            self.sheet.append([self._cell(value) for value in values])
-        self.rows += len(rows)
-
-    def _cell(self, value: Cell) -> object:
-        if not isinstance(value, str):
-            return value
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
-            cell = WriteOnlyCell(self.sheet, value=value)  # text, never a live formula
-            cell.data_type = "s"
-            return cell
-        return value or None
-
-    def close(self) -> None:
-        last = get_column_letter(len(COLUMNS))
-        self.sheet.auto_filter.ref = f"A1:{last}{self.rows}"
-        self.workbook.save(self.target)
+        widths = [width for _name, width in COLUMNS]
+        super().__init__(target, t.XLSX_SHEET_TITLE, HEADERS, widths, auto_filter=True)
 
 
-class StaffCsvWriter:
-    """UTF-8 with a BOM so Excel shows the Vietnamese; dates written DD/MM/YYYY."""
+class StaffCsvWriter(CsvSheet):
+    """UTF-8 with a BOM so Excel shows the Vietnamese; dates written DD/MM/YYYY; formulas off."""
 
     def __init__(self, target: Path) -> None:
-        self.stream = target.open("w", encoding="utf-8-sig", newline="")
-        self.writer = csv.writer(self.stream)
-        self.writer.writerow(HEADERS)
-
-    def add(self, rows: Sequence[list[Cell]]) -> None:
-        self.writer.writerows([_text(value) for value in values] for values in rows)
-
-    def close(self) -> None:
-        self.stream.close()
-
-
-def _text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return vn_date(value)
-    return str(value)
+        super().__init__(target, HEADERS, date_format=vn_date)
 
 
 STAFF_WRITERS: dict[str, Callable[[Path], StaffWriter]] = {

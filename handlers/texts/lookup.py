@@ -68,3 +68,9 @@ CARD_NOTE = "Ghi chú: {note}"
 CARD_HISTORY = "Quá trình xử lý gần đây:"
 CARD_HISTORY_LINE = "• {when}: {label}"
 CARD_HISTORY_NOTE = " — {note}"
+
+# --- The web page: a shared address (issue 23 item 8) ---------------------------------------
+ADDRESS_BUSY = (
+    "Từ địa chỉ mạng này đã có quá nhiều lần nhập sai 4 số cuối cho nhiều hồ sơ khác nhau. "
+    "Vui lòng thử lại sau {until}, hoặc tra cứu qua Zalo."
+)

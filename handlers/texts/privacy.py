@@ -95,3 +95,9 @@ ERASED_STAFF = (
     "công tác.\n"
 )
 ERASE_KEPT = "Đã giữ nguyên dữ liệu."
+
+# --- What an erasure keeps, and until when (issue 23 item 2) ------------------------------
+MY_DATA_ERASURE_KEPT = (
+    "Giữ lại sau lệnh /xoadulieu lúc {erased}, để chống dò mã: {attempts} lần nhập sai 4 số "
+    "cuối và {probes} mã đã hỏi trong 1 giờ trước đó; tự động xóa lúc {until}."
+)

@@ -48,3 +48,14 @@ REVOKED = "Đã thu hồi quyền của {name}."
 REVOKE_GONE = "Người này không còn trong danh sách cán bộ."
 KEPT = "Đã giữ nguyên."
 STAFF_UNNAMED = "Cán bộ {user_id}"
+
+# --- Wrong invite codes are limited (issue 23 item 7) --------------------------------------
+JOIN_TRIES_LEFT = "Bạn còn {left} lần thử trong giờ này."
+JOIN_COOLDOWN = (
+    "Bạn đã nhập sai mã mời {limit} lần trong 1 giờ, nên tạm thời không thể đăng ký. "
+    "Vui lòng thử lại sau {until}, hoặc xin quản trị viên mã mới."
+)
+JOIN_BUSY = (
+    "Hệ thống đang nhận quá nhiều mã mời sai nên tạm dừng đăng ký. Vui lòng thử lại sau "
+    "{until}, hoặc liên hệ quản trị viên."
+)

@@ -126,7 +126,7 @@ def test_empty_overrides_file(tmp_path: Path) -> None:
 
 
 def test_shipped_overrides_know_kien_giang(services: Services) -> None:
-    assert services.legacy_provinces == {"H33": "H01"}
+    assert services.legacy_provinces == {"000.00.21.H33": "000.00.21.H01"}
 
 
 def test_due_date_of_catalogue_kind(services: Services) -> None:

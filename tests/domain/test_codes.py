@@ -22,7 +22,7 @@ from domain.codes import (
 from handlers.services import Services
 from tests.conftest import ChatDriver
 
-LEGACY = {"H33": "H01"}
+LEGACY = {"000.00.21.H33": "000.00.21.H01"}
 PAYLOAD_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
@@ -166,50 +166,70 @@ def test_no_code_or_an_ambiguous_one(text: str) -> None:
     assert normalize_code(text) is None
 
 
-def test_renamed_agency_parts_anywhere_with_dates() -> None:
+def test_renamed_agencies_whole_identifiers_with_dates() -> None:
     from config.agency_codes import load_agency_renames
     from config.settings import CONFIG_DIR
 
     renames = load_agency_renames(CONFIG_DIR / "agency_codes.toml")
-    assert dict(renames) == {"H33": "H01"}
+    assert dict(renames) == {"000.00.21.H33": "000.00.21.H01"}
     (kien_giang,) = renames.renames
     assert kien_giang.since == date(2025, 7, 1) and "Kiên Giang" in kien_giang.note
-    # An old identifier at any position is also tried under the new one, at any date.
-    assert code_variants("H33.22-170626-0001", renames) == [
-        "H33.22-170626-0001",
-        "H01.22-170626-0001",
-    ]
+    # The old identifier is also tried under the new one, at any date.
     assert code_variants("000.00.21.H33-260105-0001", renames)[1] == "000.00.21.H01-260105-0001"
     # And a new one under the old one, also after the merger (old systems kept issuing it).
     assert code_variants("000.00.21.H01-250701-0001", renames) == [
         "000.00.21.H01-250701-0001",
         "000.00.21.H33-250701-0001",
     ]
-    # Several renames into one province: the spelling in use on the code's date comes first.
+    # Several renames into one agency: the spelling in use on the code's date comes first.
     two = AgencyRenames(
-        (AgencyRename("H33", "H01", date(2025, 7, 1)), AgencyRename("H99", "H01", date(2020, 1, 1)))
+        (
+            AgencyRename("000.00.21.H33", "000.00.21.H01", date(2025, 7, 1)),
+            AgencyRename("H99.22", "000.00.21.H01", date(2020, 1, 1)),
+        )
     )
-    assert code_variants("H01.22-250630-0001", two) == [
-        "H01.22-250630-0001",
-        "H33.22-250630-0001",
+    assert code_variants("000.00.21.H01-250630-0001", two) == [
+        "000.00.21.H01-250630-0001",
+        "000.00.21.H33-250630-0001",
         "H99.22-250630-0001",
     ]
-    assert code_variants("H01.22-190630-0001", two)[1:] == [
-        "H33.22-190630-0001",
+    assert code_variants("000.00.21.H01-190630-0001", two)[1:] == [
+        "000.00.21.H33-190630-0001",
         "H99.22-190630-0001",
     ]
-    assert code_variants("H01.22-210630-0001", AgencyRenames(two.renames[::-1]))[1] == (
-        "H33.22-210630-0001"
+    assert code_variants("000.00.21.H01-210630-0001", AgencyRenames(two.renames[::-1]))[1] == (
+        "000.00.21.H33-210630-0001"
     )
+
+
+def test_no_part_by_part_swap_of_agency_identifiers() -> None:
+    """Issue 23 item 9: H33 inside another agency's identifier is not that agency's H33."""
+    from config.agency_codes import load_agency_renames
+    from config.settings import CONFIG_DIR
+
+    renames = load_agency_renames(CONFIG_DIR / "agency_codes.toml")
+    for code in (
+        "H33.22-170626-0001",
+        "H01.22-250630-0001",
+        "000.00.22.H33-170626-0001",
+        "000.00.21.H33.1-170626-0001",
+        "001.00.21.H01-250704-0001",
+    ):
+        assert code_variants(code, renames) == [code]
+    # A row for one agency leaves its neighbour alone.
+    one = AgencyRenames((AgencyRename("H33.22", "H01.22", date(2025, 7, 1)),))
+    assert code_variants("H33.22-170626-0001", one) == ["H33.22-170626-0001", "H01.22-170626-0001"]
+    assert code_variants("000.00.21.H33-170626-0001", one) == ["000.00.21.H33-170626-0001"]
 
 
 def test_bad_agency_codes_file_is_refused(tmp_path: Path) -> None:
     from config.agency_codes import AgencyCodesError, load_agency_renames
 
     for body, reason in (
-        ("[[rename]]\nold = 'H33'\nnew = 'H01'\n", "since"),
-        ("[[rename]]\nold = 'H3.3'\nnew = 'H01'\nsince = 2025-07-01\n", "old"),
-        ("[[rename]]\nold = 'H01'\nnew = 'h01'\nsince = 2025-07-01\n", "same"),
+        ("[[rename]]\nold = '000.00.21.H33'\nnew = '000.00.21.H01'\n", "since"),
+        ("[[rename]]\nold = 'H3..3'\nnew = 'H01'\nsince = 2025-07-01\n", "old"),
+        ("[[rename]]\nold = '000.00.21.H33-1'\nnew = 'H01'\nsince = 2025-07-01\n", "old"),
+        ("[[rename]]\nold = '000.00.21.H01'\nnew = '000.00.21.h01'\nsince = 2025-07-01\n", "same"),
         ("[[rename", "agency"),
     ):
         path = tmp_path / "agency.toml"

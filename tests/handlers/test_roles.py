@@ -140,11 +140,11 @@ async def test_expired_invite(
     code = INVITE_RE.search(await admin.say("/moi canbo"))
     assert code is not None
     clock.advance(hours=73)
-    before = await snapshot(services.db)
+    before = await snapshot(services.db, skip=("invite_failures",))
     assert await ChatDriver(core, "console", "new1").say(f"/dangky {code.group(1)}") == (
         t.JOIN_EXPIRED
     )
-    assert await snapshot(services.db) == before
+    assert await snapshot(services.db, skip=("invite_failures",)) == before
     assert await services.staff.by_user("console", "new1") is None
 
 
@@ -161,19 +161,20 @@ async def test_used_invite(services: Services, core: BotCore, admin: ChatDriver)
     code = INVITE_RE.search(await admin.say("/moi canbo"))
     assert code is not None
     assert "Chào mừng" in await ChatDriver(core, "console", "new1").say(f"/dangky {code.group(1)}")
-    before = await snapshot(services.db)
+    # A wrong code is counted (issue 23 item 7: invite_failures); nothing else is written.
+    before = await snapshot(services.db, skip=("invite_failures",))
     second = ChatDriver(core, "console", "new2")
     assert await second.say(f"/dangky {code.group(1)}") == t.JOIN_USED
-    assert await snapshot(services.db) == before
+    assert await snapshot(services.db, skip=("invite_failures",)) == before
     assert await services.staff.by_user("console", "new2") is None
 
 
 async def test_unknown_invite(services: Services, core: BotCore) -> None:
     newcomer = ChatDriver(core, "console", "new1")
-    before = await snapshot(services.db)
+    before = await snapshot(services.db, skip=("invite_failures",))
     assert await newcomer.say("/dangky ZZZZ-ZZZZ") == t.JOIN_UNKNOWN
     assert await newcomer.say("/dangky") == t.JOIN_USAGE
-    assert await snapshot(services.db) == before
+    assert await snapshot(services.db, skip=("invite_failures",)) == before
 
 
 async def test_staff_list_and_revoke(services: Services, core: BotCore, admin: ChatDriver) -> None:
