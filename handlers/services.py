@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from config.agency_codes import agency_renames
 from config.catalog import AwardCatalog, load_catalog
+from config.faq import Faq, load_faq
 from config.settings import Settings
 from db.attempts import LookupAttemptRepository
 from db.casework import CaseworkRepository
@@ -43,6 +44,8 @@ class Services:
     legacy_provinces: dict[str, str]
     clock: Clock = system_clock
     bot_username: str | None = None
+    #: The citizen's common questions (config/faq.toml); read from the settings when not given.
+    faq: Faq | None = None
     dossiers: DossierRepository = field(init=False)
     attempts: LookupAttemptRepository = field(init=False)
     conversations: ConversationRepository = field(init=False)
@@ -57,6 +60,8 @@ class Services:
     casework: CaseworkRepository = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.faq is None:
+            self.faq = load_faq(self.settings.faq_file)
         self.dossiers = DossierRepository(self.db)
         self.attempts = LookupAttemptRepository(self.db)
         self.conversations = ConversationRepository(self.db)

@@ -1,0 +1,46 @@
+"""Strings of the citizen's guide (/thutuc), common questions (/hoidap) and the rating."""
+
+from __future__ import annotations
+
+COMMANDS = {
+    "thutuc": "Hướng dẫn thủ tục: giấy tờ, thời hạn, nơi nộp",
+    "hoidap": "Câu hỏi thường gặp",
+}
+
+# The procedure guide (issue 26.1).
+GUIDE_LIST = (
+    "Các hình thức khen thưởng ({count}). Chọn một hình thức, hoặc gõ /thutuc TÊN "
+    "(ví dụ: /thutuc bằng khen chủ tịch) để xem giấy tờ, thời hạn và nơi nộp."
+)
+GUIDE_NOT_FOUND = (
+    "Không tìm thấy hình thức khen thưởng “{text}”. Gõ /thutuc để xem danh sách các hình thức."
+)
+GUIDE_SEVERAL = "Có {count} hình thức khớp với “{text}”. Chọn một:"
+GUIDE_TITLE = "📋 Thủ tục: {name} (mã {code})"
+GUIDE_FOR_WHOM = "Đối tượng đề nghị"
+GUIDE_PAPERS = "Giấy tờ cần có"
+GUIDE_WHERE = "Nơi nộp"
+GUIDE_TIME = "Thời hạn giải quyết"
+GUIDE_FEE = "Phí, lệ phí"
+GUIDE_AUTHORITY = "Cấp quyết định"
+GUIDE_BASIS = "Căn cứ pháp lý"
+GUIDE_DAYS = "{days} ngày làm việc, kể từ ngày sau ngày nhận đủ hồ sơ"
+GUIDE_DAYS_BOARD_STEP = (
+    "{days} ngày làm việc cho phần thẩm định, trình của Ban; sau đó chờ quyết định của {authority}"
+)
+GUIDE_FEE_NONE = "Không"
+GUIDE_WHERE_DEFAULT = (
+    "{desk} (nộp trực tiếp, qua bưu chính công ích hoặc trực tuyến trên Cổng Dịch vụ công)"
+)
+GUIDE_FORM = "{document} ({form})"
+GUIDE_FOOTER = "Gõ /thutuc để xem các hình thức khác; gửi mã hồ sơ trên phiếu hẹn để tra cứu."
+NOMINEE_LABELS = {"individual": "cá nhân", "collective": "tập thể", "family": "hộ gia đình"}
+
+# The common questions (issue 26.2).
+FAQ_NEXT = "👉 Bước tiếp theo: {next_step}"
+FAQ_SOURCE = "📚 Căn cứ: {source}"
+FAQ_DESK = "☎️ Liên hệ: {address}"
+FAQ_DESK_PHONE = "Điện thoại: {phone}"
+FAQ_DESK_HOURS = "Giờ làm việc: {hours}"
+FAQ_OTHER = "Câu hỏi khác"
+FAQ_STALE = "Câu hỏi này không còn trong danh sách. Gõ /hoidap để xem các câu hỏi thường gặp."
