@@ -44,3 +44,21 @@ FAQ_DESK_PHONE = "Điện thoại: {phone}"
 FAQ_DESK_HOURS = "Giờ làm việc: {hours}"
 FAQ_OTHER = "Câu hỏi khác"
 FAQ_STALE = "Câu hỏi này không còn trong danh sách. Gõ /hoidap để xem các câu hỏi thường gặp."
+
+# The web pages of the guide and the questions (/thu-tuc, /hoi-dap).
+PAGE_GUIDE_HEADING = "Hướng dẫn thủ tục khen thưởng"
+PAGE_GUIDE_INTRO = (
+    "Chọn hình thức khen thưởng để xem đối tượng, giấy tờ và mẫu, nơi nộp, thời hạn, "
+    "phí và cấp quyết định."
+)
+PAGE_GUIDE_DAYS = "{days} ngày làm việc"
+PAGE_ALL_KINDS = "Tất cả hình thức khen thưởng"
+PAGE_KIND_NOT_FOUND = "Không có hình thức khen thưởng này. Hãy chọn trong danh sách."
+PAGE_FAQ_HEADING = "Câu hỏi thường gặp"
+PAGE_FAQ_LABEL = "Câu hỏi của bạn"
+PAGE_FAQ_HINT = "Gõ câu hỏi bằng lời của bạn, có dấu hoặc không dấu, ví dụ: nộp hồ sơ ở đâu?"
+PAGE_FAQ_SUBMIT = "Hỏi"
+PAGE_FAQ_NO_MATCH = "Chưa tìm thấy câu trả lời cho câu hỏi này. Hãy chọn một câu hỏi dưới đây."
+PAGE_NEXT = "Bước tiếp theo"
+PAGE_SOURCE = "Căn cứ"
+PAGE_LOOKUP = "Tra cứu hồ sơ"
