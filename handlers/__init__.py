@@ -22,6 +22,7 @@ def build_router() -> Router:
         privacy,
         procedure_guide,
         qr,
+        rating,
         report,
         search,
         staff,
@@ -42,6 +43,6 @@ def build_router() -> Router:
     for feature in (search, dossier_view, history, bulk_update, staff_export):
         feature.register(router)
     # The citizen's questions (issue 26): the guide, then the questions, the last text handler.
-    for feature in (procedure_guide, faq):
+    for feature in (procedure_guide, rating, faq):
         feature.register(router)
     return router

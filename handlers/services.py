@@ -21,6 +21,7 @@ from db.inbound import InboundRepository
 from db.nominations import NominationRepository
 from db.outbox import OutboxRepository
 from db.public_files import PublicFileRepository
+from db.ratings import RatingRepository
 from db.reminders import ReminderRepository
 from db.reports import ReportRepository
 from db.staff import StaffRepository
@@ -58,6 +59,7 @@ class Services:
     public_files: PublicFileRepository = field(init=False)
     reports: ReportRepository = field(init=False)
     casework: CaseworkRepository = field(init=False)
+    ratings: RatingRepository = field(init=False)
 
     def __post_init__(self) -> None:
         if self.faq is None:
@@ -74,6 +76,7 @@ class Services:
         self.public_files = PublicFileRepository(self.db)
         self.reports = ReportRepository(self.db)
         self.casework = CaseworkRepository(self.db)
+        self.ratings = RatingRepository(self.db)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -62,3 +62,41 @@ PAGE_FAQ_NO_MATCH = "Chưa tìm thấy câu trả lời cho câu hỏi này. Hã
 PAGE_NEXT = "Bước tiếp theo"
 PAGE_SOURCE = "Căn cứ"
 PAGE_LOOKUP = "Tra cứu hồ sơ"
+
+# The rating after the result (issue 26.5; Decision 766/QĐ-TTg, satisfaction index).
+RATING_ASK = (
+    "Hồ sơ {code} đã có kết quả: {status}.\n"
+    "Bạn hài lòng với việc giải quyết hồ sơ? Chọn từ 1 (rất không hài lòng) đến 5 (rất hài lòng)."
+)
+RATING_CHOICES = (
+    "1 — Rất không hài lòng",
+    "2 — Không hài lòng",
+    "3 — Bình thường",
+    "4 — Hài lòng",
+    "5 — Rất hài lòng",
+)
+RATING_THANKS = (
+    "Cảm ơn bạn đã đánh giá {score}/5 cho hồ sơ {code}. "
+    "Bạn có thể gửi thêm ý kiến (không bắt buộc) trong tin nhắn tiếp theo, hoặc gõ /huy để bỏ qua."
+)
+RATING_ALREADY = "Bạn đã đánh giá hồ sơ {code} rồi. Mỗi hồ sơ chỉ đánh giá một lần. Cảm ơn bạn!"
+RATING_NOT_ALLOWED = "Chỉ người đã tra cứu hoặc theo dõi hồ sơ mới đánh giá được hồ sơ này."
+RATING_NOT_FINISHED = "Hồ sơ chưa có kết quả nên chưa đánh giá được."
+RATING_COMMENT_THANKS = "Cảm ơn ý kiến của bạn. Ban sẽ xem xét để phục vụ tốt hơn."
+RATING_COMMENT_MAX = 1000
+RATING_COMMENT_TOO_LONG = "Ý kiến dài quá {limit} ký tự. Vui lòng gửi ngắn gọn hơn, hoặc gõ /huy."
+RATING_HEADING = (
+    "Mức độ hài lòng (Quyết định 766/QĐ-TTg): {index} hài lòng trên {count} lượt đánh giá"
+)
+RATING_KIND_LINE = "• {name}: {index} ({satisfied}/{count})"
+RATING_NONE = "Mức độ hài lòng (Quyết định 766/QĐ-TTg): chưa có lượt đánh giá trong kỳ."
+RATING_DIGEST_HEADING = "Ý kiến người dân sau khi nhận kết quả ({count}):"
+RATING_DIGEST_LINE = "• {code} — {score}/5: {comment}"
+
+# The rating on the web page, after the card of a finished dossier.
+PAGE_RATING_HEADING = "Bạn hài lòng với việc giải quyết hồ sơ?"
+PAGE_RATING_SCORE = "Mức độ hài lòng"
+PAGE_RATING_COMMENT = "Ý kiến (không bắt buộc)"
+PAGE_RATING_SUBMIT = "Gửi đánh giá"
+PAGE_RATING_THANKS = "Cảm ơn bạn đã đánh giá hồ sơ {code}."
+PAGE_RATING_BAD = "Vui lòng chọn mức độ hài lòng từ 1 đến 5."
