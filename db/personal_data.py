@@ -144,7 +144,7 @@ class PersonalDataRepository:
         Kept: failed digits and code answers younger than `keep_limits_since` (the guessing
         limits: erasing them would let anyone try all 10,000 digits), and nominations it
         submitted, which are the board's records: their chat id and registering account are
-        replaced by `ERASED`.
+        replaced by `ERASED`; and its ratings, whose chat id becomes `erased-<random>`.
         """
         key = (channel, chat_id)
         since = instant_to_db(keep_limits_since)
@@ -172,6 +172,13 @@ class PersonalDataRepository:
                 "UPDATE nominations SET chat_id = ?, registered_by = ?"
                 " WHERE channel = ? AND chat_id = ?",
                 (ERASED, ERASED, *key),
+            )
+            # Ratings (issue 26.5) feed the satisfaction figures: the score and comment stay,
+            # the chat is no longer named (a random suffix keeps one row per dossier).
+            await conn.execute(
+                "UPDATE ratings SET chat_id = ? || '-' || lower(hex(randomblob(8)))"
+                " WHERE channel = ? AND chat_id = ?",
+                (ERASED, *key),
             )
 
     async def purge(self, before: datetime) -> Purged:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.scheduler import tick
+from db.personal_data import PersonalDataRepository
 from domain.statuses import Status
 from handlers import rating
 from handlers.router import BotCore
@@ -132,3 +133,18 @@ async def test_thongke_shows_the_index_per_award_kind(services: Services, core: 
     text = (await staff_chat(services).send("/thongke 01/11/2026 25/11/2026"))[0].text
     assert "Mức độ hài lòng (Quyết định 766/QĐ-TTg): 100% hài lòng trên 1 lượt đánh giá" in text
     assert "• Bằng khen của Chủ tịch UBND tỉnh: 100% (1/1)" in text
+
+
+async def test_erasing_a_chat_keeps_the_score_not_the_chat(
+    services: Services, core: BotCore
+) -> None:
+    dossier = await seed_dossier(services, status=Status.decided)
+    citizen = await follow_verified(core, "console", "c1")
+    await rating.ask_after_result(services)
+    await citizen.say(payload=f"rate:{dossier.id}:4")
+    await PersonalDataRepository(services.db).erase_chat(
+        "console", "c1", keep_limits_since=services.now()
+    )
+    row = await services.db.fetch_one("SELECT chat_id, score FROM ratings")
+    assert row is not None and row[1] == 4
+    assert row[0].startswith("erased-") and "c1" not in row[0]
