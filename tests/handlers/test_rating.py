@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from bot.scheduler import tick
 from db.personal_data import PersonalDataRepository
+from domain.phrases import TYPO_MIN_LENGTH
 from domain.statuses import Status
 from handlers import rating
 from handlers.router import BotCore
@@ -148,3 +149,9 @@ async def test_erasing_a_chat_keeps_the_score_not_the_chat(
     row = await services.db.fetch_one("SELECT chat_id, score FROM ratings")
     assert row is not None and row[1] == 4
     assert row[0].startswith("erased-") and "c1" not in row[0]
+
+
+def test_readme_figures() -> None:
+    assert rating.ASK_WINDOW == timedelta(days=30)
+    assert t.RATING_COMMENT_MAX == 1000
+    assert TYPO_MIN_LENGTH == 4
