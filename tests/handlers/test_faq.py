@@ -87,6 +87,8 @@ def test_every_answer_cites_a_source_and_the_ten_questions_are_there() -> None:
         assert key in keys
     assert {"wrong_name", "complaint"} <= set(keys)
     laws = ("06/2022/QH15", "152/2025/NĐ-CP", "118/2025/NĐ-CP", "03/2025/TT-VPCP", "638/QĐ-BNV")
+    supplement = questions.get("supplement")
+    assert supplement is not None and "trong 5 ngày làm việc" in supplement.answer
     for entry in questions.entries:
         assert any(law in entry.source for law in (*laws, "02/2011/QH13")), entry.key
 
