@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from domain.phrases import Topic, words
+from domain.phrases import PhraseIndex, Topic, words
 
 
 class FaqEntry(BaseModel):
@@ -38,6 +38,7 @@ class Faq:
         if len(self._by_key) != len(entries):
             raise FaqError("duplicate question key in the questions file")
         self.topics = [entry.topic() for entry in entries]
+        self.index = PhraseIndex(self.topics)
 
     def get(self, key: str) -> FaqEntry | None:
         return self._by_key.get(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -47,16 +48,23 @@ def within_one_edit(typed: str, known: str) -> bool:
 def phrase_typos(message: Sequence[str], phrase: Sequence[str]) -> int | None:
     """Where the phrase's words appear one after the other in the message, each within one
     edit: the fewest typos of any such place; None when they appear nowhere."""
+    return _typos(
+        [{word} | {w for w in phrase if within_one_edit(word, w)} for word in message],
+        message,
+        phrase,
+    )
+
+
+def _typos(near: Sequence[set[str]], message: Sequence[str], phrase: Sequence[str]) -> int | None:
+    """`near[i]`: the known words the message's i-th word may stand for."""
     size = len(phrase)
     best: int | None = None
+    first = phrase[0] if size else ""
     for start in range(len(message) - size + 1 if size else 0):
-        typos = 0
-        for typed, known in zip(message[start : start + size], phrase, strict=True):
-            if typed != known:
-                if not within_one_edit(typed, known):
-                    break
-                typos += 1
-        else:
+        if first not in near[start]:
+            continue
+        if all(phrase[k] in near[start + k] for k in range(1, size)):
+            typos = sum(message[start + k] != phrase[k] for k in range(size))
             best = typos if best is None else min(best, typos)
     return best
 
@@ -69,17 +77,56 @@ class Topic:
     phrasings: tuple[tuple[str, ...], ...]
 
 
-def best_topic(message: str, topics: Iterable[Topic]) -> str | None:
+class PhraseIndex:
+    """The topics with every known word indexed by itself and its one-letter deletions, so a
+    typed word finds the known words one edit away without comparing it with each of them
+    (the symmetric-deletion trick: two words one edit apart share a deletion)."""
+
+    def __init__(self, topics: Iterable[Topic]) -> None:
+        self.topics = list(topics)
+        #: Each phrasing with its set of words: one subset test skips the phrasings the
+        #: message cannot contain (most of them, for any message).
+        self.phrasings = [
+            [(phrasing, frozenset(phrasing)) for phrasing in topic.phrasings if phrasing]
+            for topic in self.topics
+        ]
+        self._near: dict[str, set[str]] = defaultdict(set)
+        for topic in self.topics:
+            for phrasing in topic.phrasings:
+                for word in phrasing:
+                    self._near[word].add(word)
+                    if len(word) >= TYPO_MIN_LENGTH:
+                        for variant in _deletions(word):
+                            self._near[variant].add(word)
+
+    def near(self, typed: str) -> set[str]:
+        """The known words `typed` may stand for (itself included when known)."""
+        found = set(self._near.get(typed, ()))
+        for variant in _deletions(typed):
+            found |= self._near.get(variant, set())
+        return {word for word in found if within_one_edit(typed, word)}
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:index] + word[index + 1 :] for index in range(len(word))}
+
+
+def best_topic(message: str, topics: PhraseIndex | Iterable[Topic]) -> str | None:
     """The key of the topic whose phrasings the message matches most: each phrasing found
     scores two per word less one per typo, so `khi nao co ket qua` (time) outweighs
     `co ket qua`, and `bi chay` typed exactly (burnt: lost) outweighs `bi cham` (late) one
     letter away; ties go to the topic listed first. None when no phrasing is found."""
+    index = topics if isinstance(topics, PhraseIndex) else PhraseIndex(topics)
     typed = words(message)
+    near = [index.near(word) for word in typed]
+    present = set().union(*near)
     best: tuple[int, str] | None = None
-    for topic in topics:
+    for topic, phrasings in zip(index.topics, index.phrasings, strict=True):
         score = 0
-        for phrasing in topic.phrasings:
-            typos = phrase_typos(typed, phrasing)
+        for phrasing, needed in phrasings:
+            if not needed <= present:
+                continue
+            typos = _typos(near, typed, phrasing)
             if typos is not None:
                 score += 2 * len(phrasing) - typos
         if score and (best is None or score > best[0]):

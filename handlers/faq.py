@@ -35,7 +35,7 @@ def faq_of(services: Services) -> Faq:
 
 def match(faq: Faq, text: str) -> FaqEntry | None:
     """The question a message asks, or None."""
-    key = best_topic(text, faq.topics)
+    key = best_topic(text, faq.index)
     return faq.get(key) if key is not None else None
 
 
