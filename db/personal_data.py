@@ -39,6 +39,8 @@ class ChatData:
     notices_total: int = 0
     files: list[Entry] = field(default_factory=list)
     blocked_at: datetime | None = None
+    #: Issue 26.5: this chat's ratings after a result (the score; the comment as detail).
+    ratings: list[Entry] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,13 @@ class PersonalDataRepository:
             "SELECT blocked_at FROM blocked_chats WHERE channel = ? AND chat_id = ?", key
         )
         data.blocked_at = instant_from_db(row[0]) if row else None
+        rows = await self.db.fetch_all(
+            "SELECT r.rated_at, d.code, r.score, r.comment FROM ratings r"
+            " JOIN dossiers d ON d.id = r.dossier_id WHERE r.channel = ? AND r.chat_id = ?"
+            " AND r.score IS NOT NULL ORDER BY r.rated_at DESC LIMIT ?",
+            (*key, limit),
+        )
+        data.ratings = [Entry(instant_from_db(r[0]), f"{r[1]}: {r[2]}/5", r[3] or "") for r in rows]
         return data
 
     async def _count(self, table: str, key: tuple[str, str]) -> int:

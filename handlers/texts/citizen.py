@@ -100,3 +100,6 @@ PAGE_RATING_COMMENT = "Ý kiến (không bắt buộc)"
 PAGE_RATING_SUBMIT = "Gửi đánh giá"
 PAGE_RATING_THANKS = "Cảm ơn bạn đã đánh giá hồ sơ {code}."
 PAGE_RATING_BAD = "Vui lòng chọn mức độ hài lòng từ 1 đến 5."
+
+# /dulieucuatoi (Law 91/2025/QH15): the chat's ratings are its data too.
+MY_DATA_RATINGS = "Đánh giá mức độ hài lòng bạn đã gửi ({count}):"

@@ -155,3 +155,14 @@ def test_readme_figures() -> None:
     assert rating.ASK_WINDOW == timedelta(days=30)
     assert t.RATING_COMMENT_MAX == 1000
     assert TYPO_MIN_LENGTH == 4
+
+
+async def test_my_data_lists_the_chats_ratings(services: Services, core: BotCore) -> None:
+    dossier = await seed_dossier(services, status=Status.decided)
+    citizen = await follow_verified(core, "console", "c1")
+    await rating.ask_after_result(services)
+    await citizen.say(payload=f"rate:{dossier.id}:5")
+    await citizen.say("Nhanh")
+    text = await citizen.say("/dulieucuatoi")
+    assert t.MY_DATA_RATINGS.format(count=1) in text
+    assert f"{CODE}: 5/5" in text and "Nhanh" in text
