@@ -16,12 +16,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from db import reminder_sweep
 from db.reminders import Outgoing, WorkItem
-from handlers import privacy
+from handlers import privacy, rating
 from handlers.reminders import (
     BOARD_TOP,
     DIGEST_SECTION_LIMIT,
@@ -58,7 +58,8 @@ async def tick(services: Services) -> int:
     today = local_now.date()
     index = WorkdayIndex(services.calendar, today)
     staff, blocked = await services.reminders.recipients()
-    enqueued = 0
+    # Issue 26.5: followers of dossiers that got their result are asked once for a rating.
+    enqueued = await rating.ask_after_result(services)
     if services.calendar.is_working_day(today):
         # Digests first: the overview arrives before the single reminders of the morning.
         # Only today's: a digest missed while the bot was down is never sent late.
@@ -148,7 +149,19 @@ async def _board_digest(
         officer_id=None, overdue_before=window.today, limit=BOARD_TOP, offset=0
     )
     payload = leader_digest(counts, most_overdue, window, rules, index)
+    if payload is not None:
+        # Issue 26.5: the citizens' comments since the previous working day's digest.
+        comments = await rating.digest_lines(services, _previous_digest(services, window.today))
+        if comments:
+            payload = {**payload, "text": "\n".join([payload["text"], "", *comments])}
     return payload, counts.running + counts.supplement
+
+
+def _previous_digest(services: Services, today: date) -> datetime:
+    day = today - timedelta(days=1)
+    while not services.calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return datetime.combine(day, services.settings.digest_time, tzinfo=services.tz)
 
 
 async def purge_expired(services: Services) -> int:

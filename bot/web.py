@@ -37,6 +37,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.inbound import UpdateRunner, UpdateSource
+from bot.web_guide import guide_routes
 from bot.web_lookup import lookup_routes
 from bot.zns_client import zns_configured
 from config.settings import Settings
@@ -238,6 +239,7 @@ def build_web_app(
         Route("/files/{token}/{name}", public_file, methods=["GET"]),
         *(_webhook_endpoint(webhook, runner) for webhook in webhooks),
         *lookup_routes(services),
+        *guide_routes(services),
     ]
     return Starlette(routes=routes)
 

@@ -39,10 +39,11 @@ from starlette.routing import Route
 
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from domain.text import normalize_input
-from handlers import lookup, lookup_otp
+from handlers import lookup, lookup_otp, rating
 from handlers.messages import Channel, Incoming, Reply
 from handlers.receipt_qr import deep_link
 from handlers.services import Services
+from handlers.texts import citizen as tg
 from handlers.texts import lookup as tl
 from handlers.texts import lookup_otp as totp
 from handlers.texts import web as t
@@ -52,6 +53,8 @@ log = logging.getLogger(__name__)
 CSRF_COOKIE = "tdkt_csrf"
 #: A lookup form is a few hundred bytes; anything this large is not one.
 MAX_FORM_BYTES = 4096
+#: The rating form carries a comment of up to 1000 characters (up to 9 bytes each, encoded).
+MAX_RATING_BYTES = 16_384
 LOCK_STRIPES = 64
 #: The last 4 digits, or the 6 of a one-time code sent by ZNS.
 _DIGITS_RE = re.compile(r"[0-9]{4}|[0-9]{6}")
@@ -186,6 +189,7 @@ class LookupPage:
             Route("/tra-cuu", self.submit, methods=["POST"]),
             Route("/hs/{code:path}", self.form, methods=["GET"]),
             Route("/tra-cuu.css", self.stylesheet, methods=["GET"]),
+            Route("/danh-gia", self.rate, methods=["POST"]),
         ]
 
     async def form(self, request: Request) -> Response:
@@ -233,7 +237,15 @@ class LookupPage:
             # Held by strangers' guessing, without ZNS: the desk's number and hours.
             reply = Reply("\n".join(r.text for r in replies), extra=reply.extra)
         if outcome == lookup.CARD:
-            return self._render(request, card=card_view(code, reply.text), code=code)
+            # Issue 26.5: a finished dossier's card is followed by the rating form.
+            dossier = await self.services.dossiers.get_by_code(code)
+            rateable = dossier is not None and dossier.status in rating.RATED_STATUSES
+            return self._render(
+                request,
+                card=card_view(code, reply.text),
+                code=code,
+                rating_code=code if rateable else None,
+            )
         if outcome == lookup.ASK_PHONE:  # the dossier vanished between the two steps
             outcome = lookup.NOT_FOUND
         return self._render(
@@ -267,6 +279,35 @@ class LookupPage:
             (reply, *_) = await lookup.ask_code(incoming, services, dossier.code)
         return self._render(request, code=dossier.code, message=reply.text, outcome="otp_sent")
 
+    async def rate(self, request: Request) -> Response:
+        """The rating form under a finished dossier's card: the client that proved the
+        dossier rates it once (handlers/rating.py's rules), with an optional comment."""
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_RATING_BYTES:
+                return self._render(request, message=t.TOO_LARGE, outcome="bad", status=413)
+        fields = _form_fields(body)
+        if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), fields.get("csrf")):
+            return self._render(request, message=t.SESSION_EXPIRED, outcome="expired", status=403)
+        code = normalize_code(fields.get("code", "")[:200]) or ""
+        score = fields.get("score", "").strip()
+        dossier = await self.services.dossiers.get_by_code(code) if code else None
+        if dossier is None or score not in {"1", "2", "3", "4", "5"}:
+            return self._render(request, code=code, message=tg.PAGE_RATING_BAD, outcome="bad")
+        client = self._client(request)
+        incoming = Incoming(channel=Channel.web, chat_id=client, sender_id=client)
+        (reply, *_) = await rating.rate(
+            incoming, self.services, dossier.id, dossier.code, dossier.status, int(score)
+        )
+        if not reply.extra.get(rating.RATED):
+            return self._render(request, code=dossier.code, message=reply.text, outcome="rated")
+        comment = " ".join(fields.get("comment", "").split())[: tg.RATING_COMMENT_MAX]
+        if comment:
+            await self.services.ratings.comment(dossier.id, Channel.web, client, comment)
+        thanks = tg.PAGE_RATING_THANKS.format(code=dossier.code)
+        return self._render(request, code=dossier.code, message=thanks, outcome="rated")
+
     async def stylesheet(self, _request: Request) -> Response:
         css = _templates.loader.get_source(_templates, "lookup.css")[0]
         headers = {**SECURITY_HEADERS, "Cache-Control": "public, max-age=3600"}
@@ -285,6 +326,7 @@ class LookupPage:
         card: CardView | None = None,
         status: int = 200,
         otp_offer: str | None = None,
+        rating_code: str | None = None,
     ) -> Response:
         cookie = request.cookies.get(CSRF_COOKIE) or ""
         fresh = not re.fullmatch(r"[A-Za-z0-9_-]{32,64}", cookie)
@@ -300,6 +342,8 @@ class LookupPage:
             "card": card,
             "otp_offer": otp_offer,
             "otp": totp,
+            "tg": tg,
+            "rating_code": rating_code,
             "csrf": self.csrf.token_for(cookie),
             "status_label": tl.CARD_STATUS.split(":", 1)[0],
             "zalo_url": self.settings.zalo_bot_url if card else None,

@@ -32,6 +32,20 @@ class AwardKind(BaseModel):
     #: the President, the Prime Minister). Once the board has submitted the dossier (passed),
     #: the card says it awaits that decision instead of counting days overdue.
     board_step_only: bool = False
+    #: Procedure guide (/thutuc, issue 26.1): the form number of each document, by position
+    #: (`Mẫu số 01`; "" when the law gives none), where to submit when it is not the board's
+    #: one-stop desk, and the legal basis of the procedure. All optional: an older catalogue
+    #: without them still loads, and the guide then says less.
+    document_forms: list[str] = Field(default_factory=list)
+    submit_to: str | None = None
+    procedure_basis: list[str] = Field(default_factory=list)
+
+    def papers(self) -> list[tuple[str, str]]:
+        """Each required document with its form number ("" when none is given)."""
+        forms = self.document_forms + [""] * (len(self.documents) - len(self.document_forms))
+        return [
+            (document, form.strip()) for document, form in zip(self.documents, forms, strict=False)
+        ]
 
 
 class CatalogError(Exception):
@@ -54,6 +68,23 @@ class AwardCatalog:
     def find(self, code_or_name: str) -> AwardKind | None:
         """The kind whose code or Vietnamese name is given (any case, accents optional)."""
         return self.get(code_or_name) or self._by_name.get(fold(code_or_name))
+
+    def search(self, words: str) -> list[AwardKind]:
+        """Kinds named by a code, a whole name or a few words of it, accents optional:
+        `bang khen chu tich` → the Chairman's Bằng khen; an exact code or name wins alone."""
+        exact = self.find(words)
+        if exact is not None:
+            return [exact]
+        wanted = fold(words).replace('"', "").split()
+        if not wanted:
+            return []
+        return [
+            kind
+            for kind in self.kinds
+            if all(
+                word in fold(kind.name).replace('"', "").replace(",", "").split() for word in wanted
+            )
+        ]
 
     def name_of(self, code: str) -> str:
         kind = self.get(code)

@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from config.agency_codes import AgencyCodesError, load_agency_renames
+from config.faq import FaqError, load_faq
 from config.movements import MovementsError, load_movements
 from domain.calendar import CalendarFileError, WorkCalendar
 from domain.codes import AGENCY_RE
@@ -122,6 +123,20 @@ class Settings(BaseSettings):
     #: Decision numbers (issue 14): a regular expression, matched ignoring case, that a
     #: number must fit before it is stored and sent to citizens (default `123/QĐ-UBND`).
     decision_no_pattern: str = r"\d{1,6}(/\d{4})?/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*"
+    # The citizen's questions (issue 26.2): the questions file, and the one-stop desk's contact
+    # and hours that follow every answer (TDKT_DESK_PHONE unset: no phone line).
+    faq_file: Path = CONFIG_DIR / "faq.toml"
+    desk_phone: str | None = Field(default=None, max_length=60)
+    desk_hours: str = Field(
+        default="Sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu (trừ ngày lễ, Tết)",
+        min_length=1,
+        max_length=200,
+    )
+    desk_address: str = Field(
+        default="Bộ phận Một cửa, Trung tâm Phục vụ hành chính công tỉnh",
+        min_length=1,
+        max_length=300,
+    )
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod
@@ -320,6 +335,15 @@ class Settings(BaseSettings):
             re.compile(value)
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    @field_validator("faq_file")
+    @classmethod
+    def _faq(cls, value: Path) -> Path:
+        try:
+            load_faq(value)
+        except FaqError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     @field_validator("movements_file")

@@ -39,6 +39,8 @@ class ChatData:
     notices_total: int = 0
     files: list[Entry] = field(default_factory=list)
     blocked_at: datetime | None = None
+    #: Issue 26.5: this chat's ratings after a result (the score; the comment as detail).
+    ratings: list[Entry] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,13 @@ class PersonalDataRepository:
             "SELECT blocked_at FROM blocked_chats WHERE channel = ? AND chat_id = ?", key
         )
         data.blocked_at = instant_from_db(row[0]) if row else None
+        rows = await self.db.fetch_all(
+            "SELECT r.rated_at, d.code, r.score, r.comment FROM ratings r"
+            " JOIN dossiers d ON d.id = r.dossier_id WHERE r.channel = ? AND r.chat_id = ?"
+            " AND r.score IS NOT NULL ORDER BY r.rated_at DESC LIMIT ?",
+            (*key, limit),
+        )
+        data.ratings = [Entry(instant_from_db(r[0]), f"{r[1]}: {r[2]}/5", r[3] or "") for r in rows]
         return data
 
     async def _count(self, table: str, key: tuple[str, str]) -> int:
@@ -171,8 +180,9 @@ class PersonalDataRepository:
         `keep_limits_since` (the guessing limits: erasing them would let anyone try all 10,000
         digits), and nominations it
         submitted, which are the board's records: their chat id and registering account are
-        replaced by `ERASED`. With `now` and `keep_until` the chat is marked, and
-        `purge_erased` deletes the kept rows once `keep_until` has passed.
+        replaced by `ERASED`; and its ratings, whose chat id becomes `erased-<random>`. With
+        `now` and `keep_until` the chat is marked, and `purge_erased` deletes the kept rows once
+        `keep_until` has passed.
         """
         key = (channel, chat_id)
         since = instant_to_db(keep_limits_since)
@@ -216,6 +226,13 @@ class PersonalDataRepository:
                     " erased_at = excluded.erased_at, keep_until = excluded.keep_until",
                     (*key, instant_to_db(now), instant_to_db(keep_until)),
                 )
+            # Ratings (issue 26.5) feed the satisfaction figures: the score and comment stay,
+            # the chat is no longer named (a random suffix keeps one row per dossier).
+            await conn.execute(
+                "UPDATE ratings SET chat_id = ? || '-' || lower(hex(randomblob(8)))"
+                " WHERE channel = ? AND chat_id = ?",
+                (ERASED, *key),
+            )
 
     async def purge(self, before: datetime) -> Purged:
         """Delete attempts, code answers, inbound update ids and settled notices older than

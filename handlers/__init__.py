@@ -14,12 +14,15 @@ def build_router() -> Router:
         assignment,
         bulk_update,
         dossier_view,
+        faq,
         follow,
         history,
         lookup,
         nomination,
         privacy,
+        procedure_guide,
         qr,
+        rating,
         report,
         search,
         staff,
@@ -38,5 +41,8 @@ def build_router() -> Router:
         feature.register(router)
     # The officer's working day (issue 14): search, the dossier view, history, bulk updates.
     for feature in (search, dossier_view, history, bulk_update, staff_export):
+        feature.register(router)
+    # The citizen's questions (issue 26): the guide, then the questions, the last text handler.
+    for feature in (procedure_guide, rating, faq):
         feature.register(router)
     return router

@@ -20,6 +20,7 @@ from handlers.lookup import FAILURE_WINDOW
 from handlers.messages import Choice, Incoming, Reply
 from handlers.router import Router
 from handlers.services import Services
+from handlers.texts import citizen as tcz
 from handlers.texts import common as tc
 from handlers.texts import follow as tf
 from handlers.texts import privacy as t
@@ -133,6 +134,7 @@ async def my_data(incoming: Incoming, services: Services, _args: str) -> list[Re
     lines += section(t.MY_DATA_NOTICES, data.notices, data.notices_total, t.NOTICE_STATES)
     lines += section(t.MY_DATA_NOMINATIONS, data.nominations, len(data.nominations), {})
     lines += section(t.MY_DATA_FILES, data.files, len(data.files), {})
+    lines += section(tcz.MY_DATA_RATINGS, data.ratings, len(data.ratings), {})
     extra = []
     if data.conversation is not None:
         flow = t.FLOW_NAMES.get(data.conversation.what, data.conversation.what)

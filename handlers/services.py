@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from config.agency_codes import agency_renames
 from config.catalog import AwardCatalog, load_catalog
+from config.faq import Faq, load_faq
 from config.settings import Settings
 from db.attempts import LookupAttemptRepository
 from db.casework import CaseworkRepository
@@ -20,6 +21,7 @@ from db.inbound import InboundRepository
 from db.nominations import NominationRepository
 from db.outbox import OutboxRepository
 from db.public_files import PublicFileRepository
+from db.ratings import RatingRepository
 from db.reminders import ReminderRepository
 from db.reports import ReportRepository
 from db.staff import StaffRepository
@@ -43,6 +45,8 @@ class Services:
     legacy_provinces: dict[str, str]
     clock: Clock = system_clock
     bot_username: str | None = None
+    #: The citizen's common questions (config/faq.toml); read from the settings when not given.
+    faq: Faq | None = None
     dossiers: DossierRepository = field(init=False)
     attempts: LookupAttemptRepository = field(init=False)
     conversations: ConversationRepository = field(init=False)
@@ -55,8 +59,11 @@ class Services:
     public_files: PublicFileRepository = field(init=False)
     reports: ReportRepository = field(init=False)
     casework: CaseworkRepository = field(init=False)
+    ratings: RatingRepository = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.faq is None:
+            self.faq = load_faq(self.settings.faq_file)
         self.dossiers = DossierRepository(self.db)
         self.attempts = LookupAttemptRepository(self.db)
         self.conversations = ConversationRepository(self.db)
@@ -69,6 +76,7 @@ class Services:
         self.public_files = PublicFileRepository(self.db)
         self.reports = ReportRepository(self.db)
         self.casework = CaseworkRepository(self.db)
+        self.ratings = RatingRepository(self.db)
 
     @property
     def tz(self) -> ZoneInfo:

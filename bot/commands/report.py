@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.app import open_app
 from config.settings import Settings
+from handlers import rating
 from handlers.formatting import vn_date
 from handlers.report import (
     ReportInputError,
@@ -118,6 +119,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             print(json.dumps(report_json(figures, services.catalog), ensure_ascii=False, indent=2))
         else:
             print(report_text(figures, services.catalog, with_statuses=True))
+            # Issue 26.5: the satisfaction index of the ratings given in the period.
+            rated = await rating.satisfaction(services, period.start, period.received_until)
+            print()
+            print("\n".join(rating.satisfaction_lines(rated, services)))
     finally:
         await app.close()
     return EXIT_OK

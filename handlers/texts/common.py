@@ -23,7 +23,12 @@ COMMAND_DESCRIPTIONS = {
 }
 
 UNKNOWN_COMMAND = "Tôi chưa hiểu lệnh /{command}. Gõ /help để xem các lệnh."
-NOT_UNDERSTOOD = "Tôi chưa hiểu tin nhắn này. Hãy gửi mã hồ sơ (ví dụ: {example}) hoặc gõ /help."
+#: Issue 26.2: what is neither a code, a command nor a known question gets the menu of common
+#: questions (handlers/faq.py) under this line, not a bare "not understood".
+NOT_UNDERSTOOD = (
+    "Bạn muốn hỏi điều gì? Hãy gửi mã hồ sơ (ví dụ: {example}), chọn một câu hỏi thường gặp "
+    "dưới đây, hoặc gõ /help."
+)
 TOO_LONG = "Tin nhắn quá dài ({length} ký tự). Vui lòng gửi tối đa {limit} ký tự."
 EMPTY = "Tin nhắn trống. Hãy gửi mã hồ sơ hoặc gõ /help."
 TEXT_EXPECTED = (

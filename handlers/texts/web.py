@@ -26,3 +26,6 @@ TOO_LARGE = "Yêu cầu quá lớn."
 NOT_FOUND_PAGE = "Không có trang này. Hãy mở trang tra cứu hồ sơ."
 FOOTER = "Ban Thi đua – Khen thưởng · Bộ phận tiếp nhận và trả kết quả (một cửa)"
 CARD_HEADING = "Kết quả tra cứu"
+# Issue 26: the guide and the common questions, linked from the lookup form.
+GUIDE_LINK = "Hướng dẫn thủ tục"
+FAQ_LINK = "Câu hỏi thường gặp"

@@ -114,8 +114,13 @@ async def test_piped_loop_answers_choices_by_number(core: BotCore) -> None:
     assert tc.CHOICE_OUT_OF_RANGE.format(count=2) in output
     assert "> 2\nĐã chọn 2\n" in output
     assert picked == ["2"]
-    # Once answered, the choices are gone: a second "2" is ordinary text.
-    assert output.rstrip().endswith(tc.NOT_UNDERSTOOD.format(example="000.00.21.H01-250704-0001"))
+    # Once answered, the choices are gone: a second "2" is ordinary text, answered (issue 26.2)
+    # with the line for what is not understood and the menu of common questions under it.
+    last = output.rstrip().rsplit("> 2\n", 1)[1]
+    assert last.startswith(
+        tc.NOT_UNDERSTOOD.format(example="000.00.21.H01-250704-0001") + "\n\n1. "
+    )
+    assert last.endswith("11. Hồ sơ của tôi đang đến đâu?")
 
 
 async def test_piped_lookup_subprocess(services: Services, settings: Settings) -> None:
