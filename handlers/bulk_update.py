@@ -22,7 +22,7 @@ from domain.transitions import MOVES, NOTE_REQUIRED, can_move, supplement_refuse
 from handlers.conversation import advance, current_flow, start_flow
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF, role_of
-from handlers.router import Router
+from handlers.router import REPEAT_CHOICES, Router
 from handlers.services import Services
 from handlers.status_update import apply_status_change, checked_note
 from handlers.texts import casework as t
@@ -161,7 +161,7 @@ async def on_text(
         return await _take_note(services, conversation, text)
     if split_codes(text)[0]:
         return await start_with(incoming, services, text)
-    return [Reply(tc.CHOICE_EXPECTED)]
+    return [Reply(tc.CHOICE_EXPECTED, extra=dict(REPEAT_CHOICES))]
 
 
 async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:

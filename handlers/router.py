@@ -11,7 +11,7 @@ from db.connection import NeedsEventLoop
 from db.models import Conversation
 from domain.safe_text import strip_escape_sequences
 from domain.text import MAX_INPUT_CHARS, fold
-from handlers.messages import Attachment, Channel, Incoming, Reply
+from handlers.messages import Attachment, Channel, Choice, Incoming, Reply
 from handlers.services import Services
 from handlers.texts import common as t
 
@@ -24,6 +24,9 @@ TextHandler = Callable[[Incoming, Services], Awaitable[list[Reply] | None]]
 RoleResolver = Callable[[Incoming, Services], Awaitable[str]]
 
 BUTTON_CHANNELS = frozenset({Channel.telegram.value})
+#: A reply's `extra` saying "that was no answer to the numbered choices": they stay offered
+#: and, where there are no buttons, are shown again under the reply.
+REPEAT_CHOICES = {"keep_choices": "repeat"}
 
 
 @dataclass
@@ -173,6 +176,7 @@ class BotCore:
             log.exception("handler failed for %s chat", incoming.channel)
             return [Reply(t.INTERNAL_ERROR)]
         if incoming.channel not in BUTTON_CHANNELS:
+            replies = await self._repeat_choices(incoming, replies)
             await self._remember_choices(incoming, replies)
         return replies or [Reply(t.NOT_UNDERSTOOD.format(example=_example()))]
 
@@ -197,15 +201,33 @@ class BotCore:
 
         return casework.WORKING
 
+    async def _repeat_choices(self, incoming: Incoming, replies: list[Reply]) -> list[Reply]:
+        if not any(r.extra.get("keep_choices") == "repeat" and not r.choices for r in replies):
+            return replies
+        offered = await self.services.conversations.offered_with_labels(
+            incoming.channel, incoming.chat_id
+        )
+        if not offered or any(not label for _payload, label in offered):
+            return replies
+        choices = tuple(Choice(label, payload) for payload, label in offered)
+        return [
+            replace(reply, choices=choices)
+            if reply.extra.get("keep_choices") == "repeat" and not reply.choices
+            else reply
+            for reply in replies
+        ]
+
     async def _remember_choices(self, incoming: Incoming, replies: list[Reply]) -> None:
         if any(reply.extra.get("keep_choices") for reply in replies):
             return  # "answer with 1 to N": the numbers offered before still apply
         payloads: list[str] = []
+        labels: list[str] = []
         for reply in replies:
             if reply.choices:
                 payloads = [choice.payload for choice in reply.choices]
+                labels = [choice.label for choice in reply.choices]
         await self.services.conversations.offer_choices(
-            incoming.channel, incoming.chat_id, payloads, self.services.now()
+            incoming.channel, incoming.chat_id, payloads, self.services.now(), labels=labels
         )
 
     async def _route(self, incoming: Incoming) -> list[Reply]:
@@ -222,7 +244,7 @@ class BotCore:
                 index = int(text)
                 if not 1 <= index <= len(offered):
                     out_of_range = t.CHOICE_OUT_OF_RANGE.format(count=len(offered))
-                    return [Reply(out_of_range, extra={"keep_choices": "1"})]
+                    return [Reply(out_of_range, extra=dict(REPEAT_CHOICES))]
                 payload = offered[index - 1]
         incoming = Incoming(
             channel=incoming.channel,
