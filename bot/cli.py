@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -67,6 +68,19 @@ def build_parser(extra: dict[str, Subcommand]) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # inside the try: a closed pipe is met here, not at exit
+    except BrokenPipeError:
+        # `bot calendar 2030 | head -3`: the reader has what it wanted. Python would still
+        # flush stdout at exit and print a traceback; point it at /dev/null instead.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     extra = subcommands()
     args = build_parser(extra).parse_args(argv)
     try:
