@@ -21,6 +21,7 @@ from typing import Protocol
 import bot.commands as commands_package
 from bot import redaction
 from bot.app import open_app, setup_logging
+from bot.settings_words import settings_error_text, unknown_variable_warnings
 from config.catalog import CatalogError
 from config.settings import Settings, SettingsError, load_settings
 from handlers.texts import console as tconsole
@@ -83,10 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     extra = subcommands()
     args = build_parser(extra).parse_args(argv)
+    for warning in unknown_variable_warnings():
+        print(warning, file=sys.stderr)
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(tconsole.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
+        print(tconsole.CONFIG_INVALID.format(detail=settings_error_text(exc)), file=sys.stderr)
         return EXIT_CONFIG
     command = args.command or "run"
     console = command == "console" or (command == "run" and not _has_channel(settings))

@@ -11,3 +11,53 @@ QR_NOT_PNG = "Mã QR được ghi dưới dạng PNG: tên tệp phải có đu�
 EXPORT_EXISTS = (
     "Tệp {path} đã có; không ghi đè. Hãy chọn tên khác, hoặc thêm --force nếu muốn thay tệp đó."
 )
+
+# --- Settings, in the officer's language (bot/cli.py words config.SettingsProblem) ----------
+
+SETTING_UNKNOWN = "Cảnh báo: biến {name} không phải một thiết lập của bot nên bị bỏ qua{hint}."
+SETTING_UNKNOWN_HINT = " — có phải ý bạn là {near}?"
+#: pydantic's error types → what is wrong; `{le}`, `{ge}`… are its limits.
+SETTING_KINDS = {
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "less_than": "phải nhỏ hơn {lt}",
+    "greater_than": "phải lớn hơn {gt}",
+    "int_parsing": "phải là một số nguyên",
+    "int_from_float": "phải là một số nguyên",
+    "float_parsing": "phải là một số",
+    "bool_parsing": "phải là on hoặc off (true/false, 1/0 cũng được)",
+    "time_parsing": "phải là giờ dạng HH:MM, ví dụ 07:30",
+    "time_type": "phải là giờ dạng HH:MM, ví dụ 07:30",
+    "string_too_short": "phải có ít nhất {min_length} ký tự",
+    "string_too_long": "chỉ được tối đa {max_length} ký tự",
+    "path_type": "phải là đường dẫn tới một tệp",
+    "timedelta_parsing": "phải là khoảng thời gian như 24h, 90m hoặc 2d",
+}
+#: The settings' own checks (config/settings.py), by how their English message starts.
+SETTING_MESSAGES = {
+    "expected working days from 1 to 60": (
+        "cần các số ngày làm việc từ 1 đến 60, cách nhau bằng dấu phẩy, ví dụ 3,1"
+    ),
+    "unknown time zone": "không có múi giờ này (ví dụ đúng: Asia/Ho_Chi_Minh)",
+    "must start with http:// or https://": "phải bắt đầu bằng http:// hoặc https://",
+    "must start with https://": "phải bắt đầu bằng https://",
+    "must be the public https:// address": (
+        "phải là địa chỉ công khai https://, ví dụ https://bot.example.vn"
+    ),
+    "expected an agency identifier": "cần mã cơ quan dạng 000.00.21.H01",
+    "file not found": "không tìm thấy tệp",
+    "expected channel:id": "cần dạng kênh:mã, ví dụ telegram:123456",
+    "expected 8 to 256 characters": "cần 8 đến 256 ký tự trong A-Z, a-z, 0-9, _ và -",
+    "expected IP addresses or *": "cần các địa chỉ IP cách nhau bằng dấu phẩy, hoặc *",
+    "expected 32 random bytes": (
+        "cần 32 byte ngẫu nhiên mã hóa base64 url-safe; tạo bằng: python3 -c 'import base64, "
+        "os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
+    ),
+    "not a valid regular expression": "không phải một biểu thức chính quy hợp lệ",
+    "expected a duration": "phải là khoảng thời gian như 24h, 90m hoặc 2d",
+    "must be between 5 minutes and 30 days": "phải từ 5 phút đến 30 ngày",
+    "expected a day and month": "cần ngày và tháng dạng 15/12",
+}
+SETTING_OTHER = "giá trị không hợp lệ ({message})"
+SETTING_LINE = "{variable}: {reason} (đang là “{value}”)"
+SETTING_LINE_NO_VALUE = "{variable}: {reason}"
