@@ -165,6 +165,8 @@ async def run_console(settings: Settings) -> int:
         public_url = DEMO_PUBLIC_URL.format(port=settings.http_port)
         settings = settings.model_copy(update={"public_url": public_url})
     app = await open_app(settings, database=path)
+    # Saved images and documents go beside the database, never into another one's folder.
+    files = {"files_dir": path.parent / "console"}
     dispatcher = OutboxDispatcher(
         app.services.outbox, {"console": ConsoleSender(CHAT_ID)}, app.services.clock
     )
@@ -184,11 +186,11 @@ async def run_console(settings: Settings) -> int:
 
         await tick(app.services)  # reminders due now, like the served bot's first tick
         if settings.public_url is None:
-            await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
+            await console_loop(app.core, banner=banner, after_each=dispatcher.drain, **files)
         else:
             async with lookup_page_beside(app) as page_line:
                 banner.append(page_line)
-                await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
+                await console_loop(app.core, banner=banner, after_each=dispatcher.drain, **files)
     finally:
         await app.close()
     return EXIT_OK

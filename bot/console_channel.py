@@ -1,7 +1,8 @@
 """The console channel: the same bot on stdin/stdout, interactive or piped, no network.
 
 Usage: `make run` with no token configured, or `python -m bot console`.
-Choices are shown as numbered lines; images and documents are saved under data/console/.
+Choices are shown as numbered lines; images and documents are saved in a `console/` folder
+beside the database (data/console/ for the demo), so a test's files stay in its own folder.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ async def run_console(
     stdout: TextIO = sys.stdout,
     banner: list[str] | None = None,
     after_each: Callable[[], Awaitable[object]] | None = None,
+    files_dir: Path = FILES_DIR,
 ) -> None:
     """Read one message per line until end of input, printing each reply."""
     interactive = stdin.isatty()
@@ -64,7 +66,7 @@ async def run_console(
             print(working, file=stdout, flush=True)
         replies = await core.handle(incoming)
         for reply in replies:
-            print(render(reply), file=stdout)
+            print(render(reply, files_dir), file=stdout)
             print(file=stdout, flush=True)
         if after_each is not None:
             # Notices caused by this message (a status change the console user follows).
