@@ -40,7 +40,9 @@ class Command:
     listed: bool = True
     #: Takes more than a moment (a report, a chart, an export): the channels show that the
     #: bot is working before the reply ("Đang lập báo cáo…", Telegram's chat action).
-    slow: bool = False
+    #: A function of the arguments says so only for those that start the work (not for
+    #: `/thongke abc`, which is answered at once with the usage).
+    slow: bool | Callable[[str, Services], bool] = False
 
 
 async def citizen_role(_incoming: Incoming, _services: Services) -> str:
@@ -67,7 +69,7 @@ class Router:
         *,
         roles: frozenset[str] | None = None,
         listed: bool = True,
-        slow: bool = False,
+        slow: bool | Callable[[str, Services], bool] = False,
     ) -> None:
         self.commands[name] = Command(name, handler, description, roles, listed, slow)
 
@@ -190,6 +192,8 @@ class BotCore:
                 return None
             command = self.router.commands.get(parsed[0])
             if command is None or not command.slow:
+                return None
+            if callable(command.slow) and not command.slow(parsed[1], self.services):
                 return None
             if command.roles is not None:
                 if await self.router.role_of(incoming, self.services) not in command.roles:

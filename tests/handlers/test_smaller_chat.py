@@ -1,0 +1,50 @@
+"""Smaller things a newcomer met in the chat (issue 22.9), each with its own test."""
+
+from __future__ import annotations
+
+from handlers.bulk_update import split_codes
+from handlers.messages import Incoming
+from handlers.router import BotCore
+from handlers.services import Services
+from handlers.texts import casework as tw
+from tests.conftest import ChatDriver
+from tests.handlers.test_status_update import CODE, OTHER_CODE, make_staff, seed_dossier
+
+THIRD = "000.00.21.H01-261120-0003"
+
+
+async def test_thongke_with_bad_words_answers_the_usage_without_working_first(
+    services: Services, core: BotCore
+) -> None:
+    await make_staff(services, "hoa")
+
+    def incoming(text: str) -> Incoming:
+        return Incoming(channel="console", chat_id="hoa", sender_id="hoa", text=text)
+
+    assert await core.progress(incoming("/thongke abc")) is None
+    assert await core.progress(incoming("/thongke")) == tw.WORKING
+    usage = await ChatDriver(core, "console", "hoa").say("/thongke abc")
+    assert "abc" in usage and tw.WORKING not in usage
+
+
+def test_codes_side_by_side_after_a_comma_are_each_read() -> None:
+    assert split_codes(f"{CODE},{OTHER_CODE} {THIRD}") == ([CODE, OTHER_CODE, THIRD], [])
+
+
+def test_a_stray_word_between_commas_is_reported() -> None:
+    assert split_codes(f"{CODE}, abc; {OTHER_CODE}") == ([CODE, OTHER_CODE], ["abc"])
+    # An Excel row pasted whole still gives its code and nothing about the other cells.
+    assert split_codes(f"{CODE}\tNguyễn Văn An\tSở Nội vụ") == ([CODE], [])
+
+
+async def test_bulk_capnhat_with_a_comma_and_a_space_offers_all_three(
+    services: Services, core: BotCore
+) -> None:
+    await make_staff(services, "off1")
+    for code in (CODE, OTHER_CODE, THIRD):
+        await seed_dossier(services, code)
+    officer = ChatDriver(core, "console", "off1")
+    menu = await officer.send(f"/capnhat {CODE},{OTHER_CODE} {THIRD}")
+    assert tw.BULK_CHOOSE.format(count=3) in menu[0].text
+    stray = await officer.send(f"/capnhat {CODE}, abc")
+    assert "abc" in stray[0].text and tw.REASON_BAD_CODE in stray[0].text
