@@ -149,7 +149,7 @@ def _has_channel(settings: Settings) -> bool:
 async def run_console(settings: Settings) -> int:
     from bot.console_channel import CHAT_ID
     from bot.console_channel import run_console as console_loop
-    from bot.console_sender import ConsoleSender
+    from bot.console_sender import console_sender
     from bot.console_web import lookup_page_beside
     from bot.demo import DEMO_PUBLIC_URL, ensure_demo_data
     from bot.outbox import OutboxDispatcher
@@ -168,7 +168,7 @@ async def run_console(settings: Settings) -> int:
     # Saved images and documents go beside the database, never into another one's folder.
     files = {"files_dir": path.parent / "console"}
     dispatcher = OutboxDispatcher(
-        app.services.outbox, {"console": ConsoleSender(CHAT_ID)}, app.services.clock
+        app.services.outbox, {"console": console_sender(app.services, CHAT_ID)}, app.services.clock
     )
     try:
         banner = []

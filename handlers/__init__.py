@@ -22,6 +22,7 @@ def build_router() -> Router:
         qr,
         report,
         search,
+        several_codes,
         staff,
         staff_export,
         start,
@@ -39,4 +40,6 @@ def build_router() -> Router:
     # The officer's working day (issue 14): search, the dossier view, history, bulk updates.
     for feature in (search, dossier_view, history, bulk_update, staff_export):
         feature.register(router)
+    # What a newcomer trips over (issue 22): several codes in one citizen's message.
+    several_codes.register(router)
     return router

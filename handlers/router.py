@@ -245,7 +245,8 @@ class BotCore:
                 incoming.channel, incoming.chat_id
             )
             if offered and text.isdecimal():
-                index = int(text)
+                # `0001` (the phone's digits typed again) is no choice number, not choice 1.
+                index = int(text) if text.isascii() and not text.startswith("0") else 0
                 if not 1 <= index <= len(offered):
                     out_of_range = t.CHOICE_OUT_OF_RANGE.format(count=len(offered))
                     return [Reply(out_of_range, extra=dict(REPEAT_CHOICES))]

@@ -61,3 +61,8 @@ SETTING_MESSAGES = {
 SETTING_OTHER = "giá trị không hợp lệ ({message})"
 SETTING_LINE = "{variable}: {reason} (đang là “{value}”)"
 SETTING_LINE_NO_VALUE = "{variable}: {reason}"
+
+SEVERAL_CODES = (
+    "Tin nhắn có {count} mã hồ sơ; mỗi lần tôi tra cứu một hồ sơ. Tôi tra mã đầu tiên, "
+    "{code}; xong hồ sơ này, hãy gửi mã tiếp theo."
+)

@@ -7,6 +7,9 @@ from handlers.messages import Incoming
 from handlers.router import BotCore
 from handlers.services import Services
 from handlers.texts import casework as tw
+from handlers.texts import common as tc
+from handlers.texts import lookup as tl
+from handlers.texts import newuser as tn
 from tests.conftest import ChatDriver
 from tests.handlers.test_status_update import CODE, OTHER_CODE, make_staff, seed_dossier
 
@@ -48,3 +51,30 @@ async def test_bulk_capnhat_with_a_comma_and_a_space_offers_all_three(
     assert tw.BULK_CHOOSE.format(count=3) in menu[0].text
     stray = await officer.send(f"/capnhat {CODE}, abc")
     assert "abc" in stray[0].text and tw.REASON_BAD_CODE in stray[0].text
+
+
+async def test_two_codes_in_one_message_look_up_the_first(
+    services: Services, core: BotCore
+) -> None:
+    await seed_dossier(services)
+    await seed_dossier(services, OTHER_CODE)
+    for number, text in enumerate((f"{CODE} {OTHER_CODE}", f"{CODE}, {OTHER_CODE}")):
+        said = await ChatDriver(core, "console", f"cit{number}").say(text)
+        assert tn.SEVERAL_CODES.format(count=2, code=CODE) in said
+        assert tl.ASK_PHONE.format(code=CODE) in said
+    once = await ChatDriver(core, "console", "cit9").say(f"{CODE} {CODE}")
+    assert "Tin nhắn có" not in once
+
+
+async def test_digits_typed_again_after_the_card_are_no_choice(
+    services: Services, core: BotCore
+) -> None:
+    await seed_dossier(services, phone="0001")
+    citizen = ChatDriver(core, "console", "cit")
+    await citizen.send(CODE)
+    card = await citizen.send("0001")
+    assert card[0].choices  # “Theo dõi hồ sơ này”
+    again = await citizen.send("0001")
+    assert again[0].text == tc.CHOICE_OUT_OF_RANGE.format(count=len(card[0].choices))
+    assert await services.follows.for_chat("console", "cit") == []
+    assert "Đang theo dõi" not in await citizen.say("5")  # still the card's one choice
