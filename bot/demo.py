@@ -89,7 +89,7 @@ DEMO = [
         30,
         "CSTDT",
         "Huỳnh Văn Em",
-        "Trung tâm Y tế huyện",
+        "Trạm Y tế phường Long Xuyên",
         "0909222333",
         Status.rejected,
         resolved_days_ago=8,

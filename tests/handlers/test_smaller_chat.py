@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from handlers.bulk_update import split_codes
 from handlers.messages import Incoming
 from handlers.router import BotCore
@@ -78,3 +80,12 @@ async def test_digits_typed_again_after_the_card_are_no_choice(
     assert again[0].text == tc.CHOICE_OUT_OF_RANGE.format(count=len(card[0].choices))
     assert await services.follows.for_chat("console", "cit") == []
     assert "Đang theo dõi" not in await citizen.say("5")  # still the card's one choice
+
+
+def test_no_district_in_examples_or_the_demo() -> None:
+    """Districts (huyện) were abolished on 1/7/2025: examples name a xã or phường."""
+    from config.settings import ROOT
+
+    paths = [*(ROOT / "handlers" / "texts").glob("*.py"), ROOT / "bot" / "demo.py"]
+    for path in paths:
+        assert not re.search(r"\bhuyện\b", path.read_text(encoding="utf-8").lower()), path
