@@ -16,7 +16,7 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import bot.commands as commands_package
 from bot import redaction
@@ -26,6 +26,7 @@ from config.catalog import CatalogError
 from config.settings import Settings, SettingsError, load_settings
 from handlers.texts import console as tconsole
 from handlers.texts import importing as timport
+from handlers.texts import newuser as tnew
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ async def run_console(settings: Settings) -> int:
     from bot.console_channel import run_console as console_loop
     from bot.console_sender import console_sender
     from bot.console_web import lookup_page_beside
-    from bot.demo import DEMO_PUBLIC_URL, ensure_demo_data
+    from bot.demo import DEMO_PUBLIC_URL, demo_identities, ensure_demo_data
     from bot.outbox import OutboxDispatcher
 
     path = settings.database_path(console=True)
@@ -166,20 +167,22 @@ async def run_console(settings: Settings) -> int:
         settings = settings.model_copy(update={"public_url": public_url})
     app = await open_app(settings, database=path)
     # Saved images and documents go beside the database, never into another one's folder.
-    files = {"files_dir": path.parent / "console"}
+    files: dict[str, Any] = {"files_dir": path.parent / "console"}
+    if demo:  # `/vai canbo|lanhdao|congdan`: the demo's other users, in this terminal
+        files["identities"] = demo_identities(CHAT_ID)
     dispatcher = OutboxDispatcher(
         app.services.outbox, {"console": console_sender(app.services, CHAT_ID)}, app.services.clock
     )
     try:
         banner = []
         if demo:
-            dossiers = await ensure_demo_data(app.services)
+            dossiers = await ensure_demo_data(app.services, CHAT_ID)
             banner.append(tconsole.DEMO_HEADER.format(path=path))
             banner += [
                 tconsole.DEMO_LINE.format(code=d.code, digits=d.phone_last4, label=d.status.label)
                 for d in dossiers
             ]
-            banner.append(tconsole.ADMIN_HINT)
+            banner += [tconsole.ADMIN_HINT, tnew.ROLE_HINT]
         else:
             banner.append(tconsole.DATABASE_LINE.format(path=path))
         from bot.scheduler import tick

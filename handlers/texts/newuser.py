@@ -66,3 +66,37 @@ SEVERAL_CODES = (
     "Tin nhắn có {count} mã hồ sơ; mỗi lần tôi tra cứu một hồ sơ. Tôi tra mã đầu tiên, "
     "{code}; xong hồ sơ này, hãy gửi mã tiếp theo."
 )
+
+# --- /vai: the console demo's roles (bot/console_channel.py) ---------------------------------
+
+ROLE_HINT = (
+    "Đổi vai để xem từng người dùng: /vai canbo (chuyên viên), /vai lanhdao (lãnh đạo), "
+    "/vai congdan (công dân), /vai quantri (quản trị, vai lúc bắt đầu)."
+)
+ROLE_NAMES = {
+    "quantri": "quản trị viên",
+    "canbo": "chuyên viên {name}",
+    "lanhdao": "lãnh đạo {name}",
+    "congdan": "công dân",
+}
+ROLE_SWITCHED = "Bạn đang dùng bot với vai {who}. {tips}"
+ROLE_TIPS = {
+    "quantri": "Thử /capnhat, /qr, /moi canbo, /canbo.",
+    "canbo": (
+        "Chị phụ trách các hồ sơ đang xử lý của bản minh họa: thử /viec, /quahan, /nhacnho, "
+        "/capnhat 000.00.21.H01-261120-0002."
+    ),
+    "lanhdao": (
+        "Thử /giao 000.00.21.H01-261120-0001 (giao hồ sơ cho chuyên viên), /quahan, /thongke."
+    ),
+    "congdan": "Gửi một mã hồ sơ ở trên, rồi 4 số cuối điện thoại, để xem thẻ trạng thái.",
+}
+ROLE_UNKNOWN = "Không có vai “{role}”. {hint}"
+
+# --- Dates on the receipt and the card -----------------------------------------------------
+
+RECEIVED_AFTER_HOURS = "{date} (tiếp nhận ngoài giờ, tính từ {counted})"
+RECEIVED_DAY_OFF = "{date} (tiếp nhận vào ngày nghỉ, tính từ {counted})"
+#: A passed dossier: the board's appraisal is done (resolved); the portal still says
+#: "Đang xử lý" because the award decision is the higher authority's.
+CARD_STATUS_PASSED = "Trạng thái: {label} (trên Cổng Dịch vụ công: {portal})"
