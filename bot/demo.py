@@ -68,9 +68,7 @@ DEMO = [
         "0903111222",
         note="Bổ sung biên bản họp Hội đồng Thi đua – Khen thưởng cơ sở",
     ),
-    DemoDossier(
-        ((_IN_REVIEW, 1),), "BKCT", "Phạm Minh Dũng", "Công an xã Tân Hiệp", "0934555666"
-    ),
+    DemoDossier(((_IN_REVIEW, 1),), "BKCT", "Phạm Minh Dũng", "Công an xã Tân Hiệp", "0934555666"),
     DemoDossier(
         ((_IN_REVIEW, 2), (Status.passed, 9)),
         "COTD",

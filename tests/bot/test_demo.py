@@ -65,9 +65,7 @@ async def test_demo_staff_own_the_running_dossiers(services: Services) -> None:
 
 
 async def test_vai_switches_the_consoles_identity(services: Services, core: BotCore) -> None:
-    core.services.settings = services.settings.model_copy(
-        update={"admins": [f"console:{CHAT_ID}"]}
-    )
+    core.services.settings = services.settings.model_copy(update={"admins": [f"console:{CHAT_ID}"]})
     await ensure_demo_data(services, CHAT_ID)
     lines = [
         "/canbo",  # the admin: staff list

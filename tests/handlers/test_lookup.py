@@ -133,7 +133,9 @@ async def test_card_of_late_resolution(services: Services, chat: ChatDriver) -> 
     lines = (await verified_card(chat)).splitlines()
     # Issue 22.5: a passed dossier reads as resolved; the portal's "Đang xử lý" is named as
     # the portal's, not set beside "Đã giải quyết" as the dossier's state.
-    status = "Trạng thái: Thẩm định đạt — trình cấp có thẩm quyền (trên Cổng Dịch vụ công: Đang xử lý)"
+    status = (
+        "Trạng thái: Thẩm định đạt — trình cấp có thẩm quyền (trên Cổng Dịch vụ công: Đang xử lý)"
+    )
     assert status in lines
     assert not any(line.startswith("Trạng thái: Đang xử lý") for line in lines)
     assert "Đã giải quyết ngày 23/11/2026 (trễ hạn)." in lines
