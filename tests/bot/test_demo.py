@@ -105,3 +105,27 @@ async def test_vai_is_only_a_command_on_the_demo(core: BotCore) -> None:
 def test_code_day_is_a_working_friday(services: Services) -> None:
     assert CODE_DAY == date(2026, 11, 20) and CODE_DAY.weekday() == 4
     assert services.calendar.is_working_day(CODE_DAY)
+
+
+async def test_the_readme_roles_example_runs_as_printed(
+    services: Services, core: BotCore, clock: MovableClock
+) -> None:
+    import re
+
+    from config.settings import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"^printf '(/vai [^']*)' \| make run$", readme, flags=re.MULTILINE)
+    assert found, "README.md lost its /vai example"
+    example = found.group(1).encode().decode("unicode_escape").encode("latin-1").decode()
+    clock.set_local("2026-12-07 10:00")
+    await ensure_demo_data(services, CHAT_ID)
+    stdout = io.StringIO()
+    await run_console(
+        core, stdin=io.StringIO(example), stdout=stdout, identities=demo_identities(CHAT_ID)
+    )
+    out = stdout.getvalue()
+    assert "Việc của bạn:" in out
+    assert "Chọn chuyên viên phụ trách" in out
+    assert "📄 Hồ sơ 000.00.21.H01-261120-0005" in out
+    assert "Tôi chưa hiểu" not in out and "chỉ dành cho" not in out
