@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     phone_key: SecretStr | None = None
     #: Full phone numbers are erased this many days after a dossier is finished (returned, ...).
     phone_retention_days: int = Field(default=30, ge=0, le=3650)
+    #: A phone notice that cannot go for a reason outside the bot (ZNS 5xx, network, an
+    #: expired token nobody refreshes, OAuth down) waits this many hours, retried, then dies.
+    notice_wait_hours: int = Field(default=48, ge=1, le=720)
     #: Decision numbers (issue 14): a regular expression, matched ignoring case, that a
     #: number must fit before it is stored and sent to citizens (default `123/QĐ-UBND`).
     decision_no_pattern: str = DEFAULT_DECISION_PATTERN

@@ -249,7 +249,8 @@ class BotCore:
                 index = int(text) if text.isascii() and not text.startswith("0") else 0
                 if not 1 <= index <= len(offered):
                     out_of_range = t.CHOICE_OUT_OF_RANGE.format(count=len(offered))
-                    return [Reply(out_of_range, extra=dict(REPEAT_CHOICES))]
+                    # The numbers offered before still apply; the reply names their range.
+                    return [Reply(out_of_range, extra={"keep_choices": "1"})]
                 payload = offered[index - 1]
         incoming = Incoming(
             channel=incoming.channel,

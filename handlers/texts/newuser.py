@@ -100,3 +100,8 @@ RECEIVED_DAY_OFF = "{date} (tiếp nhận vào ngày nghỉ, tính từ {counted
 #: A passed dossier: the board's appraisal is done (resolved); the portal still says
 #: "Đang xử lý" because the award decision is the higher authority's.
 CARD_STATUS_PASSED = "Trạng thái: {label} (trên Cổng Dịch vụ công: {portal})"
+
+# --- The outbox waiting out an outage (bot/outbox.py, shown by `bot outbox`) -----------------
+
+OUTBOX_WAITING = "chờ (tối đa {hours} giờ từ lúc xếp hàng, thử lại lúc {next}) — {error}"
+OUTBOX_GAVE_UP = "{error} — đã chờ {hours} giờ, không gửi được"

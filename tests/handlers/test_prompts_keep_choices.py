@@ -48,13 +48,16 @@ async def test_a_stray_word_at_the_status_menu_keeps_it(services: Services, core
     assert (await officer.send("1"))[0].text == t.ASK_NOTE_OPTIONAL
 
 
-async def test_out_of_range_repeats_the_choices(services: Services, core: BotCore) -> None:
+async def test_out_of_range_then_a_word_still_keeps_the_choices(
+    services: Services, core: BotCore
+) -> None:
     officer = await _officer(services, core)
     await seed_dossier(services, status=Status.received)
     menu = await officer.send(f"/capnhat {CODE}")
     wrong = await officer.send("99")
     assert wrong[0].text == tc.CHOICE_OUT_OF_RANGE.format(count=len(menu[0].choices))
-    assert wrong[0].choices == menu[0].choices
+    assert (await officer.send("hả"))[0].choices == menu[0].choices
+    assert (await officer.send("1"))[0].text == t.ASK_NOTE_OPTIONAL
 
 
 async def test_a_required_note_of_only_digits_is_asked_again(
