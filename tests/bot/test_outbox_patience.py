@@ -4,7 +4,9 @@ the last notice is sent or dead (issue 22.4)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -17,19 +19,45 @@ from db.phones import PhoneRepository
 from handlers.services import Services
 from handlers.texts import newuser as tn
 from handlers.zns import erase_expired
-from tests.bot.test_zns import (  # noqa: F401  (fixtures)
+from tests.bot.test_zns import (
     CODE,
     PHONE,
+    TEMPLATE,
+    TOKEN,
     FakeZns,
     import_rows,
     move,
+    new_key,
     seed,
-    sender,
-    settings,
-    zns_api,
     zns_messages,
+    zns_sender,
 )
 from tests.conftest import MovableClock
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """ZNS on, as in tests/bot/test_zns.py."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database=tmp_path / "tdkt.sqlite3",
+        zns_access_token=TOKEN,
+        zns_template_status=TEMPLATE,
+        phone_key=new_key(),
+    )
+
+
+@pytest.fixture
+def zns_api() -> FakeZns:
+    return FakeZns()
+
+
+@pytest.fixture
+async def sender(
+    settings: Settings, services: Services, zns_api: FakeZns
+) -> AsyncIterator[ZnsSender]:
+    async with zns_sender(settings, services, zns_api) as zns:
+        yield zns
 
 
 async def _notice_for(services: Services, code: str) -> OutboxMessage:
