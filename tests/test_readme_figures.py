@@ -47,6 +47,7 @@ def test_settings_defaults_as_the_readme_table_states() -> None:
     assert defaults.escalate_after_days == 2
     assert defaults.draft_ttl == timedelta(hours=24)
     assert defaults.http_port == 8080
+    assert defaults.notice_wait_hours == 48
     rows = {
         "TDKT_GUESS_BUDGET": "300",
         "TDKT_PHONE_RETENTION_DAYS": "30",
@@ -57,6 +58,7 @@ def test_settings_defaults_as_the_readme_table_states() -> None:
         "TDKT_REMINDER_DAYS_BEFORE": "3,1",
         "TDKT_DIGEST_TIME": "07:30",
         "TDKT_OFFICE_HOURS_END": "17:00",
+        "TDKT_NOTICE_WAIT_HOURS": "48",
     }
     for variable, figure in rows.items():
         row = re.search(rf"^\| `{variable}` \| `([^`]*)` \|", README, re.MULTILINE)
