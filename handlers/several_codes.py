@@ -1,8 +1,7 @@
-"""A citizen's message with several dossier codes: the first is looked up, the rest named."""
+"""A citizen's message with several dossier codes: named back, and asked for one at a time."""
 
 from __future__ import annotations
 
-from handlers import lookup
 from handlers.bulk_update import split_codes
 from handlers.messages import Incoming, Reply
 from handlers.router import Router
@@ -20,6 +19,7 @@ async def several_codes_in_text(incoming: Incoming, services: Services) -> list[
     distinct = list(dict.fromkeys(codes))
     if len(distinct) < 2:
         return None
-    # One lookup at a time: the second factor is asked for one dossier, as the rules count.
-    replies = await lookup.begin(incoming, services, distinct[0])
-    return [Reply(t.SEVERAL_CODES.format(count=len(distinct), code=distinct[0])), *replies]
+    # No guess between them: the second factor belongs to one dossier, so ask for one.
+    # Nothing is looked up, so nothing is told about whether the codes exist.
+    shown = ", ".join(distinct[:5]) + (", …" if len(distinct) > 5 else "")
+    return [Reply(t.SEVERAL_CODES.format(count=len(distinct), codes=shown))]

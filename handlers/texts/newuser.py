@@ -63,8 +63,8 @@ SETTING_LINE = "{variable}: {reason} (đang là “{value}”)"
 SETTING_LINE_NO_VALUE = "{variable}: {reason}"
 
 SEVERAL_CODES = (
-    "Tin nhắn có {count} mã hồ sơ; mỗi lần tôi tra cứu một hồ sơ. Tôi tra mã đầu tiên, "
-    "{code}; xong hồ sơ này, hãy gửi mã tiếp theo."
+    "Tin nhắn có {count} mã hồ sơ: {codes}. Mỗi lần tôi tra cứu một hồ sơ: "
+    "hãy gửi từng mã hồ sơ một."
 )
 
 # --- /vai: the console demo's roles (bot/console_channel.py) ---------------------------------

@@ -10,7 +10,6 @@ from handlers.router import BotCore
 from handlers.services import Services
 from handlers.texts import casework as tw
 from handlers.texts import common as tc
-from handlers.texts import lookup as tl
 from handlers.texts import newuser as tn
 from tests.conftest import ChatDriver
 from tests.handlers.test_status_update import CODE, OTHER_CODE, make_staff, seed_dossier
@@ -55,15 +54,17 @@ async def test_bulk_capnhat_with_a_comma_and_a_space_offers_all_three(
     assert "abc" in stray[0].text and tw.REASON_BAD_CODE in stray[0].text
 
 
-async def test_two_codes_in_one_message_look_up_the_first(
+async def test_two_codes_in_one_message_are_named_and_asked_one_at_a_time(
     services: Services, core: BotCore
 ) -> None:
     await seed_dossier(services)
     await seed_dossier(services, OTHER_CODE)
     for number, text in enumerate((f"{CODE} {OTHER_CODE}", f"{CODE}, {OTHER_CODE}")):
-        said = await ChatDriver(core, "console", f"cit{number}").say(text)
-        assert tn.SEVERAL_CODES.format(count=2, code=CODE) in said
-        assert tl.ASK_PHONE.format(code=CODE) in said
+        chat = ChatDriver(core, "console", f"cit{number}")
+        said = await chat.say(text)
+        assert said == tn.SEVERAL_CODES.format(count=2, codes=f"{CODE}, {OTHER_CODE}")
+        assert "Tôi chưa hiểu" not in said
+        assert await services.conversations.get("console", f"cit{number}") is None
     once = await ChatDriver(core, "console", "cit9").say(f"{CODE} {CODE}")
     assert "Tin nhắn có" not in once
 
