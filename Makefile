@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean distclean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV)
@@ -26,5 +26,9 @@ test: lint
 bench: $(STAMP)
 	$(PY) -m bench
 
+# The demo database and the console's saved files; the virtualenv stays (distclean removes it).
 clean:
-	rm -rf $(VENV) data/demo.sqlite3*
+	rm -rf data/demo.sqlite3* data/console
+
+distclean: clean
+	rm -rf $(VENV)

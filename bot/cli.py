@@ -11,19 +11,22 @@ import argparse
 import asyncio
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import bot.commands as commands_package
 from bot import redaction
 from bot.app import open_app, setup_logging
+from bot.settings_words import settings_error_text, unknown_variable_warnings
 from config.catalog import CatalogError
 from config.settings import Settings, SettingsError, load_settings
 from handlers.texts import console as tconsole
 from handlers.texts import importing as timport
+from handlers.texts import newuser as tnew
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +70,27 @@ def build_parser(extra: dict[str, Subcommand]) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # inside the try: a closed pipe is met here, not at exit
+    except BrokenPipeError:
+        # `bot calendar 2030 | head -3`: the reader has what it wanted. Python would still
+        # flush stdout at exit and print a traceback; point it at /dev/null instead.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     extra = subcommands()
     args = build_parser(extra).parse_args(argv)
+    for warning in unknown_variable_warnings():
+        print(warning, file=sys.stderr)
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(tconsole.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
+        print(tconsole.CONFIG_INVALID.format(detail=settings_error_text(exc)), file=sys.stderr)
         return EXIT_CONFIG
     command = args.command or "run"
     console = command == "console" or (command == "run" and not _has_channel(settings))
@@ -132,9 +150,9 @@ def _has_channel(settings: Settings) -> bool:
 async def run_console(settings: Settings) -> int:
     from bot.console_channel import CHAT_ID
     from bot.console_channel import run_console as console_loop
-    from bot.console_sender import ConsoleSender
+    from bot.console_sender import console_sender
     from bot.console_web import lookup_page_beside
-    from bot.demo import DEMO_PUBLIC_URL, ensure_demo_data
+    from bot.demo import DEMO_PUBLIC_URL, demo_identities, ensure_demo_data
     from bot.outbox import OutboxDispatcher
 
     path = settings.database_path(console=True)
@@ -148,30 +166,34 @@ async def run_console(settings: Settings) -> int:
         public_url = DEMO_PUBLIC_URL.format(port=settings.http_port)
         settings = settings.model_copy(update={"public_url": public_url})
     app = await open_app(settings, database=path)
+    # Saved images and documents go beside the database, never into another one's folder.
+    files: dict[str, Any] = {"files_dir": path.parent / "console"}
+    if demo:  # `/vai canbo|lanhdao|congdan`: the demo's other users, in this terminal
+        files["identities"] = demo_identities(CHAT_ID)
     dispatcher = OutboxDispatcher(
-        app.services.outbox, {"console": ConsoleSender(CHAT_ID)}, app.services.clock
+        app.services.outbox, {"console": console_sender(app.services, CHAT_ID)}, app.services.clock
     )
     try:
         banner = []
         if demo:
-            dossiers = await ensure_demo_data(app.services)
+            dossiers = await ensure_demo_data(app.services, CHAT_ID)
             banner.append(tconsole.DEMO_HEADER.format(path=path))
             banner += [
                 tconsole.DEMO_LINE.format(code=d.code, digits=d.phone_last4, label=d.status.label)
                 for d in dossiers
             ]
-            banner.append(tconsole.ADMIN_HINT)
+            banner += [tconsole.ADMIN_HINT, tnew.ROLE_HINT]
         else:
             banner.append(tconsole.DATABASE_LINE.format(path=path))
         from bot.scheduler import tick
 
         await tick(app.services)  # reminders due now, like the served bot's first tick
         if settings.public_url is None:
-            await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
+            await console_loop(app.core, banner=banner, after_each=dispatcher.drain, **files)
         else:
             async with lookup_page_beside(app) as page_line:
                 banner.append(page_line)
-                await console_loop(app.core, banner=banner, after_each=dispatcher.drain)
+                await console_loop(app.core, banner=banner, after_each=dispatcher.drain, **files)
     finally:
         await app.close()
     return EXIT_OK

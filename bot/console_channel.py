@@ -1,21 +1,24 @@
 """The console channel: the same bot on stdin/stdout, interactive or piped, no network.
 
 Usage: `make run` with no token configured, or `python -m bot console`.
-Choices are shown as numbered lines; images and documents are saved under data/console/.
+Choices are shown as numbered lines; images and documents are saved in a `console/` folder
+beside the database (data/console/ for the demo), so a test's files stay in its own folder.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
 from config.settings import ROOT
+from domain.text import fold
 from handlers.messages import Channel, Incoming, Reply, numbered
 from handlers.router import BotCore
 from handlers.texts import console as t
+from handlers.texts import newuser as tn
 
 CHAT_ID = "local"
 FILES_DIR = ROOT / "data" / "console"
@@ -43,8 +46,14 @@ async def run_console(
     stdout: TextIO = sys.stdout,
     banner: list[str] | None = None,
     after_each: Callable[[], Awaitable[object]] | None = None,
+    files_dir: Path = FILES_DIR,
+    identities: Mapping[str, str] | None = None,
 ) -> None:
-    """Read one message per line until end of input, printing each reply."""
+    """Read one message per line until end of input, printing each reply.
+
+    `identities` (the demo only): `/vai ROLE` makes the console speak as that sender id, so
+    the officer's, the leader's and the citizen's side can each be tried in this terminal."""
+    sender_id = CHAT_ID
     interactive = stdin.isatty()
     for line in [t.BANNER, *(banner or [])]:
         print(line, file=stdout)
@@ -58,14 +67,46 @@ async def run_console(
         text = line.rstrip("\r\n")
         if not interactive:
             print(f"> {text}", file=stdout)
-        incoming = Incoming(channel=Channel.console, chat_id=CHAT_ID, sender_id=CHAT_ID, text=text)
+        if identities is not None and _is_role_command(text):
+            sender_id, said = await _switch_role(core, identities, text, sender_id)
+            print(f"{said}\n", file=stdout, flush=True)
+            continue
+        incoming = Incoming(
+            channel=Channel.console, chat_id=CHAT_ID, sender_id=sender_id, text=text
+        )
         working = await core.progress(incoming)
         if working is not None:
             print(working, file=stdout, flush=True)
         replies = await core.handle(incoming)
         for reply in replies:
-            print(render(reply), file=stdout)
+            print(render(reply, files_dir), file=stdout)
             print(file=stdout, flush=True)
         if after_each is not None:
             # Notices caused by this message (a status change the console user follows).
             await after_each()
+
+
+def _is_role_command(text: str) -> bool:
+    head = text.strip().split(maxsplit=1)
+    return bool(head) and fold(head[0].split("@", 1)[0]) == "/vai"
+
+
+async def _switch_role(
+    core: BotCore, identities: Mapping[str, str], text: str, current: str
+) -> tuple[str, str]:
+    """The sender id `/vai ROLE` chooses and what the console says about it; an open step
+    is dropped (it belonged to the other role)."""
+    _command, _, rest = text.strip().partition(" ")
+    role = fold(rest).replace(" ", "")
+    if role not in identities:
+        if not role:
+            return current, tn.ROLE_HINT
+        return current, tn.ROLE_UNKNOWN.format(role=rest.strip()[:30], hint=tn.ROLE_HINT)
+    await core.services.conversations.clear(Channel.console.value, CHAT_ID)
+    await core.services.conversations.offer_choices(
+        Channel.console.value, CHAT_ID, [], core.services.now()
+    )
+    sender_id = identities[role]
+    member = await core.services.staff.by_user(Channel.console.value, sender_id)
+    who = tn.ROLE_NAMES[role].format(name=member.name if member is not None else "")
+    return sender_id, tn.ROLE_SWITCHED.format(who=who, tips=tn.ROLE_TIPS[role])

@@ -5,7 +5,10 @@ re-sends it once after the restart (at least once, never lost). Per channel it k
 message per second per chat and `rate` messages per second overall; a 429 holds back only
 that chat for `retry_after`; 5xx, timeouts and network errors back off exponentially with
 jitter up to `max_attempts`; a 403 (the person blocked the bot) kills the message at once and
-deactivates the chat's follows.
+deactivates the chat's follows. A patient channel (ZNS: the phone is the citizen's only way to
+hear) instead waits out an outage it cannot help (5xx, network, an expired token nobody can
+refresh, OAuth down) for `wait_limit` from when the notice was queued, retrying at most every
+PATIENT_BACKOFF_CAP; its last error, starting "chờ", says why it waits (`python -m bot outbox`).
 
 Messages go one at a time, so a crash repeats at most the one notice in flight (the README's
 promise, asserted over 20 kills by tests/test_crash.py).
@@ -25,6 +28,7 @@ from typing import Any, Protocol
 
 from db.models import OutboxMessage
 from db.outbox import ASKED_NOW, OutboxRepository
+from handlers.texts import newuser as tn
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,8 @@ BASE_BACKOFF_SECONDS = 2.0
 MAX_BACKOFF_SECONDS = 3600.0
 IDLE_POLL_SECONDS = 1.0
 RECORD_ATTEMPTS = 6
+#: A patient channel retries an outage at least this often while its notice may still wait.
+PATIENT_BACKOFF_CAP = timedelta(minutes=15)
 
 
 class SendError(Exception):
@@ -69,6 +75,13 @@ class Sender(Protocol):
     rate: float
 
     async def send(self, chat_id: str, payload: dict[str, Any]) -> None: ...
+
+
+def wait_limit_of(sender: Sender) -> timedelta | None:
+    """How long the sender's notices wait out an outage (its `wait_limit`), or None: the
+    channel gives up after `max_attempts` like the chats do."""
+    limit = getattr(sender, "wait_limit", None)
+    return limit if isinstance(limit, timedelta) else None
 
 
 class OutboxDispatcher:
@@ -159,7 +172,13 @@ class OutboxDispatcher:
         except PermanentError as exc:
             log.warning("outbox %s: rejected by the API: %s", message.id, exc)
             await self.repository.mark_dead(message.id, f"rejected: {exc}")
-        except Exception as exc:  # TransientError and anything unexpected: retry with backoff
+        except TransientError as exc:
+            limit = wait_limit_of(sender)
+            if limit is None:
+                await self._retry(message, exc)
+            else:
+                await self._wait_out(message, exc, limit)
+        except Exception as exc:  # anything unexpected: retry with backoff
             await self._retry(message, exc)
         else:
             await self._record_sent(message)
@@ -200,6 +219,31 @@ class OutboxDispatcher:
             count_attempt=True,
         )
 
+    async def _wait_out(self, message: OutboxMessage, exc: Exception, limit: timedelta) -> None:
+        """An outage outside the bot: try again with capped backoff until the notice is
+        `limit` old, then give up naming the outage."""
+        now = self.clock()
+        attempts = message.attempts + 1
+        error = f"{type(exc).__name__}: {exc}"
+        queued = message.created_at or now
+        if now - queued >= limit:
+            log.error("outbox %s: waited %s, giving up: %s", message.id, limit, error)
+            gave_up = tn.OUTBOX_GAVE_UP.format(error=error, hours=_hours(limit))
+            await self.repository.mark_dead(message.id, gave_up)
+            return
+        delay = timedelta(seconds=BASE_BACKOFF_SECONDS * 2 ** min(attempts - 1, 20))
+        delay = min(PATIENT_BACKOFF_CAP, delay) * self.rng.uniform(0.8, 1.0)
+        until = min(now + delay, queued + limit)
+        log.warning("outbox %s: %s; waiting, next try at %s", message.id, error, until)
+        await self.repository.postpone(
+            message.id,
+            until=until,
+            error=tn.OUTBOX_WAITING.format(
+                hours=_hours(limit), next=f"{until:%Y-%m-%d %H:%M} UTC", error=error
+            ),
+            count_attempt=True,
+        )
+
     async def drain(self, rounds: int = 50) -> int:
         """Send everything due now (used at shutdown of the console and in tests)."""
         total = 0
@@ -227,6 +271,10 @@ class OutboxDispatcher:
             self.wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(_first(stop, self.wakeup), timeout=delay)
+
+
+def _hours(limit: timedelta) -> str:
+    return f"{limit.total_seconds() / 3600:g}"
 
 
 async def _first(*events: asyncio.Event) -> None:

@@ -93,9 +93,9 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
             senders["zns"], zns_client = zns
         if console:
             from bot.console_channel import CHAT_ID
-            from bot.console_sender import ConsoleSender
+            from bot.console_sender import console_sender
 
-            senders["console"] = ConsoleSender(CHAT_ID)
+            senders["console"] = console_sender(app.services, CHAT_ID)
             tasks.append(asyncio.create_task(_until_done(_console(app), stop)))
         rules = ReminderRules.from_settings(settings)
         dispatcher = OutboxDispatcher(

@@ -32,13 +32,16 @@ from typing import TYPE_CHECKING, Any
 import uvicorn
 from pydantic import SecretStr
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.inbound import UpdateRunner, UpdateSource
 from bot.web_guide import guide_routes
-from bot.web_lookup import lookup_routes
+from bot.web_lookup import SECURITY_HEADERS, lookup_routes
 from bot.zns_client import zns_configured
 from config.settings import Settings
 from db.health import oldest_pending_by_channel
@@ -241,7 +244,32 @@ def build_web_app(
         *lookup_routes(services),
         *guide_routes(services),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+
+
+class SecurityHeaders:
+    """Every response, the 404 and 405 that no route wrote included, carries the page's
+    security headers (those a route set itself win) and no `server` header."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+                if "server" in headers:
+                    del headers["server"]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class _Server(uvicorn.Server):
@@ -269,7 +297,9 @@ class WebServer:
     def __init__(self, app: Starlette, sock: socket.socket) -> None:
         self.sock = sock
         self.server = _Server(
-            uvicorn.Config(app, log_config=None, lifespan="off", access_log=False)
+            uvicorn.Config(
+                app, log_config=None, lifespan="off", access_log=False, server_header=False
+            )
         )
 
     async def serve(self) -> None:

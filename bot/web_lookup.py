@@ -185,12 +185,15 @@ class LookupPage:
 
     def routes(self) -> list[Route]:
         return [
-            Route("/tra-cuu", self.form, methods=["GET"]),
-            Route("/tra-cuu", self.submit, methods=["POST"]),
+            # One route for both methods, so a 405 names both in its Allow header.
+            Route("/tra-cuu", self.form_or_submit, methods=["GET", "POST"]),
             Route("/hs/{code:path}", self.form, methods=["GET"]),
             Route("/tra-cuu.css", self.stylesheet, methods=["GET"]),
             Route("/danh-gia", self.rate, methods=["POST"]),
         ]
+
+    async def form_or_submit(self, request: Request) -> Response:
+        return await (self.submit if request.method == "POST" else self.form)(request)
 
     async def form(self, request: Request) -> Response:
         raw = request.path_params.get("code", "")

@@ -182,8 +182,11 @@ class ZnsSender:
         phone_of: Callable[[str], Awaitable[str | None]],
         rate: float = 10.0,
         otp_template_id: str | None = None,
+        wait_limit: timedelta | None = None,
     ) -> None:
         self.client = client
+        #: Set: an outage is waited out this long (bot/outbox.py), not 8 attempts.
+        self.wait_limit = wait_limit
         self.url = f"{base_url.rstrip('/')}/message/template"
         self.tokens = tokens
         self.template_id = template_id
@@ -292,6 +295,7 @@ def build_zns_sender(
         template_id=settings.zns_template_status,
         phone_of=phone_lookup(PhoneRepository(db), vault),
         otp_template_id=settings.zns_template_otp,
+        wait_limit=timedelta(hours=settings.notice_wait_hours),
     )
     return sender, client
 

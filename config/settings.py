@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +20,7 @@ from config.faq import FaqError, load_faq
 from config.movements import MovementsError, load_movements
 from domain.calendar import CalendarFileError, WorkCalendar
 from domain.codes import AGENCY_RE
+from domain.decisions import DEFAULT_PATTERN as DEFAULT_DECISION_PATTERN
 from domain.periods import parse_year_start
 from domain.secret_key import decode_key
 
@@ -27,8 +31,24 @@ DEMO_DATABASE = ROOT / "data" / "demo.sqlite3"
 WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{8,256}")
 
 
+@dataclass(frozen=True)
+class SettingsProblem:
+    """One invalid setting, as pydantic saw it: the CLI words it in Vietnamese from `kind`
+    (pydantic's error type) and `context` (its limits), keeping `message` for the log."""
+
+    variable: str
+    kind: str
+    context: dict[str, object]
+    message: str
+    value: str
+
+
 class SettingsError(Exception):
     """A setting is invalid; the message names the variable and what is wrong."""
+
+    def __init__(self, message: str, problems: tuple[SettingsProblem, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
 
 
 class Settings(BaseSettings):
@@ -115,16 +135,15 @@ class Settings(BaseSettings):
     #: The ZNS template of the one-time lookup code (issue 23 item 5), parameter `otp`: offered
     #: when strangers' guessing holds a dossier; unset, the citizen is given the desk instead.
     zns_template_otp: str | None = None
-    #: The one-stop desk a citizen held out by guessing can call or visit (number and hours).
-    desk_phone: str = Field(default="", max_length=50)
-    desk_hours: str = Field(
-        default="sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu", max_length=200
-    )
+    #: A phone notice that cannot go for a reason outside the bot (ZNS 5xx, network, an
+    #: expired token nobody refreshes, OAuth down) waits this many hours, retried, then dies.
+    notice_wait_hours: int = Field(default=48, ge=1, le=720)
     #: Decision numbers (issue 14): a regular expression, matched ignoring case, that a
     #: number must fit before it is stored and sent to citizens (default `123/QĐ-UBND`).
-    decision_no_pattern: str = r"\d{1,6}(/\d{4})?/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*"
+    decision_no_pattern: str = DEFAULT_DECISION_PATTERN
     # The citizen's questions (issue 26.2): the questions file, and the one-stop desk's contact
-    # and hours that follow every answer (TDKT_DESK_PHONE unset: no phone line).
+    # and hours that follow every answer (TDKT_DESK_PHONE unset: no phone line), also given to a
+    # citizen held out by strangers' guessing (issue 23.5).
     faq_file: Path = CONFIG_DIR / "faq.toml"
     desk_phone: str | None = Field(default=None, max_length=60)
     desk_hours: str = Field(
@@ -389,8 +408,33 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         lines = []
+        problems = []
         for error in exc.errors():
             name = "TDKT_" + str(error["loc"][0]).upper() if error["loc"] else "TDKT_?"
             message = str(error["msg"]).removeprefix("Value error, ")
             lines.append(f"{name}: {message}")
-        raise SettingsError("; ".join(lines)) from None
+            context = {key: value for key, value in error.get("ctx", {}).items() if key != "error"}
+            value = error.get("input")
+            shown = value if isinstance(value, str | int | float) else ""
+            problems.append(SettingsProblem(name, error["type"], context, message, str(shown)))
+        raise SettingsError("; ".join(lines), tuple(problems)) from None
+
+
+#: Variables with the prefix that are not settings yet are expected in the environment.
+_NOT_SETTINGS = frozenset({"TDKT_TEST_POSTGRES"})
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[tuple[str, str | None]]:
+    """`TDKT_*` variables no setting reads, each with the nearest setting's name (or None).
+
+    pydantic ignores them silently, so `TDKT_TELEGRAM_TOKKEN` would leave the bot without
+    Telegram and nobody told."""
+    known = {f"TDKT_{name.upper()}" for name in Settings.model_fields}
+    found = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if not upper.startswith("TDKT_") or upper in known or upper in _NOT_SETTINGS:
+            continue
+        near = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.8)
+        found.append((name, near[0] if near else None))
+    return found

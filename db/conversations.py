@@ -55,8 +55,14 @@ class ConversationRepository:
         )
 
     async def offer_choices(
-        self, channel: str, chat_id: str, payloads: list[str], at: datetime
+        self,
+        channel: str,
+        chat_id: str,
+        payloads: list[str],
+        at: datetime,
+        labels: list[str] | None = None,
     ) -> None:
+        """`labels` (one per payload) let an unknown reply show the same numbered lines again."""
         if not payloads and not await self.db.fetch_one(
             "SELECT 1 FROM offered_choices WHERE channel = ? AND chat_id = ?", (channel, chat_id)
         ):
@@ -67,7 +73,7 @@ class ConversationRepository:
                     "INSERT INTO offered_choices (channel, chat_id, payloads, offered_at)"
                     " VALUES (?, ?, ?, ?) ON CONFLICT (channel, chat_id) DO UPDATE SET"
                     " payloads = excluded.payloads, offered_at = excluded.offered_at",
-                    (channel, chat_id, json.dumps(payloads), instant_to_db(at)),
+                    (channel, chat_id, _stored(payloads, labels), instant_to_db(at)),
                 )
             else:
                 await conn.execute(
@@ -80,4 +86,23 @@ class ConversationRepository:
             "SELECT payloads FROM offered_choices WHERE channel = ? AND chat_id = ?",
             (channel, chat_id),
         )
-        return list(json.loads(row[0])) if row else []
+        return [payload for payload, _label in _offered(row[0])] if row else []
+
+    async def offered_with_labels(self, channel: str, chat_id: str) -> list[tuple[str, str]]:
+        """(payload, label) of each choice offered; the label is "" when none was kept."""
+        row = await self.db.fetch_one(
+            "SELECT payloads FROM offered_choices WHERE channel = ? AND chat_id = ?",
+            (channel, chat_id),
+        )
+        return _offered(row[0]) if row else []
+
+
+def _stored(payloads: list[str], labels: list[str] | None) -> str:
+    if labels is None or len(labels) != len(payloads):
+        return json.dumps(payloads)
+    return json.dumps([[p, label] for p, label in zip(payloads, labels, strict=True)])
+
+
+def _offered(raw: str) -> list[tuple[str, str]]:
+    """Rows written before labels were kept hold a plain list of payloads."""
+    return [(item, "") if isinstance(item, str) else (item[0], item[1]) for item in json.loads(raw)]

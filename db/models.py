@@ -231,6 +231,8 @@ class OutboxMessage:
     attempts: int
     next_attempt_at: datetime
     last_error: str | None
+    #: When it was queued: a patient channel's notice waits for an outage up to an age.
+    created_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> OutboxMessage:
@@ -239,4 +241,5 @@ class OutboxMessage:
             row,
             payload=json.loads(row["payload"]),
             next_attempt_at=instant_from_db(row["next_attempt_at"]),
+            created_at=instant_from_db(row["created_at"]),
         )

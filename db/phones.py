@@ -78,16 +78,31 @@ class PhoneRepository:
             cursor = await conn.execute("DELETE FROM dossier_phones")
             return cursor.rowcount
 
-    async def erase_finished(self, statuses: Collection[str], finished_before: datetime) -> int:
-        """Erase the numbers of dossiers in `statuses` whose last change is before the cutoff."""
+    async def erase_finished(
+        self,
+        statuses: Collection[str],
+        finished_before: datetime,
+        waiting_since: datetime | None = None,
+    ) -> int:
+        """Erase the numbers of dossiers in `statuses` whose last change is before the cutoff,
+        except while a phone notice queued after `waiting_since` is still pending for it:
+        the last notice (the result) is sent or dead first, then the number goes."""
         marks = ",".join("?" * len(statuses))
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "DELETE FROM dossier_phones WHERE dossier_id IN ("
                 f" SELECT d.id FROM dossiers d WHERE d.status IN ({marks})"
                 " AND (SELECT MAX(h.changed_at) FROM dossier_history h"
-                " WHERE h.dossier_id = d.id) < ?)",
-                (*statuses, instant_to_db(finished_before)),
+                " WHERE h.dossier_id = d.id) < ?"
+                " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.channel = ?"
+                " AND o.chat_id = CAST(d.id AS TEXT) AND o.state = 'pending'"
+                " AND o.created_at >= ?))",
+                (
+                    *statuses,
+                    instant_to_db(finished_before),
+                    ZNS_CHANNEL,
+                    instant_to_db(waiting_since or finished_before),
+                ),
             )
             return cursor.rowcount
 

@@ -25,6 +25,7 @@ def build_router() -> Router:
         rating,
         report,
         search,
+        several_codes,
         staff,
         staff_export,
         start,
@@ -42,6 +43,8 @@ def build_router() -> Router:
     # The officer's working day (issue 14): search, the dossier view, history, bulk updates.
     for feature in (search, dossier_view, history, bulk_update, staff_export):
         feature.register(router)
+    # What a newcomer trips over (issue 22): several codes in one citizen's message.
+    several_codes.register(router)
     # The citizen's questions (issue 26): the guide, then the questions, the last text handler.
     for feature in (procedure_guide, rating, faq):
         feature.register(router)

@@ -19,7 +19,7 @@ from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.reminders import WorkdayIndex, deadline_phrase
 from handlers.roles import LEADERS, role_of
-from handlers.router import Router
+from handlers.router import REPEAT_CHOICES, Router
 from handlers.services import Services
 from handlers.texts import casework as tw
 from handlers.texts import common as tc
@@ -61,7 +61,7 @@ async def on_text(
         return [Reply(tc.TEXT_EXPECTED)]
     if conversation.step == "code" or normalize_code(text) is not None:
         return await _offer(incoming, services, text)
-    return [Reply(tc.CHOICE_EXPECTED)]
+    return [Reply(tc.CHOICE_EXPECTED, extra=dict(REPEAT_CHOICES))]
 
 
 async def _offer(incoming: Incoming, services: Services, text: str) -> list[Reply]:

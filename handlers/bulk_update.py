@@ -22,7 +22,7 @@ from domain.transitions import MOVES, NOTE_REQUIRED, can_move, supplement_refuse
 from handlers.conversation import advance, current_flow, start_flow
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF, role_of
-from handlers.router import Router
+from handlers.router import REPEAT_CHOICES, Router
 from handlers.services import Services
 from handlers.status_update import apply_status_change, checked_note
 from handlers.texts import casework as t
@@ -48,8 +48,10 @@ def register(router: Router) -> None:
 def split_codes(text: str) -> tuple[list[str], list[str]]:
     """The codes in pasted text (any order, duplicates kept) and the pieces that are none.
 
-    A piece is a line, or a cell between tabs, commas or semicolons; an Excel row pasted
-    whole (code, name, unit…) gives its code and nothing is reported for the other cells.
+    A line may be an Excel row pasted whole (cells between tabs: code, name, unit…): it gives
+    its codes and nothing is reported for the other cells. Otherwise every piece between
+    commas or semicolons is meant as a code, so one that holds none (a stray `abc`) is
+    reported, and a piece with codes side by side (`CODE2 CODE3`) gives each of them.
     """
     codes: list[str] = []
     bad: list[str] = []
@@ -57,15 +59,31 @@ def split_codes(text: str) -> tuple[list[str], list[str]]:
         line = line.strip()
         if not line:
             continue
-        found = [c for c in (normalize_code(p) for p in _SEPARATORS.split(line)) if c]
-        if not found:
-            tidy = re.sub(r"\s*-\s*", "-", line.translate(_DASHES)).upper()
-            found = [m.group(0) for m in CODE_RE.finditer(tidy) if normalize_code(m.group(0))]
-        if found:
-            codes += found
-        else:
-            bad.append(line[:60])
+        if "\t" in line:
+            found = [code for cell in line.split("\t") for code in _codes_in(cell)]
+            if found:
+                codes += found
+            else:
+                bad.append(line[:60])
+            continue
+        for piece in _SEPARATORS.split(line):
+            piece = piece.strip()
+            if not piece:
+                continue
+            found = _codes_in(piece)
+            if found:
+                codes += found
+            else:
+                bad.append(piece[:60])
     return codes, bad
+
+
+def _codes_in(piece: str) -> list[str]:
+    code = normalize_code(piece)
+    if code is not None:
+        return [code]
+    tidy = re.sub(r"\s*-\s*", "-", piece.translate(_DASHES)).upper()
+    return [m.group(0) for m in CODE_RE.finditer(tidy) if normalize_code(m.group(0))]
 
 
 def several_codes(text: str) -> bool:
@@ -161,7 +179,7 @@ async def on_text(
         return await _take_note(services, conversation, text)
     if split_codes(text)[0]:
         return await start_with(incoming, services, text)
-    return [Reply(tc.CHOICE_EXPECTED)]
+    return [Reply(tc.CHOICE_EXPECTED, extra=dict(REPEAT_CHOICES))]
 
 
 async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:

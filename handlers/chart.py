@@ -36,6 +36,10 @@ class MonthBar:
     pending: int
 
 
+#: Up to this many month labels stand level side by side; more are slanted.
+SIDE_BY_SIDE_MONTHS = 6
+
+
 def render_chart(
     months: Sequence[MonthBar],
     passed: int,
@@ -50,19 +54,31 @@ def render_chart(
     `shares` are the passed and failed percentages as the report's text writes them, so the
     chart and the paragraph never round differently.
     """
+    figure = chart_figure(months, passed, failed, title=title, subtitle=subtitle, shares=shares)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def chart_figure(
+    months: Sequence[MonthBar],
+    passed: int,
+    failed: int,
+    *,
+    title: str,
+    subtitle: str,
+    shares: tuple[str, str] = ("", ""),
+) -> Figure:
+    """The figure render_chart saves (tests measure its labels)."""
     figure = Figure(figsize=(11, 5.2), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     grid = figure.add_gridspec(1, 3)
     bars = figure.add_subplot(grid[0, :2])
     share = figure.add_subplot(grid[0, 2])
     figure.suptitle(title, fontsize=14, fontweight="bold")
-
     _draw_months(bars, months, subtitle)
     _draw_share(share, passed, failed, shares)
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    return figure
 
 
 def _draw_months(axes: Axes, months: Sequence[MonthBar], subtitle: str) -> None:
@@ -80,6 +96,12 @@ def _draw_months(axes: Axes, months: Sequence[MonthBar], subtitle: str) -> None:
             axes.bar_label(drawn, labels=[vn_number(v) for v in values], fontsize=7, padding=2)
     axes.set_title(subtitle, fontsize=11)
     axes.set_xticks(list(positions), [m.label for m in months])
+    if len(months) > SIDE_BY_SIDE_MONTHS:
+        # A year of "MM/YYYY" labels is wider than the axes: slanted, they never overlap.
+        axes.tick_params(axis="x", labelsize=8, labelrotation=45)
+        for tick in axes.get_xticklabels():
+            tick.set_horizontalalignment("right")
+            tick.set_rotation_mode("anchor")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: vn_number(int(value))))
     axes.margins(y=0.12)

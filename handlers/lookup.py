@@ -44,6 +44,7 @@ from handlers.router import Router
 from handlers.services import Services
 from handlers.texts import common as tc
 from handlers.texts import lookup as t
+from handlers.texts import newuser as tn
 
 FLOW = "lookup"
 FAILURE_WINDOW = timedelta(hours=1)
@@ -392,7 +393,7 @@ async def status_card(services: Services, dossier: Dossier) -> Reply:
     above = kind if kind is not None and kind.board_step_only else None
     # The portal's word first (what the citizen also sees on Cổng DVC), our step in brackets.
     lines += [
-        t.CARD_STATUS.format(label=dossier.status.citizen_label),
+        _status_line(dossier.status),
         t.CARD_RECEIVED.format(date=vn_date(dossier.received_on)),
         (t.CARD_DUE_BOARD_STEP if above else t.CARD_DUE).format(date=vn_date(dossier.due_on)),
     ]
@@ -422,6 +423,14 @@ async def status_card(services: Services, dossier: Dossier) -> Reply:
                 line += t.CARD_HISTORY_NOTE.format(note=entry.note)
             lines.append(line)
     return Reply("\n".join(line for line in lines if line is not None))
+
+
+def _status_line(status: Status) -> str:
+    """The portal's word first, except for a passed dossier: the board's part is resolved
+    (the line below says when), only the higher authority's decision is awaited."""
+    if status is Status.passed:
+        return tn.CARD_STATUS_PASSED.format(label=status.label, portal=status.portal_label)
+    return t.CARD_STATUS.format(label=status.citizen_label)
 
 
 def _deadline_line(services: Services, dossier: Dossier) -> str | None:

@@ -54,6 +54,7 @@ from handlers.nomination_fields import (
     size_text,
     validate_answer,
 )
+from handlers.receipt_dates import received_text
 from handlers.receipt_qr import qr_png, receipt_link
 from handlers.roles import STAFF, refusal, role_of
 from handlers.router import CommandHandler, Router
@@ -520,7 +521,7 @@ async def _confirm(incoming: Incoming, services: Services, draft: NominationDraf
         who=t.NOMINEE_TYPES[nomination.nominee_type],
         name=nomination.nominee_name,
         award=kind.name,
-        received=vn_date(received_on),
+        received=received_text(services.calendar, received_at),
         due=vn_date(due_on),
         days=kind.working_days,
         files=len(files),

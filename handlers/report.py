@@ -430,8 +430,19 @@ def period_from_args(
 
 
 def register(router: Router) -> None:
-    router.command("thongke", thongke, t.COMMAND_DESCRIPTIONS["thongke"], roles=STAFF, slow=True)
-    router.command("xuat", xuat, t.COMMAND_DESCRIPTIONS["xuat"], roles=STAFF, slow=True)
+    router.command(
+        "thongke", thongke, t.COMMAND_DESCRIPTIONS["thongke"], roles=STAFF, slow=period_given
+    )
+    router.command("xuat", xuat, t.COMMAND_DESCRIPTIONS["xuat"], roles=STAFF, slow=period_given)
+
+
+def period_given(args: str, services: Services) -> bool:
+    """Slow only when the arguments name a period: a wrong one is answered at once."""
+    try:
+        period_from_args(args, services.today(), "", services.settings.report_year_start)
+    except ReportInputError:
+        return False
+    return True
 
 
 async def thongke(incoming: Incoming, services: Services, args: str) -> list[Reply]:

@@ -11,7 +11,7 @@ from db.connection import NeedsEventLoop
 from db.models import Conversation
 from domain.safe_text import strip_escape_sequences
 from domain.text import MAX_INPUT_CHARS, fold, normalize_input
-from handlers.messages import Attachment, Channel, Incoming, Reply
+from handlers.messages import Attachment, Channel, Choice, Incoming, Reply
 from handlers.services import Services
 from handlers.texts import common as t
 
@@ -24,6 +24,9 @@ TextHandler = Callable[[Incoming, Services], Awaitable[list[Reply] | None]]
 RoleResolver = Callable[[Incoming, Services], Awaitable[str]]
 
 BUTTON_CHANNELS = frozenset({Channel.telegram.value})
+#: A reply's `extra` saying "that was no answer to the numbered choices": they stay offered
+#: and, where there are no buttons, are shown again under the reply.
+REPEAT_CHOICES = {"keep_choices": "repeat"}
 
 
 @dataclass
@@ -37,7 +40,9 @@ class Command:
     listed: bool = True
     #: Takes more than a moment (a report, a chart, an export): the channels show that the
     #: bot is working before the reply ("Đang lập báo cáo…", Telegram's chat action).
-    slow: bool = False
+    #: A function of the arguments says so only for those that start the work (not for
+    #: `/thongke abc`, which is answered at once with the usage).
+    slow: bool | Callable[[str, Services], bool] = False
 
 
 async def citizen_role(_incoming: Incoming, _services: Services) -> str:
@@ -64,7 +69,7 @@ class Router:
         *,
         roles: frozenset[str] | None = None,
         listed: bool = True,
-        slow: bool = False,
+        slow: bool | Callable[[str, Services], bool] = False,
     ) -> None:
         self.commands[name] = Command(name, handler, description, roles, listed, slow)
 
@@ -174,6 +179,7 @@ class BotCore:
             log.exception("handler failed for %s chat", incoming.channel)
             return [Reply(t.INTERNAL_ERROR)]
         if incoming.channel not in BUTTON_CHANNELS:
+            replies = await self._repeat_choices(incoming, replies)
             await self._remember_choices(incoming, replies)
         return replies or [Reply(t.NOT_UNDERSTOOD.format(example=_example()))]
 
@@ -188,6 +194,8 @@ class BotCore:
             command = self.router.commands.get(parsed[0])
             if command is None or not command.slow:
                 return None
+            if callable(command.slow) and not command.slow(parsed[1], self.services):
+                return None
             if command.roles is not None:
                 if await self.router.role_of(incoming, self.services) not in command.roles:
                     return None
@@ -198,15 +206,33 @@ class BotCore:
 
         return casework.WORKING
 
+    async def _repeat_choices(self, incoming: Incoming, replies: list[Reply]) -> list[Reply]:
+        if not any(r.extra.get("keep_choices") == "repeat" and not r.choices for r in replies):
+            return replies
+        offered = await self.services.conversations.offered_with_labels(
+            incoming.channel, incoming.chat_id
+        )
+        if not offered or any(not label for _payload, label in offered):
+            return replies
+        choices = tuple(Choice(label, payload) for payload, label in offered)
+        return [
+            replace(reply, choices=choices)
+            if reply.extra.get("keep_choices") == "repeat" and not reply.choices
+            else reply
+            for reply in replies
+        ]
+
     async def _remember_choices(self, incoming: Incoming, replies: list[Reply]) -> None:
         if any(reply.extra.get("keep_choices") for reply in replies):
             return  # "answer with 1 to N": the numbers offered before still apply
         payloads: list[str] = []
+        labels: list[str] = []
         for reply in replies:
             if reply.choices:
                 payloads = [choice.payload for choice in reply.choices]
+                labels = [choice.label for choice in reply.choices]
         await self.services.conversations.offer_choices(
-            incoming.channel, incoming.chat_id, payloads, self.services.now()
+            incoming.channel, incoming.chat_id, payloads, self.services.now(), labels=labels
         )
 
     async def _route(self, incoming: Incoming) -> list[Reply]:
@@ -220,9 +246,11 @@ class BotCore:
                 incoming.channel, incoming.chat_id
             )
             if offered and text.isdecimal():
-                index = int(text)
+                # `0001` (the phone's digits typed again) is no choice number, not choice 1.
+                index = int(text) if text.isascii() and not text.startswith("0") else 0
                 if not 1 <= index <= len(offered):
                     out_of_range = t.CHOICE_OUT_OF_RANGE.format(count=len(offered))
+                    # The numbers offered before still apply; the reply names their range.
                     return [Reply(out_of_range, extra={"keep_choices": "1"})]
                 payload = offered[index - 1]
         incoming = Incoming(

@@ -27,11 +27,12 @@ from handlers.conversation import advance, current_flow, start_flow
 from handlers.messages import Choice, Incoming, Reply
 from handlers.notices import status_notice_renderer
 from handlers.roles import LEADERS, STAFF, role_of
-from handlers.router import Router
+from handlers.router import REPEAT_CHOICES, Router
 from handlers.services import Services
 from handlers.texts import casework as tw
 from handlers.texts import common as tc
 from handlers.texts import lookup as tl
+from handlers.texts import newuser as tn
 from handlers.texts import status as t
 
 FLOW = "status"
@@ -164,7 +165,7 @@ async def on_text(
     # Buttons are expected at the other steps; a typed code restarts with that dossier.
     if normalize_code(text) is not None:
         return await _choose(incoming, services, text)
-    return [Reply(tc.CHOICE_EXPECTED)]
+    return [Reply(tc.CHOICE_EXPECTED, extra=dict(REPEAT_CHOICES))]
 
 
 async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
@@ -290,6 +291,9 @@ def checked_note(services: Services, target: Status, text: str) -> str | Reply:
     note = " ".join(text.split())
     if target in NOTE_REQUIRED and not note:
         return Reply(t.NOTE_EMPTY)
+    if target in NOTE_REQUIRED and target is not Status.decided and note.isdecimal():
+        # A choice number typed one step late ("1") is no reason a citizen can act on.
+        return Reply(tn.NOTE_ONLY_DIGITS.format(text=note[:20]))
     if len(note) > NOTE_LIMIT:
         return Reply(t.NOTE_TOO_LONG.format(limit=NOTE_LIMIT))
     if target is Status.decided:

@@ -103,8 +103,11 @@ def template_data(dossier: Dossier, entry: HistoryEntry) -> dict[str, Any]:
 
 async def erase_expired(phones: PhoneRepository, settings: Settings, now: datetime) -> int:
     """Erase what may no longer be kept: all numbers without ZNS, else those of dossiers
-    final for longer than the retention period. Returns how many were erased."""
+    final for longer than the retention period whose last notice is sent or dead (or has
+    waited its TDKT_NOTICE_WAIT_HOURS). Returns how many were erased."""
     if not settings.zns_on:
         return await phones.erase_all()
     cutoff = now - timedelta(days=settings.phone_retention_days)
-    return await phones.erase_finished([status.value for status in FINAL], cutoff)
+    # A notice still waiting out an outage (bot/outbox.py) keeps the number it needs.
+    waiting = now - timedelta(hours=settings.notice_wait_hours)
+    return await phones.erase_finished([status.value for status in FINAL], cutoff, waiting)

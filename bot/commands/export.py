@@ -26,6 +26,7 @@ from handlers.excel import WRITERS, write_dossiers
 from handlers.formatting import vn_date, vn_number
 from handlers.services import Services
 from handlers.texts import casework as tw
+from handlers.texts import newuser as tn
 from handlers.texts import report as t
 
 NAME = "export"
@@ -157,6 +158,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="STATUS",
         help="with --for-staff: only these statuses (key or Vietnamese label); repeatable",
     )
+    parser.add_argument(
+        "--force", action="store_true", help="replace FILE when it exists (refused otherwise)"
+    )
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -172,6 +176,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if statuses is not None and not args.for_staff:
         print(tw.EXPORT_STATUS_NEEDS_STAFF, file=sys.stderr)
+        return EXIT_FAILED
+    if target.exists() and not args.force:
+        # Like `backup`: an earlier export is somebody's file; replacing it is asked for.
+        print(tn.EXPORT_EXISTS.format(path=target), file=sys.stderr)
         return EXIT_FAILED
     app = await open_app(settings)
     try:

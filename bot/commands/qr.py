@@ -24,8 +24,12 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
     from handlers.receipt_qr import qr_png, receipt_link
     from handlers.texts import lookup as tl
+    from handlers.texts import newuser as tn
     from handlers.texts import qr as t
 
+    if args.output.suffix.lower() != ".png":
+        print(tn.QR_NOT_PNG.format(name=args.output.name), file=sys.stderr)
+        return 1
     code = normalize_code(args.code)
     if code is None:
         print(tl.BAD_FORMAT.format(text=args.code[:60], example=EXAMPLE_CODE), file=sys.stderr)

@@ -33,11 +33,9 @@ ASK_UNIT = {
     ),
     "collective": (
         "Cơ quan quản lý trực tiếp (cơ quan chủ quản) của {name}.\n"
-        "Ví dụ: Phòng Giáo dục và Đào tạo huyện Châu Thành"
+        "Ví dụ: Sở Giáo dục và Đào tạo, hoặc UBND xã Châu Thành"
     ),
-    "family": (
-        "Chính quyền địa phương quản lý hộ {name}.\nVí dụ: UBND xã An Bình, huyện Châu Thành"
-    ),
+    "family": ("Chính quyền địa phương quản lý hộ {name}.\nVí dụ: UBND xã An Bình"),
 }
 ASK_AWARD = "Chọn hình thức khen thưởng dành cho {who}:"
 ASK_MOVEMENT = (

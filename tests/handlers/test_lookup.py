@@ -132,7 +132,13 @@ async def test_card_of_late_resolution(services: Services, chat: ChatDriver) -> 
         services, status=Status.passed, due_on=date(2026, 11, 20), resolved_on=date(2026, 11, 23)
     )
     lines = (await verified_card(chat)).splitlines()
-    assert "Trạng thái: Đang xử lý (Thẩm định đạt — trình cấp có thẩm quyền)" in lines
+    # Issue 22.5: a passed dossier reads as resolved; the portal's "Đang xử lý" is named as
+    # the portal's, not set beside "Đã giải quyết" as the dossier's state.
+    status = (
+        "Trạng thái: Thẩm định đạt — trình cấp có thẩm quyền (trên Cổng Dịch vụ công: Đang xử lý)"
+    )
+    assert status in lines
+    assert not any(line.startswith("Trạng thái: Đang xử lý") for line in lines)
     assert "Đã giải quyết ngày 23/11/2026 (trễ hạn)." in lines
 
 

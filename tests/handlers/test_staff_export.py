@@ -133,12 +133,15 @@ async def test_progress_only_for_slow_commands_the_sender_may_run(
     assert await core.progress(incoming("hoa", "thongke")) is None
 
 
-async def test_console_prints_the_line_before_the_report(services: Services, core: BotCore) -> None:
+async def test_console_prints_the_line_before_the_report(
+    services: Services, core: BotCore, tmp_path: Path
+) -> None:
     from bot.console_channel import CHAT_ID, run_console
 
     core.services.settings = services.settings.model_copy(update={"admins": [f"console:{CHAT_ID}"]})
     out = io.StringIO()
-    await run_console(core, stdin=io.StringIO("/thongke\n/viec\n"), stdout=out)
+    stdin = io.StringIO("/thongke\n/viec\n")
+    await run_console(core, stdin=stdin, stdout=out, files_dir=tmp_path)
     text = out.getvalue()
     assert text.count(tw.WORKING) == 1
     assert text.index(tw.WORKING) < text.index("> /viec")
