@@ -214,7 +214,7 @@ def _check_row(
     if nominee_type is None:
         problems.append(t.ERR_TYPE.format(value=values.get("type", "") or "—"))
     award_value = values.get("award", "")
-    kind = catalog.find(award_value) if award_value else None
+    kind = catalog.nominable(award_value) if award_value else None
     if not award_value:
         problems.append(t.ERR_AWARD_MISSING)
     elif kind is None:
