@@ -12,7 +12,8 @@ from datetime import timedelta
 from domain.text import fold
 from handlers.formatting import vn_datetime
 from handlers.messages import Choice, Incoming, Reply
-from handlers.roles import ADMINS, STAFF, Role
+from handlers.nomination.units import invite_unit, join_unit
+from handlers.roles import ADMINS, LEADERS, STAFF, Role, refusal, role_of
 from handlers.router import Router
 from handlers.services import Services
 from handlers.texts import staff as t
@@ -20,10 +21,12 @@ from handlers.texts import staff as t
 INVITE_TTL = timedelta(hours=72)
 _INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
 _ROLE_WORDS = {"canbo": Role.officer, "chuyenvien": Role.officer, "lanhdao": Role.leader}
+_UNIT_WORDS = frozenset({"donvi", "don vi"})
 
 
 def register(router: Router) -> None:
-    router.command("moi", invite, t.COMMANDS["moi"], roles=ADMINS)
+    # Leaders may invite a unit's emulation officer (issue 24); staff invites stay admin-only.
+    router.command("moi", invite, t.COMMANDS["moi"], roles=LEADERS)
     router.command("dangky", join, t.COMMANDS["dangky"], listed=False)
     router.command("canbo", list_staff, t.COMMANDS["canbo"], roles=STAFF)
     router.payload("rv", revoke_button)
@@ -35,6 +38,11 @@ def new_invite_code() -> str:
 
 
 async def invite(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+    head, _, rest = args.strip().partition(" ")
+    if fold(head) in _UNIT_WORDS:
+        return await invite_unit(incoming, services, rest)
+    if (asker := await role_of(incoming, services)) not in ADMINS:
+        return [Reply(refusal(asker, ADMINS))]
     role = _ROLE_WORDS.get(fold(args).replace(" ", ""))
     if role is None:
         return [Reply(t.INVITE_USAGE)]
@@ -62,7 +70,7 @@ async def join(incoming: Incoming, services: Services, args: str) -> list[Reply]
         return [Reply(t.JOIN_ALREADY_ADMIN)]
     found = await services.staff.get_invite(code)
     if found is None:
-        return [Reply(t.JOIN_UNKNOWN)]
+        return await join_unit(incoming, services, code) or [Reply(t.JOIN_UNKNOWN)]
     if found.used_by is not None:
         return [Reply(t.JOIN_USED)]
     if found.expires_at <= services.now():

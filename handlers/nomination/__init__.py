@@ -8,6 +8,10 @@ Map of the package:
 - `fields.py` — each answer validated with pydantic; a bad one raises AnswerError in Vietnamese.
 - `mine.py` — `/denghicuatoi`, the officer's own nominations page by page.
 - `export.py` — every nomination to .xlsx or .csv (`python -m bot export --what nominations`).
+- `unit_list.py` — the unit's Excel list: the template, reading a filled one, each row checked
+  against config/eligibility.toml (domain/eligibility.py); `verdicts.py` words the verdicts.
+- `units.py` — the unit's path: invite (`/moi donvi`), join, `/maudenghi`, `/danhsach` (check,
+  then submit as one submission), `/hosodonvi` (only that unit's submissions and dossiers).
 
 The flow of `/denghi`: who (cá nhân, tập thể, hộ gia đình) → name → position and unit, or the
 governing body → award kind (from the catalogue entries that fit) → emulation movement or
@@ -23,6 +27,7 @@ the runtime's sweep also deletes it and sends the notice through the outbox. A s
 
 from __future__ import annotations
 
+from handlers.nomination import units
 from handlers.nomination.chat import back, cancel_command, on_button, on_text, start
 from handlers.nomination.mine import PAGE_PREFIX, my_nominations, on_page
 from handlers.nomination.questions import FLOW, PREFIX, duration_text, expire_drafts
@@ -30,6 +35,7 @@ from handlers.roles import STAFF
 from handlers.router import Router
 from handlers.texts import common as tc
 from handlers.texts import nomination as t
+from handlers.texts import unit_list as tu
 
 __all__ = ["duration_text", "expire_drafts", "register"]
 
@@ -46,3 +52,8 @@ def register(router: Router) -> None:
     router.flow(FLOW, on_text)
     router.payload(PREFIX, on_button)
     router.payload(PAGE_PREFIX, on_page, roles=STAFF)
+    # Issue 24: the unit's list (units.py); who may use them is checked inside.
+    router.command("maudenghi", units.template, tu.COMMANDS["maudenghi"])
+    router.command("danhsach", units.check_list, tu.COMMANDS["danhsach"])
+    router.command("hosodonvi", units.unit_dossiers, tu.COMMANDS["hosodonvi"])
+    router.payload(units.PREFIX, units.on_button)

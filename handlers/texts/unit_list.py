@@ -90,3 +90,51 @@ MISSING_PRIOR = "{award} từ {years} năm trước trở lên"
 AND = " và "
 OR = " hoặc "
 TEMPLATE_WRITTEN = "Đã ghi mẫu danh sách đề nghị khen thưởng: {file}"
+
+# --- The unit role and submissions (issue 24) -----------------------------------------------
+COMMANDS.update(
+    {
+        "danhsach": "Kiểm tra (và nộp) danh sách đề nghị khen thưởng của đơn vị",
+        "hosodonvi": "Danh sách, hồ sơ đơn vị đã nộp và tình trạng",
+    }
+)
+TEMPLATE_CAPTION = (
+    "📄 Mẫu danh sách đề nghị khen thưởng. Điền mỗi người, tập thể một dòng (xem trang "
+    "“Hướng dẫn”), rồi gửi lại: /danhsach ĐƯỜNG_DẪN_TỆP.xlsx"
+)
+TEMPLATE_FILE = "mau-danh-sach-de-nghi-khen-thuong.xlsx"
+INVITE_UNIT_USAGE = "Cú pháp: /moi donvi TÊN ĐƠN VỊ (ví dụ: /moi donvi Trường THCS Lê Lợi)"
+INVITE_UNIT_CREATED = (
+    "Mã mời cán bộ thi đua của đơn vị “{unit}”: {code}\n"
+    "Người được mời gửi /dangky {code} trước {expires}. Mã chỉ dùng một lần."
+)
+JOIN_UNIT_DONE = (
+    "Chào {name}! Anh/chị đã đăng ký là cán bộ thi đua của đơn vị “{unit}”.\n"
+    "/maudenghi: tải mẫu danh sách · /danhsach TỆP.xlsx: kiểm tra và nộp · "
+    "/hosodonvi: hồ sơ đơn vị đã nộp"
+)
+LIST_USAGE = "Gửi đường dẫn tệp Excel sau lệnh, ví dụ: /danhsach /home/donvi/danhsach.xlsx"
+LIST_NO_FILE = "Không tìm thấy tệp {file}."
+LIST_ONLY_CONSOLE = (
+    "Trên kênh này, hãy gửi tệp Excel cho Ban qua thư điện tử; cán bộ Ban kiểm tra bằng "
+    "“python -m bot nominations check”. (Gửi tệp trực tiếp trong trò chuyện sẽ có sau.)"
+)
+LIST_NOT_ALLOWED = "Lệnh này dành cho cán bộ thi đua của đơn vị và cán bộ Ban."
+LIST_OFFER = "Nộp {count} dòng đủ điều kiện hoặc cần cán bộ xem thành một tờ trình?"
+LIST_NOTHING_TO_SUBMIT = "Không có dòng nào đủ điều kiện hoặc cần cán bộ xem để nộp."
+LIST_SUBMIT = "Nộp {count} dòng"
+LIST_CANCEL = "Chưa nộp"
+LIST_CANCELLED = "Chưa nộp danh sách. Sửa tệp rồi gửi lại bằng /danhsach khi sẵn sàng."
+LIST_STALE = "Nút này đã cũ: hãy gửi lại danh sách bằng /danhsach."
+LIST_BOARD_ONLY_CHECK = (
+    "(Cán bộ Ban chỉ kiểm tra; nộp thay đơn vị bằng "
+    "“python -m bot nominations submit TỆP --unit TÊN”.)"
+)
+SUBMITTED = "✅ Đã nộp tờ trình {code} của {unit}: {count} hồ sơ, tiếp nhận ngày {received}."
+SUBMITTED_LINE = "Dòng {row}: {name} — {code} — hạn {due}"
+SUBMITTED_FOLLOW = "Anh/chị sẽ được báo mỗi khi hồ sơ thay đổi tình trạng. Tra cứu: /tracuu MÃ."
+HISTORY_NOTE = "Đơn vị nộp qua danh sách, tờ trình {code}"
+UNIT_NONE = "Đơn vị “{unit}” chưa nộp danh sách nào."
+UNIT_HEADER = "Đơn vị “{unit}”: {count} tờ trình gần nhất"
+UNIT_SUBMISSION = "• {code} ({date}) — {rows} hồ sơ{campaign}"
+UNIT_DOSSIER = "   {code} — {name} — {award}: {status}, hạn {due}"
