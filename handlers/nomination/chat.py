@@ -16,6 +16,7 @@ from domain.text import fold
 from handlers.conversation import current_flow
 from handlers.formatting import vn_date
 from handlers.messages import Incoming, Reply
+from handlers.nomination.facts import parse_facts
 from handlers.nomination.fields import (
     MAX_FILES,
     AnswerError,
@@ -49,6 +50,7 @@ from handlers.nomination.questions import (
     save,
     step_options,
 )
+from handlers.nomination.unit_list import facts_from_values
 from handlers.receipt_qr import qr_png, receipt_link
 from handlers.roles import STAFF, refusal, role_of
 from handlers.router import CommandHandler
@@ -262,10 +264,29 @@ async def _answer(services: Services, draft: NominationDraft, step: str, raw: st
                 data["contact_phone"] = contact.phone
         elif step == "phone":
             data["contact_phone"] = validate_answer(PhoneAnswer, {"phone": raw}).phone
+        elif step == "facts":
+            data["facts"] = _checked_facts(services, data, raw)
     except AnswerError as exc:
         return await ask(services, draft, error=str(exc), renew=False)
     draft.step = next_step(data)
     return await ask(services, draft)
+
+
+def _checked_facts(services: Services, data: dict[str, Any], raw: str) -> dict[str, str]:
+    """The facts answer, refused with the first problem the list's check would report."""
+    values = parse_facts(raw)
+    problems: list[str] = []
+    facts_from_values(
+        dict(values),
+        data["nominee_type"],
+        data.get("award_kind", ""),
+        services.catalog,
+        services.today().year,
+        problems,
+    )
+    if problems:
+        raise AnswerError(problems[0])
+    return values
 
 
 def _change_type(services: Services, data: dict[str, Any], nominee_type: NomineeType) -> None:

@@ -12,8 +12,10 @@ from datetime import timedelta
 from typing import Any
 
 from config.catalog import NomineeType
+from config.eligibility import eligibility_from
 from config.movements import MovementList, movements_from
 from db.nominations import NominationDraft
+from domain.eligibility import check
 from handlers.formatting import vn_number
 from handlers.messages import Channel, Choice, Incoming, Reply
 from handlers.nomination.fields import (
@@ -23,6 +25,8 @@ from handlers.nomination.fields import (
     SUMMARY_MIN,
     size_text,
 )
+from handlers.nomination.unit_list import facts_from_values
+from handlers.nomination.verdicts import verdict_text
 from handlers.services import Services
 from handlers.texts import nomination as t
 
@@ -30,10 +34,11 @@ FLOW = "nomination"
 PREFIX = "nm"
 #: The questions in order; "phone" is asked only when the contact came without a number.
 ORDER = ("type", "name", "unit", "award", "movement", "summary", "contact", "phone", "files")
-EDITABLE = ("type", "name", "unit", "award", "movement", "summary", "contact", "files")
+#: "facts" (issue 24) is reached from the review only, so the nine steps stay as they were.
+EDITABLE = ("type", "name", "unit", "award", "movement", "summary", "contact", "files", "facts")
 TOTAL_STEPS = 9
 STEP_NUMBER = {step: index for index, step in enumerate(ORDER, start=1)}
-STEP_NUMBER.update({"phone": 7, "files": 8, "review": 9, "edit": 9})
+STEP_NUMBER.update({"phone": 7, "files": 8, "review": 9, "edit": 9, "facts": 9})
 FIELD_OF_STEP = {
     "type": "nominee_type",
     "name": "nominee_name",
@@ -134,6 +139,9 @@ def _question(services: Services, draft: NominationDraft) -> Reply:
         lines.append(t.ASK_PHONE.format(name=data.get("contact_name", "")))
     elif step == "files":
         lines += _files_question(services, draft)
+    elif step == "facts":
+        award = services.catalog.name_of(data.get("award_kind", ""))
+        lines.append(t.ASK_FACTS.format(award=award))
     current = _current_answer(services, step, data)
     if current:
         lines.append(t.CURRENT.format(value=current))
@@ -203,6 +211,8 @@ def _current_answer(services: Services, step: str, data: dict[str, Any]) -> str 
     if step == "contact" and "contact_name" in data:
         phone = data.get("contact_phone")
         return f"{data['contact_name']}, {phone}" if phone else data["contact_name"]
+    if step == "facts" and data.get("facts"):
+        return facts_summary(data["facts"])
     if step == "files" and data.get("attachments"):
         return t.FILES_SO_FAR.format(
             count=len(data["attachments"]), limit=MAX_FILES, names=_file_names(data)
@@ -233,6 +243,7 @@ def _review(services: Services, draft: NominationDraft) -> Reply:
     ]
     if kind is not None:
         lines.append(t.REVIEW_DUE.format(days=kind.working_days))
+        lines.append(review_verdict(services, data))
     lines += [
         t.REVIEW_MOVEMENT.format(
             value=movements(services).name_of(movement) if movement else t.NO_MOVEMENT
@@ -325,3 +336,28 @@ async def expire_drafts(services: Services) -> int:
         notice=lambda draft: {"text": expired_text(services, draft)},
     )
     return len(expired)
+
+
+def review_verdict(services: Services, data: dict[str, Any]) -> str:
+    """The eligibility line of the review card: the verdict on the facts given, or how to
+    give them."""
+    if not data.get("facts"):
+        return t.REVIEW_NO_FACTS
+    rules = eligibility_from(services.settings.eligibility_file)
+    problems: list[str] = []
+    facts = facts_from_values(
+        dict(data["facts"]),
+        data["nominee_type"],
+        data["award_kind"].upper(),
+        services.catalog,
+        services.today().year,
+        problems,
+    )
+    verdict = check(facts, rules, services.today().year)
+    return t.REVIEW_VERDICT.format(
+        verdict=verdict_text(verdict, rules, services.catalog, facts.award)
+    )
+
+
+def facts_summary(values: dict[str, str]) -> str:
+    return "; ".join(f"{t.FACT_LABELS[key]}: {value}" for key, value in values.items() if value)

@@ -18,7 +18,14 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from config.catalog import AwardCatalog, NomineeType
-from domain.eligibility import EligibilityRules, Facts, Verdict, VerdictKind, check
+from domain.eligibility import (
+    YEAR_FACTS,
+    EligibilityRules,
+    Facts,
+    Verdict,
+    VerdictKind,
+    check,
+)
 from domain.text import fold
 from handlers.nomination.fields import normalize_phone
 from handlers.nomination.verdicts import verdict_text
@@ -220,31 +227,39 @@ def _check_row(
     elif kind is None:
         problems.append(t.ERR_AWARD.format(value=award_value))
     values["award_name"] = kind.name if kind else award_value
-    years = {
-        key: _years(values, key, year, problems)
-        for key in ("excellent_years", "advanced_years", "base_emulation_years")
-    }
-    initiatives = _count(values, "initiatives", problems)
-    prior = _prior_awards(values, catalog, problems)
-    disciplined = _discipline(values, problems)
+    facts = facts_from_values(
+        values, nominee_type or "", kind.code.upper() if kind else "", catalog, year, problems
+    )
     phone = values.get("phone", "")
     if phone and normalize_phone(phone) is None:
         problems.append(t.ERR_PHONE.format(value=phone))
     if problems or kind is None or nominee_type is None:
         return ListRow(row, name, values, problems=tuple(problems))
-    facts = Facts(
-        nominee_type=nominee_type,
-        award=kind.code.upper(),
-        excellent_years=years["excellent_years"],
-        advanced_years=years["advanced_years"],
-        base_emulation_years=years["base_emulation_years"],
-        initiatives=initiatives,
-        prior_awards=prior,
-        disciplined=disciplined,
-    )
     verdict = check(facts, rules, year)
     text = verdict_text(verdict, rules, catalog, facts.award)
     return ListRow(row, name, values, facts=facts, verdict=verdict, text=text)
+
+
+def facts_from_values(
+    values: dict[str, str],
+    nominee_type: str,
+    award: str,
+    catalog: AwardCatalog,
+    year: int,
+    problems: list[str],
+) -> Facts:
+    """The achievement facts of a row (or of the chat's answer), problems appended in place."""
+    years = {key: _years(values, key, year, problems) for key in YEAR_FACTS}
+    return Facts(
+        nominee_type=nominee_type,
+        award=award,
+        excellent_years=years["excellent_years"],
+        advanced_years=years["advanced_years"],
+        base_emulation_years=years["base_emulation_years"],
+        initiatives=_count(values, "initiatives", problems),
+        prior_awards=_prior_awards(values, catalog, problems),
+        disciplined=_discipline(values, problems),
+    )
 
 
 def _column(key: str) -> str:
