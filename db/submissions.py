@@ -122,9 +122,12 @@ class SubmissionRepository:
             )
         return await self.member(channel, user_id)
 
-    async def invite_exists(self, code: str) -> bool:
-        row = await self.db.fetch_one("SELECT 1 FROM unit_invites WHERE code = ?", (code,))
-        return row is not None
+    async def invite(self, code: str) -> tuple[str | None, datetime] | None:
+        """(who used it, when it expires) of a unit's invite, or None when there is none."""
+        row = await self.db.fetch_one(
+            "SELECT used_by, expires_at FROM unit_invites WHERE code = ?", (code,)
+        )
+        return (row["used_by"], datetime.fromisoformat(row["expires_at"])) if row else None
 
     async def member(self, channel: str, user_id: str) -> UnitMember | None:
         row = await self.db.fetch_one(

@@ -65,8 +65,13 @@ async def invite_unit(incoming: Incoming, services: Services, name: str) -> list
 
 async def join_unit(incoming: Incoming, services: Services, code: str) -> list[Reply] | None:
     """`/dangky CODE` with a unit's code; None when the code is not a unit's (staff's then)."""
-    if not await services.submissions.invite_exists(code):
+    found = await services.submissions.invite(code)
+    if found is None:
         return None
+    if found[0] is not None:
+        return [Reply(ts.JOIN_USED)]
+    if found[1] <= services.now():
+        return [Reply(ts.JOIN_EXPIRED)]
     name = (incoming.sender_name or "").strip()[:100] or incoming.sender_id
     member = await services.submissions.redeem_invite(
         code=code,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
@@ -12,12 +13,13 @@ import pytest
 from config.eligibility import eligibility_from
 from config.settings import Settings
 from db.connection import Database
-from handlers.nomination.unit_list import write_template
+from handlers.nomination import unit_list, units
+from handlers.nomination.unit_list import ListUnreadable, check_workbook, write_template
 from handlers.services import Services
 from handlers.texts import staff as ts
 from handlers.texts import unit_list as t
 from tests.cli import run_cli
-from tests.conftest import ChatDriver
+from tests.conftest import ChatDriver, MovableClock
 from tests.handlers.nomination.test_chat import make_officer
 from tests.handlers.test_lookup import verified_card
 
@@ -211,3 +213,24 @@ def test_cli_submit_for_a_unit(settings: Settings, services: Services, tmp_path:
     assert f"của {UNIT}: 2 hồ sơ" in done.stdout
     bad = run_cli(settings, "nominations", "submit", str(tmp_path / "none.xlsx"), "--unit", UNIT)
     assert bad.returncode == 1
+
+
+async def test_a_unit_invite_lasts_72_hours(
+    services: Services, chat: ChatDriver, clock: MovableClock
+) -> None:
+    invited = await chat.say(f"/moi donvi {UNIT}", sender_id="boss")
+    code = re.search(r"/dangky (\S+)", invited)
+    assert code is not None
+    assert units.INVITE_TTL == timedelta(hours=72)
+    clock.advance(hours=72)
+    assert await chat.say(f"/dangky {code.group(1)}", sender_id="late") == ts.JOIN_EXPIRED
+
+
+def test_a_list_has_at_most_5000_rows(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert unit_list.MAX_ROWS == 5000
+    monkeypatch.setattr(unit_list, "MAX_ROWS", 3)
+    rules = eligibility_from(services.settings.eligibility_file)
+    with pytest.raises(ListUnreadable, match="quá 3 dòng"):
+        check_workbook(list_file(services, tmp_path).read_bytes(), services.catalog, rules, 2026)
