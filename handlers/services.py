@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -44,6 +44,8 @@ class Services:
     legacy_provinces: dict[str, str]
     clock: Clock = system_clock
     bot_username: str | None = None
+    #: Issue 24: the bytes of a file a person sent, by channel (set by the channel that can).
+    file_fetchers: dict[str, Callable[[str], Awaitable[bytes]]] = field(default_factory=dict)
     dossiers: DossierRepository = field(init=False)
     attempts: LookupAttemptRepository = field(init=False)
     conversations: ConversationRepository = field(init=False)

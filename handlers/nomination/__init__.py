@@ -54,6 +54,7 @@ def register(router: Router) -> None:
     router.payload(PAGE_PREFIX, on_page, roles=STAFF)
     # Issue 24: the unit's list (units.py); who may use them is checked inside.
     router.command("maudenghi", units.template, tu.COMMANDS["maudenghi"])
-    router.command("danhsach", units.check_list, tu.COMMANDS["danhsach"])
-    router.command("hosodonvi", units.unit_dossiers, tu.COMMANDS["hosodonvi"])
+    router.command("danhsach", units.check_list, tu.COMMANDS["danhsach"], listed=False)
+    router.command("hosodonvi", units.unit_dossiers, tu.COMMANDS["hosodonvi"], listed=False)
     router.payload(units.PREFIX, units.on_button)
+    router.flow(units.FLOW, units.on_file)

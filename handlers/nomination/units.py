@@ -8,17 +8,19 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from config.eligibility import eligibility_from
+from db.models import Conversation
 from db.submissions import SubmissionRowInput, Unit
 from domain.statuses import FINISHED
 from handlers.formatting import vn_date, vn_datetime
 from handlers.messages import Channel, Choice, Incoming, Reply
-from handlers.nomination.fields import normalize_phone
+from handlers.nomination.fields import MAX_FILE_BYTES, normalize_phone, size_text
 from handlers.nomination.unit_list import (
     ListCheck,
     ListUnreadable,
@@ -31,7 +33,11 @@ from handlers.services import Services
 from handlers.texts import staff as ts
 from handlers.texts import unit_list as t
 
+log = logging.getLogger(__name__)
+
 PREFIX = "ul"
+#: The conversation that waits for the list's file after `/danhsach` on a chat channel.
+FLOW = "unit_list"
 INVITE_TTL = timedelta(hours=72)
 _INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 #: Telegram and Zalo cut a message near this; a long row list goes in several.
@@ -87,25 +93,71 @@ async def join_unit(incoming: Incoming, services: Services, code: str) -> list[R
 
 
 async def check_list(incoming: Incoming, services: Services, args: str) -> list[Reply]:
-    """`/danhsach FILE.xlsx`: every row's verdict; a unit's officer is offered to submit."""
+    """`/danhsach FILE.xlsx` (console), or `/danhsach` then the file (Telegram): every row's
+    verdict; a unit's officer is then offered to submit."""
     member = await services.submissions.member(incoming.channel, incoming.sender_id)
-    staff = await role_of(incoming, services) in STAFF
-    if member is None and not staff:
+    if member is None and await role_of(incoming, services) not in STAFF:
         return [Reply(t.LIST_NOT_ALLOWED)]
+    if incoming.attachments:
+        return await _from_attachment(incoming, services)
     if incoming.channel != Channel.console.value:
-        return [Reply(t.LIST_ONLY_CONSOLE)]
-    path = Path(args.strip().strip('"'))
+        if incoming.channel not in services.file_fetchers:
+            return [Reply(t.LIST_ONLY_CONSOLE)]
+        now = services.now()
+        await services.conversations.save(
+            Conversation(incoming.channel, incoming.chat_id, FLOW, "file", "", now)
+        )
+        return [Reply(t.LIST_SEND_FILE)]
     if not args.strip():
         return [Reply(t.LIST_USAGE)]
+    path = Path(args.strip().strip('"'))
     try:
         content = path.read_bytes()
     except OSError:
         return [Reply(t.LIST_NO_FILE.format(file=path.name or args.strip()))]
+    return await _checked(incoming, services, path.name, content)
+
+
+async def on_file(
+    incoming: Incoming, services: Services, _conversation: Conversation
+) -> list[Reply]:
+    """The file sent after `/danhsach`; anything else is asked for again."""
+    if not incoming.attachments:
+        return [Reply(t.LIST_SEND_FILE)]
+    member = await services.submissions.member(incoming.channel, incoming.sender_id)
+    if member is None and await role_of(incoming, services) not in STAFF:
+        return [Reply(t.LIST_NOT_ALLOWED)]
+    await services.conversations.clear(incoming.channel, incoming.chat_id)
+    return await _from_attachment(incoming, services)
+
+
+async def _from_attachment(incoming: Incoming, services: Services) -> list[Reply]:
+    item = incoming.attachments[0]
+    name = item.file_name or t.TEMPLATE_FILE
+    fetch = services.file_fetchers.get(incoming.channel)
+    if fetch is None:
+        return [Reply(t.LIST_ONLY_CONSOLE)]
+    if item.kind != "document" or not name.lower().endswith(".xlsx"):
+        return [Reply(t.UNREADABLE.format(file=name, detail=t.NOT_XLSX))]
+    if item.size is not None and item.size > MAX_FILE_BYTES:
+        return [Reply(t.LIST_TOO_BIG.format(file=name, size=size_text(MAX_FILE_BYTES)))]
+    try:
+        content = await fetch(item.file_id)
+    except Exception:  # the channel's download failed: say so, the unit sends it again
+        log.exception("could not download a list from %s", incoming.channel)
+        return [Reply(t.LIST_DOWNLOAD_FAILED.format(file=name))]
+    return await _checked(incoming, services, name, content)
+
+
+async def _checked(
+    incoming: Incoming, services: Services, file_name: str, content: bytes
+) -> list[Reply]:
+    member = await services.submissions.member(incoming.channel, incoming.sender_id)
     try:
         result = _check(services, content)
     except ListUnreadable as exc:
-        return [Reply(t.UNREADABLE.format(file=path.name, detail=exc))]
-    replies = _chunks(report_lines(result, path.name))
+        return [Reply(t.UNREADABLE.format(file=file_name, detail=exc))]
+    replies = _chunks(report_lines(result, file_name))
     if member is None:
         return [*replies, Reply(t.LIST_BOARD_ONLY_CHECK)]
     count = sum(1 for row in result.rows if row.submittable)
@@ -116,7 +168,7 @@ async def check_list(incoming: Incoming, services: Services, args: str) -> list[
         channel=incoming.channel,
         chat_id=incoming.chat_id,
         unit=member.unit,
-        file_name=path.name,
+        file_name=file_name,
         content=content,
         nonce=nonce,
         now=services.now(),

@@ -116,8 +116,8 @@ JOIN_UNIT_DONE = (
 LIST_USAGE = "Gửi đường dẫn tệp Excel sau lệnh, ví dụ: /danhsach /home/donvi/danhsach.xlsx"
 LIST_NO_FILE = "Không tìm thấy tệp {file}."
 LIST_ONLY_CONSOLE = (
-    "Trên kênh này, hãy gửi tệp Excel cho Ban qua thư điện tử; cán bộ Ban kiểm tra bằng "
-    "“python -m bot nominations check”. (Gửi tệp trực tiếp trong trò chuyện sẽ có sau.)"
+    "Kênh này chưa nhận tệp: hãy gửi tệp Excel cho Ban qua thư điện tử (cán bộ Ban kiểm tra "
+    "bằng “python -m bot nominations check”), hoặc gửi qua Telegram."
 )
 LIST_NOT_ALLOWED = "Lệnh này dành cho cán bộ thi đua của đơn vị và cán bộ Ban."
 LIST_OFFER = "Nộp {count} dòng đủ điều kiện hoặc cần cán bộ xem thành một tờ trình?"
@@ -138,3 +138,6 @@ UNIT_NONE = "Đơn vị “{unit}” chưa nộp danh sách nào."
 UNIT_HEADER = "Đơn vị “{unit}”: {count} tờ trình gần nhất"
 UNIT_SUBMISSION = "• {code} ({date}) — {rows} hồ sơ{campaign}"
 UNIT_DOSSIER = "   {code} — {name} — {award}: {status}, hạn {due}"
+LIST_SEND_FILE = "Gửi tệp Excel danh sách (.xlsx) vào đây. /huy: thôi."
+LIST_TOO_BIG = "Tệp {file} lớn quá {size}: hãy tách danh sách thành nhiều tệp."
+LIST_DOWNLOAD_FAILED = "Chưa tải được tệp {file}. Vui lòng gửi lại sau ít phút."
