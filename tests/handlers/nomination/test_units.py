@@ -13,9 +13,11 @@ import pytest
 from config.eligibility import eligibility_from
 from config.settings import Settings
 from db.connection import Database
+from domain.statuses import Status
 from handlers.nomination import unit_list, units
 from handlers.nomination.unit_list import ListUnreadable, check_workbook, write_template
 from handlers.services import Services
+from handlers.status_update import apply_status_change
 from handlers.texts import staff as ts
 from handlers.texts import unit_list as t
 from tests.cli import run_cli
@@ -234,3 +236,19 @@ def test_a_list_has_at_most_5000_rows(
     rules = eligibility_from(services.settings.eligibility_file)
     with pytest.raises(ListUnreadable, match="quá 3 dòng"):
         check_workbook(list_file(services, tmp_path).read_bytes(), services.catalog, rules, 2026)
+
+
+async def test_the_unit_is_told_of_every_change(
+    services: Services, chat: ChatDriver, db: Database, tmp_path: Path
+) -> None:
+    await join_unit(chat, UNIT, "u1")
+    await chat.say(f"/danhsach {list_file(services, tmp_path)}", sender_id="u1")
+    receipt = await chat.say("1", sender_id="u1")
+    code = re.findall(r"— (\S+-\d{6}-\d{4}) — hạn", receipt)[0]
+    dossier = await services.dossiers.get_by_code(code)
+    assert dossier is not None
+    change = await apply_status_change(services, dossier, Status.in_review, None, "console:off")
+    assert change.applied and change.followers_notified == 1
+    row = await db.fetch_one("SELECT channel, chat_id, payload FROM outbox")
+    assert row is not None and (row["channel"], row["chat_id"]) == ("console", "c1")
+    assert code in row["payload"]
