@@ -28,6 +28,7 @@ from handlers.nomination.unit_list import (
     report_lines,
     write_template,
 )
+from handlers.receipt_qr import receipt_link
 from handlers.roles import LEADERS, STAFF, refusal, role_of
 from handlers.services import Services
 from handlers.texts import staff as ts
@@ -250,12 +251,13 @@ async def submit_list(
             code=code, unit=unit.name, count=len(codes), received=vn_date(received_at.date())
         )
     ]
-    lines += [
-        t.SUBMITTED_LINE.format(
+    for row, dossier in zip(rows, codes, strict=True):
+        line = t.SUBMITTED_LINE.format(
             row=row.row_number, name=row.nominee, code=dossier, due=vn_date(row.due_on)
         )
-        for row, dossier in zip(rows, codes, strict=True)
-    ]
+        # The link the receipt's QR code opens (`/qr CODE` prints the code itself).
+        link = receipt_link(services.settings.public_url, services.bot_username, dossier)
+        lines.append(f"{line} — {link}" if link else line)
     if chat_id:
         lines.append(t.SUBMITTED_FOLLOW)
     return _chunks(lines)

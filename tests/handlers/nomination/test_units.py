@@ -252,3 +252,16 @@ async def test_the_unit_is_told_of_every_change(
     row = await db.fetch_one("SELECT channel, chat_id, payload FROM outbox")
     assert row is not None and (row["channel"], row["chat_id"]) == ("console", "c1")
     assert code in row["payload"]
+
+
+async def test_receipt_lines_carry_the_lookup_link(
+    services: Services, settings: Settings, chat: ChatDriver, tmp_path: Path
+) -> None:
+    services.settings = settings.model_copy(update={"public_url": "https://tdkt.example.vn"})
+    await join_unit(chat, UNIT, "u1")
+    await chat.say(f"/danhsach {list_file(services, tmp_path)}", sender_id="u1")
+    receipt = await chat.say("1", sender_id="u1")
+    codes = re.findall(r"— (\S+-\d{6}-\d{4}) — hạn", receipt)
+    assert len(codes) == 2
+    for line in (line for line in receipt.splitlines() if line.startswith("Dòng")):
+        assert "— https://tdkt.example.vn/" in line, line
