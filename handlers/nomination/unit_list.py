@@ -109,17 +109,16 @@ def write_template(catalog: AwardCatalog, rules: EligibilityRules) -> bytes:
     guide.append(list(t.GUIDE_AWARD_HEADERS))
     for kind in catalog.kinds:
         whom = ", ".join(tn.NOMINEE_TYPES[item.value] for item in kind.for_whom)
-        basis = "; ".join(
-            sorted(
-                {
-                    f"{r.article} {r.law}"
-                    for (code, _), routes in rules.routes.items()
-                    if code == kind.code.upper()
-                    for r in routes
-                }
-            )
+        checked = sorted(
+            {
+                f"{route.article} {route.law}"
+                for (code, _), routes in rules.routes.items()
+                if code == kind.code.upper()
+                for route in routes
+            }
         )
-        guide.append([kind.code, kind.name, whom, basis])
+        note = "; ".join(checked) if kind.nominable else t.GUIDE_PRIOR_ONLY
+        guide.append([kind.code, kind.name, whom, kind.legal_basis, note or t.GUIDE_NO_RULES])
     guide.column_dimensions["A"].width = 34
     guide.column_dimensions["B"].width = 70
     for row in guide.iter_rows():

@@ -44,7 +44,9 @@ GUIDE = (
     "Số điện thoại liên hệ (10 chữ số), để tra cứu hồ sơ.",
 )
 GUIDE_AWARDS = "Các hình thức khen thưởng"
-GUIDE_AWARD_HEADERS = ("Mã", "Hình thức", "Dành cho", "Căn cứ")
+GUIDE_AWARD_HEADERS = ("Mã", "Hình thức", "Dành cho", "Căn cứ", "Tiêu chí được kiểm tra")
+GUIDE_PRIOR_ONLY = "danh hiệu của đơn vị: chỉ ghi ở cột “Khen thưởng đã nhận” hoặc các cột năm"
+GUIDE_NO_RULES = "cán bộ Ban xem hồ sơ"
 YES_WORDS = frozenset({"co", "x", "yes", "dang bi ky luat"})
 NO_WORDS = frozenset({"khong", "", "-", "no", "0"})
 

@@ -232,8 +232,10 @@ def test_template_has_the_issue_headers_and_a_guide(
     assert explained == ISSUE_HEADERS
     listed = {row[0] for row in guide.iter_rows(values_only=True)}
     assert {kind.code for kind in catalog.kinds} <= listed
-    basis = {row[0]: row[3] for row in guide.iter_rows(values_only=True) if row[0] == "BKCT"}
-    assert "Điều 74 khoản 1 điểm d" in basis["BKCT"]
+    kinds = {row[0]: row for row in guide.iter_rows(values_only=True) if row[0] in listed}
+    assert kinds["BKCT"][3].startswith("Điều 74 Luật Thi đua, khen thưởng 2022")
+    assert "Điều 74 khoản 1 điểm d" in kinds["BKCT"][4]
+    assert kinds["LDTT"][4] == t.GUIDE_PRIOR_ONLY and kinds["HCLD3"][4] == t.GUIDE_NO_RULES
 
 
 def test_every_route_met_missed_gapped_disciplined_judged_and_wrong_type(
