@@ -264,6 +264,12 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Nothing to tear down."""
 
 
+async def download_file(bot: Bot, file_id: str) -> bytes:
+    """A document a person sent (a unit's list), fetched through getFile (at most 20 MB)."""
+    found = await bot.get_file(file_id)
+    return bytes(await found.download_as_bytearray())
+
+
 def build_application(
     core: BotCore,
     token: str,
@@ -284,6 +290,7 @@ def build_application(
 
     async def post_init(application: Application) -> None:
         core.services.bot_username = core.services.bot_username or application.bot.username
+        core.services.file_fetchers["telegram"] = partial(download_file, application.bot)
         if commands:
             try:
                 await application.bot.set_my_commands(

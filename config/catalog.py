@@ -32,6 +32,13 @@ class AwardKind(BaseModel):
     #: the President, the Prime Minister). Once the board has submitted the dossier (passed),
     #: the card says it awaits that decision instead of counting days overdue.
     board_step_only: bool = False
+    #: Issue 24: the text the kind rests on (article, law or decree), and where its processing
+    #: time comes from.
+    legal_basis: str = ""
+    time_source: str = ""
+    #: A title given by the unit itself (Lao động tiên tiến, Chiến sĩ thi đua cơ sở): listed so
+    #: a list can name it among the awards already received, never offered as a nomination.
+    nominable: bool = True
     #: Procedure guide (/thutuc, issue 26.1): the form number of each document, by position
     #: (`Mẫu số 01`; "" when the law gives none), where to submit when it is not the board's
     #: one-stop desk, and the legal basis of the procedure. All optional: an older catalogue
@@ -91,7 +98,12 @@ class AwardCatalog:
         return kind.name if kind else code
 
     def for_nominee(self, nominee_type: NomineeType) -> list[AwardKind]:
-        return [kind for kind in self.kinds if nominee_type in kind.for_whom]
+        return [kind for kind in self.kinds if kind.nominable and nominee_type in kind.for_whom]
+
+    def nominable(self, code_or_name: str) -> AwardKind | None:
+        """The kind a nomination may ask for (not a unit's own title)."""
+        kind = self.find(code_or_name)
+        return kind if kind is not None and kind.nominable else None
 
 
 def load_catalog(path: Path) -> AwardCatalog:

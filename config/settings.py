@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from config.agency_codes import AgencyCodesError, load_agency_renames
+from config.eligibility import EligibilityError, load_eligibility
 from config.faq import FaqError, load_faq
 from config.movements import MovementsError, load_movements
 from domain.calendar import CalendarFileError, WorkCalendar
@@ -88,6 +89,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     #: Emulation movements and thematic topics a nomination may name (config/movements.py).
     movements_file: Path = CONFIG_DIR / "movements.toml"
+    #: Issue 24: the routes each award kind's nominees are checked against (config/eligibility.py).
+    eligibility_file: Path = CONFIG_DIR / "eligibility.toml"
     #: An untouched nomination draft expires after this: `24h`, `90m`, `2d`, or hours as a number.
     draft_ttl: timedelta = timedelta(hours=24)
     # Zalo Bot API (issue 7): the token is part of every request URL, so it is never logged.
@@ -371,6 +374,15 @@ class Settings(BaseSettings):
         try:
             load_movements(value)
         except MovementsError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("eligibility_file")
+    @classmethod
+    def _eligibility(cls, value: Path) -> Path:
+        try:
+            load_eligibility(value)
+        except EligibilityError as exc:
             raise ValueError(str(exc)) from None
         return value
 

@@ -436,6 +436,10 @@ async def _next_code(conn: aiosqlite.Connection, agency: str, received_on: date)
     return make_code(agency, received_on, sequence)
 
 
+#: For the other writers of dossiers (db/submissions.py): the same day's sequence.
+next_dossier_code = _next_code
+
+
 def _bounds(start: date | None, end: date | None) -> tuple[str, str]:
     return (start.isoformat() if start else "0000-01-01", end.isoformat() if end else "9999-12-31")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from db.ratings import RatingRepository
 from db.reminders import ReminderRepository
 from db.reports import ReportRepository
 from db.staff import StaffRepository
+from db.submissions import SubmissionRepository
 from domain.calendar import WorkCalendar
 
 Clock = Callable[[], datetime]
@@ -47,6 +48,8 @@ class Services:
     bot_username: str | None = None
     #: The citizen's common questions (config/faq.toml); read from the settings when not given.
     faq: Faq | None = None
+    #: Issue 24: the bytes of a file a person sent, by channel (set by the channel that can).
+    file_fetchers: dict[str, Callable[[str], Awaitable[bytes]]] = field(default_factory=dict)
     dossiers: DossierRepository = field(init=False)
     attempts: LookupAttemptRepository = field(init=False)
     conversations: ConversationRepository = field(init=False)
@@ -60,6 +63,7 @@ class Services:
     reports: ReportRepository = field(init=False)
     casework: CaseworkRepository = field(init=False)
     ratings: RatingRepository = field(init=False)
+    submissions: SubmissionRepository = field(init=False)
 
     def __post_init__(self) -> None:
         if self.faq is None:
@@ -77,6 +81,7 @@ class Services:
         self.reports = ReportRepository(self.db)
         self.casework = CaseworkRepository(self.db)
         self.ratings = RatingRepository(self.db)
+        self.submissions = SubmissionRepository(self.db)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -24,6 +24,8 @@ from typing import BinaryIO
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell as SheetCell
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from domain.safe_text import FORMULA_STARTS, escape_formula
@@ -128,3 +130,28 @@ class XlsxSheet:
             last = get_column_letter(self.columns)
             self.sheet.auto_filter.ref = f"A1:{last}{self.rows}"
         self.workbook.save(self.target)
+
+
+def xlsx_book(sheets: Sequence[tuple[str, Sequence[int], Sequence[Sequence[Cell]]]]) -> bytes:
+    """A small workbook of several sheets (a blank template and its guide), each as (title,
+    column widths, rows): the first row bold and frozen, long text wrapped."""
+    workbook = openpyxl.Workbook(write_only=True)
+    for title, widths, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        for number, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        sheet.freeze_panes = "A2"
+        for index, row in enumerate(rows):
+            sheet.append([_styled(sheet, value, bold=index == 0) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _styled(sheet: object, value: Cell, *, bold: bool) -> SheetCell:
+    cell = xlsx_cell(sheet, value)
+    if not isinstance(cell, SheetCell):
+        cell = WriteOnlyCell(sheet, value=cell)
+    cell.font = Font(bold=bold)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell

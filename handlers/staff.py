@@ -14,7 +14,8 @@ from db.staff import InviteFailures
 from domain.text import fold
 from handlers.formatting import vn_datetime
 from handlers.messages import Choice, Incoming, Reply
-from handlers.roles import ADMINS, STAFF, Role
+from handlers.nomination.units import invite_unit, join_unit
+from handlers.roles import ADMINS, LEADERS, STAFF, Role, refusal, role_of
 from handlers.router import Router
 from handlers.services import Services
 from handlers.texts import staff as t
@@ -27,10 +28,12 @@ MAX_INVITE_FAILURES_PER_CHAT = 5
 INVITE_CHANNEL_BUDGET = 100
 _INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
 _ROLE_WORDS = {"canbo": Role.officer, "chuyenvien": Role.officer, "lanhdao": Role.leader}
+_UNIT_WORDS = frozenset({"donvi", "don vi"})
 
 
 def register(router: Router) -> None:
-    router.command("moi", invite, t.COMMANDS["moi"], roles=ADMINS)
+    # Leaders may invite a unit's emulation officer (issue 24); staff invites stay admin-only.
+    router.command("moi", invite, t.COMMANDS["moi"], roles=LEADERS)
     router.command("dangky", join, t.COMMANDS["dangky"], listed=False)
     router.command("canbo", list_staff, t.COMMANDS["canbo"], roles=STAFF)
     router.payload("rv", revoke_button)
@@ -42,6 +45,11 @@ def new_invite_code() -> str:
 
 
 async def invite(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+    head, _, rest = args.strip().partition(" ")
+    if fold(head) in _UNIT_WORDS:
+        return await invite_unit(incoming, services, rest)
+    if (asker := await role_of(incoming, services)) not in ADMINS:
+        return [Reply(refusal(asker, ADMINS))]
     role = _ROLE_WORDS.get(fold(args).replace(" ", ""))
     if role is None:
         return [Reply(t.INVITE_USAGE)]
@@ -83,7 +91,9 @@ async def join(incoming: Incoming, services: Services, args: str) -> list[Reply]
         if refusal is not None:
             return [refusal]
         found = await services.staff.get_invite(code, conn)
-        problem = _invite_problem(found, now)
+        # Not a staff invite: a unit's (issue 24), which join_unit redeems.
+        unit_invite = None if found else await services.submissions.invite(code, conn)
+        problem = None if unit_invite else _invite_problem(found, now)
         if problem is not None:
             await services.staff.record_invite_failure(
                 conn, channel=incoming.channel, chat_id=incoming.chat_id, at=now
@@ -99,6 +109,8 @@ async def join(incoming: Incoming, services: Services, args: str) -> list[Reply]
         if left <= 2:
             return [Reply(f"{problem}\n{t.JOIN_TRIES_LEFT.format(left=left)}")]
         return [Reply(problem)]
+    if unit_invite is not None:
+        return await join_unit(incoming, services, code) or [Reply(t.JOIN_UNKNOWN)]
     name = (incoming.sender_name or "").strip()[:100] or t.STAFF_UNNAMED.format(
         user_id=incoming.sender_id
     )

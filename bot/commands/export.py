@@ -58,7 +58,7 @@ async def export_dossiers(
 async def export_nominations(
     services: Services, start: date | None, end: date | None, target: Path
 ) -> int:
-    from handlers.nomination_export import write_nominations
+    from handlers.nomination.export import write_nominations
 
     total = await services.nominations.count_received(start, end)
     if total == 0:

@@ -228,3 +228,33 @@ MINE_BAD_PAGE = "Không có trang {page}. Danh sách có {pages} trang."
 DAYS = "{count} ngày"
 HOURS = "{count} giờ"
 MINUTES = "{count} phút"
+
+# --- Issue 24: the facts the award's rules need, and the verdict on the review card ---------
+EDIT_FIELDS["facts"] = "Thành tích để kiểm tra điều kiện"
+ASK_FACTS = (
+    "Thành tích đã đạt, để kiểm tra điều kiện {award}. Ghi mỗi mục một dòng (hoặc cách nhau "
+    "bởi dấu chấm phẩy), bỏ qua mục không có:\n"
+    "HTXS: 2024, 2025 (năm hoàn thành xuất sắc nhiệm vụ)\n"
+    "LĐTT: 2024, 2025 (năm Lao động tiên tiến)\n"
+    "CSTĐCS: 2025 (năm Chiến sĩ thi đua cơ sở)\n"
+    "Sáng kiến: 2 (sáng kiến, đề tài được công nhận)\n"
+    "Khen thưởng: BKCT 2021\n"
+    "Kỷ luật: Không"
+)
+FACTS_UNKNOWN_KEY = (
+    "Không hiểu mục “{text}”. Các mục: HTXS, LĐTT, CSTĐCS, Sáng kiến, Khen thưởng, Kỷ luật."
+)
+REVIEW_VERDICT = "Điều kiện: {verdict}"
+REVIEW_NO_FACTS = (
+    "Điều kiện: chưa kiểm tra — chọn “Sửa” → “Thành tích để kiểm tra điều kiện” để kiểm tra "
+    "trước khi xác nhận."
+)
+#: How the facts answer names each item (and how the review shows it back).
+FACT_LABELS = {
+    "excellent_years": "HTXS",
+    "advanced_years": "LĐTT",
+    "base_emulation_years": "CSTĐCS",
+    "initiatives": "Sáng kiến",
+    "prior_awards": "Khen thưởng",
+    "disciplined": "Kỷ luật",
+}

@@ -521,7 +521,7 @@ async def test_a_nomination_keeps_its_contacts_number_for_zns(
     services: Services, settings: Settings, core: BotCore, zns_api: FakeZns, sender: ZnsSender
 ) -> None:
     from handlers.texts import nomination as tn
-    from tests.handlers.test_nomination import press, to_review
+    from tests.handlers.nomination.test_chat import press, to_review
 
     officer = ChatDriver(core, "console", "off-9")
     await make_staff(services, "off-9")

@@ -290,7 +290,7 @@ async def test_nomination_after_office_hours_counts_from_the_next_working_day(
 ) -> None:
     """Registered at 17:30 on Wednesday 25/11/2026: received that day, counted from Thursday."""
     from domain.codes import make_code
-    from tests.handlers.test_nomination import AGENCY, SUMMARY, make_officer
+    from tests.handlers.nomination.test_chat import AGENCY, SUMMARY, make_officer
 
     clock.set_local("2026-11-25 17:30")
     await make_officer(services, "console", "c1", "Trần Thị Hoa")
@@ -312,7 +312,7 @@ async def test_nomination_after_office_hours_counts_from_the_next_working_day(
     dossier = await services.dossiers.get_by_code(make_code(AGENCY, date(2026, 11, 25), 1))
     assert dossier is not None
     assert dossier.received_on == date(2026, 11, 25)
-    # Before 17:00 the same kind is due 30/12/2026 (tests/handlers/test_nomination.py);
+    # Before 17:00 the same kind is due 30/12/2026 (tests/handlers/nomination/test_chat.py);
     # now one later.
     assert dossier.due_on == services.calendar.add_working_days(date(2026, 11, 26), 25)
     assert dossier.due_on == date(2026, 12, 31)

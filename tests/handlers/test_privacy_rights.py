@@ -15,7 +15,7 @@ from handlers.router import BotCore
 from handlers.services import Services, build_services
 from handlers.texts import privacy as t
 from tests.conftest import ChatDriver, MovableClock
-from tests.handlers.test_nomination import AGENCY, TODAY, make_officer, press, to_review
+from tests.handlers.nomination.test_chat import AGENCY, TODAY, make_officer, press, to_review
 from tests.handlers.test_status_update import CODE, DIGITS, payload_of, seed_dossier
 
 

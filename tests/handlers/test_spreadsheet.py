@@ -19,7 +19,7 @@ from db.nominations import NominationExportRow
 from domain.safe_text import FORMULA_STARTS
 from domain.statuses import Status
 from handlers.excel import dossiers_xlsx
-from handlers.nomination_export import write_nominations
+from handlers.nomination.export import write_nominations
 from handlers.router import BotCore
 from handlers.services import Services
 from handlers.spreadsheet import CsvSheet, XlsxSheet, csv_cell

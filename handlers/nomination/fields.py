@@ -196,7 +196,7 @@ class AwardAnswer(_Answer):
     @classmethod
     def _fits(cls, value: str, info: ValidationInfo) -> str:
         catalog: AwardCatalog = (info.context or {})["catalog"]
-        kind = catalog.find(value)
+        kind = catalog.nominable(value)
         if kind is None:
             raise AnswerError(t.AWARD_UNKNOWN.format(text=one_line(value)[:60]))
         nominee_type = info.data.get("nominee_type")
