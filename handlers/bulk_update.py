@@ -19,12 +19,12 @@ from db.models import Conversation, Dossier
 from domain.codes import CODE_RE, code_variants, normalize_code
 from domain.statuses import Status
 from domain.transitions import MOVES, NOTE_REQUIRED, can_move, supplement_refused
+from handlers.actions.dossier_status import change_status_bulk, checked_note, notice_line
 from handlers.conversation import advance, current_flow, start_flow
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF, role_of
 from handlers.router import Router
 from handlers.services import Services
-from handlers.status_update import apply_status_change, checked_note
 from handlers.texts import casework as t
 from handlers.texts import common as tc
 from handlers.texts import status as ts
@@ -254,25 +254,20 @@ async def _sort(
 
 
 async def _apply(incoming: Incoming, services: Services, conversation: Conversation) -> list[Reply]:
-    from handlers.delivery import notices_line
-
     await services.conversations.clear(incoming.channel, incoming.chat_id)
     target = Status(conversation.data["to"])
     note = conversation.data.get("note") or None
     ready, refused = await _sort(services, conversation.data, target)
-    done = notified = 0
-    for dossier in ready:
-        # One transaction per dossier, as a single /capnhat: its row, its history, its notices.
-        change = await apply_status_change(services, dossier, target, note, incoming.actor)
-        if change.applied:
-            done += 1
-            notified += change.followers_notified
-        else:
-            refused.append(
-                (dossier.code, t.REASON_CHANGED.format(label=change.dossier.status.label))
-            )
+    # One transaction: each dossier its row, its history and its notices, as a single /capnhat.
+    changes = await change_status_bulk(services, ready, target, note, incoming.actor)
+    refused += [
+        (change.dossier.code, t.REASON_CHANGED.format(label=change.dossier.status.label))
+        for change in changes
+        if not change.applied
+    ]
+    done = sum(1 for change in changes if change.applied)
     lines = [t.BULK_DONE.format(count=done, target=target.label)]
-    line = notices_line(services, notified)
+    line = notice_line(services, changes)
     if line:
         lines.append(line)
     if refused:

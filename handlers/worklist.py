@@ -11,6 +11,7 @@ trong trang" starts a bulk update of rows picked by number. `/nhacnho tat` and
 from __future__ import annotations
 
 from domain.text import fold
+from handlers import bulk_update
 from handlers.dossier_view import open_label
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
@@ -57,8 +58,6 @@ async def on_page(incoming: Incoming, services: Services, rest: str) -> list[Rep
 
 async def on_bulk(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
     """ "Cập nhật nhiều hồ sơ trong trang": which rows of this page, by number or by code."""
-    from handlers import bulk_update
-
     kind, _, raw_page = rest.partition(":")
     if kind not in (ALL_DUE, OVERDUE) or not raw_page.isdecimal() or not 1 <= int(raw_page) <= 9999:
         return [Reply(tc.STALE_BUTTON)]
