@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from db import reminder_sweep
 from db.reminders import Outgoing, WorkItem
-from handlers import privacy
+from handlers import privacy, supplement
 from handlers.reminders import (
     BOARD_TOP,
     DIGEST_SECTION_LIMIT,
@@ -79,6 +79,8 @@ async def tick(services: Services) -> int:
         result = await reminder_sweep.sweep(services.db, spec, now=services.now())
         enqueued += result.messages
         log.info("reminder tick: %d message(s), %d dossier(s) looked at", enqueued, result.dossiers)
+    # Supplements due in 2 working days or today (issue 26.3), from the open requests.
+    enqueued += await supplement.remind(services, today)
     return enqueued
 
 

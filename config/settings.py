@@ -6,7 +6,7 @@ import ipaddress
 import re
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -114,6 +114,14 @@ class Settings(BaseSettings):
     #: Decision numbers (issue 14): a regular expression, matched ignoring case, that a
     #: number must fit before it is stored and sent to citizens (default `123/QĐ-UBND`).
     decision_no_pattern: str = r"\d{1,6}(/\d{4})?/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*"
+    #: Issue 26.3: the date to supplement by defaults to this many working days after the
+    #: request. No rule found fixes it for commendation dossiers: it is the board's choice.
+    supplement_days: int = Field(default=15, ge=1, le=60)
+    #: When the supplement arrives: `continue` adds the working days waited to the due date
+    #: (the clock paused); `restart` counts the award kind's processing time again from the
+    #: day the complete dossier arrives (Decision 638/QĐ-BNV/2025's sheets count from a
+    #: complete dossier). See config/supplement_rules.toml for the sources.
+    supplement_clock: Literal["continue", "restart"] = "continue"
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod

@@ -23,6 +23,7 @@ from db.public_files import PublicFileRepository
 from db.reminders import ReminderRepository
 from db.reports import ReportRepository
 from db.staff import StaffRepository
+from db.supplements import SupplementRepository
 from domain.calendar import WorkCalendar
 
 Clock = Callable[[], datetime]
@@ -55,6 +56,7 @@ class Services:
     public_files: PublicFileRepository = field(init=False)
     reports: ReportRepository = field(init=False)
     casework: CaseworkRepository = field(init=False)
+    supplements: SupplementRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.dossiers = DossierRepository(self.db)
@@ -69,6 +71,7 @@ class Services:
         self.public_files = PublicFileRepository(self.db)
         self.reports = ReportRepository(self.db)
         self.casework = CaseworkRepository(self.db)
+        self.supplements = SupplementRepository(self.db)
 
     @property
     def tz(self) -> ZoneInfo:

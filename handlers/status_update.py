@@ -7,15 +7,25 @@ transaction as the change.
 
 from __future__ import annotations
 
+from datetime import date
+
 from db.models import Conversation
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from domain.deadlines import parse_day
 from domain.decisions import EXAMPLE as DECISION_EXAMPLE
 from domain.decisions import normalize_decision_no
 from domain.statuses import Status
 from domain.transitions import MOVES, can_move, supplement_refused
 from handlers import bulk_update
-from handlers.actions.dossier_status import change_status, checked_note, fix_decision, notice_line
+from handlers.actions.dossier_status import (
+    change_status,
+    checked_note,
+    default_supplement_by,
+    fix_decision,
+    notice_line,
+)
 from handlers.conversation import advance, current_flow, start_flow
+from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import LEADERS, STAFF, role_of
 from handlers.router import Router
@@ -24,8 +34,11 @@ from handlers.texts import casework as tw
 from handlers.texts import common as tc
 from handlers.texts import lookup as tl
 from handlers.texts import status as t
+from handlers.texts import supplement as tsup
 
 FLOW = "status"
+#: A date to supplement by may be at most this many working days away (the setting's limit).
+SUPPLEMENT_DAYS_LIMIT = 60
 _ORDER = list(Status)
 
 
@@ -107,6 +120,9 @@ async def on_text(
         return await _take_note(incoming, services, conversation, text)
     if conversation.step == "decision":
         return await _take_decision_fix(services, conversation, text)
+    if conversation.step == "confirm" and conversation.data.get("supplement_by"):
+        if normalize_code(text) is None:
+            return await _take_supplement_by(services, conversation, text)
     # Buttons are expected at the other steps; a typed code restarts with that dossier.
     if normalize_code(text) is not None:
         return await _choose(incoming, services, text)
@@ -223,25 +239,53 @@ async def _take_note(
     if isinstance(note, Reply):
         return [note]
     conversation.data["note"] = note
+    if target is Status.needs_supplement:
+        conversation.data["supplement_by"] = default_supplement_by(services).isoformat()
+    return await _confirm(services, conversation)
+
+
+async def _confirm(services: Services, conversation: Conversation) -> list[Reply]:
+    """The confirmation; a supplement request shows its date, which a typed date replaces."""
     conversation = await advance(services, conversation, "confirm")
+    target, note = Status(conversation.data["to"]), conversation.data["note"]
     if not note:
         note_line = t.CONFIRM_NO_NOTE
     elif target is Status.decided:
         note_line = t.CONFIRM_DECISION.format(note=note)
     else:
         note_line = t.CONFIRM_NOTE.format(note=note)
+    text = t.CONFIRM.format(
+        code=conversation.data["code"],
+        current=Status(conversation.data["from"]).label,
+        target=target.label,
+        note_line=note_line,
+    )
+    if conversation.data.get("supplement_by"):
+        by = date.fromisoformat(conversation.data["supplement_by"])
+        days = services.settings.supplement_days
+        text += "\n" + tsup.CONFIRM_SUPPLEMENT_BY.format(date=vn_date(by), days=days)
     nonce = conversation.nonce
-    return [
-        Reply(
-            t.CONFIRM.format(
-                code=conversation.data["code"],
-                current=Status(conversation.data["from"]).label,
-                target=target.label,
-                note_line=note_line,
-            ),
-            choices=(Choice(t.YES, f"st:{nonce}:ok"), Choice(t.NO, f"st:{nonce}:no")),
-        )
-    ]
+    return [Reply(text, choices=(Choice(t.YES, f"st:{nonce}:ok"), Choice(t.NO, f"st:{nonce}:no")))]
+
+
+async def _take_supplement_by(
+    services: Services, conversation: Conversation, text: str
+) -> list[Reply]:
+    """A date typed at the confirmation of a supplement request: the date to supplement by."""
+    today = services.today()
+    limit = services.calendar.add_working_days(today, SUPPLEMENT_DAYS_LIMIT)
+    day = parse_day(text, today)
+    if day is None or not today < day <= limit:
+        shown = date.fromisoformat(conversation.data["supplement_by"])
+        return [
+            Reply(
+                tsup.SUPPLEMENT_BY_BAD.format(
+                    text=text[:40], limit=SUPPLEMENT_DAYS_LIMIT, date=vn_date(shown)
+                )
+            )
+        ]
+    conversation.data["supplement_by"] = day.isoformat()
+    return await _confirm(services, conversation)
 
 
 async def _apply(incoming: Incoming, services: Services, conversation: Conversation) -> list[Reply]:
@@ -260,12 +304,14 @@ async def _apply(incoming: Incoming, services: Services, conversation: Conversat
         )
         if refused is not None:
             return refused
+    by = conversation.data.get("supplement_by")
     change = await change_status(
         services,
         dossier,
         Status(conversation.data["to"]),
         conversation.data.get("note") or None,
         incoming.actor,
+        supplement_by=date.fromisoformat(by) if by else None,
     )
     if not change.applied:
         return [Reply(t.CONFLICT.format(code=code, label=change.dossier.status.label))]

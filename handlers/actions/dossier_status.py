@@ -18,7 +18,7 @@ import aiosqlite
 
 from db.dossiers import enqueue_status_notices, read_for_change, write_change
 from db.models import Dossier, HistoryEntry, instant_to_db
-from domain.calendar import WorkCalendar
+from db.supplements import close_request, open_request
 from domain.decisions import EXAMPLE as DECISION_EXAMPLE
 from domain.decisions import normalize_decision_no
 from domain.statuses import Status
@@ -65,14 +65,29 @@ def checked_note(services: Services, target: Status, text: str) -> str | Reply:
     return note
 
 
-def moved(
-    current: Dossier, target: Status, note: str | None, today: date, calendar: WorkCalendar
-) -> Dossier:
-    """The dossier after the move: leaving needs_supplement pushes the due date by the
-    working days waited; a decided dossier's note is its decision number."""
+def default_supplement_by(services: Services) -> date:
+    """The date to supplement by when the officer names none: TDKT_SUPPLEMENT_DAYS working days."""
+    return services.calendar.add_working_days(services.today(), services.settings.supplement_days)
+
+
+def due_after_supplement(services: Services, current: Dossier, today: date) -> date:
+    """The due date once the supplement arrives, by TDKT_SUPPLEMENT_CLOCK: `continue` adds the
+    working days waited; `restart` counts the kind's processing time again from today."""
+    kind = services.catalog.get(current.award_kind)
+    if services.settings.supplement_clock == "restart" and kind is not None:
+        return services.calendar.add_working_days(today, kind.working_days)
+    return due_on_after_supplement(
+        current.due_on, current.supplement_since, today, services.calendar
+    )
+
+
+def moved(services: Services, current: Dossier, target: Status, note: str | None) -> Dossier:
+    """The dossier after the move: leaving needs_supplement moves the due date (the clock
+    rule); a decided dossier's note is its decision number."""
+    today = services.today()
     due_on, supplement_since = current.due_on, current.supplement_since
     if current.status is Status.needs_supplement and target is not Status.needs_supplement:
-        due_on = due_on_after_supplement(due_on, supplement_since, today, calendar)
+        due_on = due_after_supplement(services, current, today)
         supplement_since = None
     if target is Status.needs_supplement:
         supplement_since = today
@@ -93,10 +108,17 @@ async def change_status_bulk(
     target: Status,
     note: str | None,
     actor: str,
+    *,
+    supplement_by: date | None = None,
 ) -> list[StatusChange]:
-    """Move each of `dossiers` (as the officer saw them) to `target`, all in one transaction."""
+    """Move each of `dossiers` (as the officer saw them) to `target`, all in one transaction.
+
+    A move to needs_supplement records the date to supplement by (default
+    `default_supplement_by`); a move out of it settles that request with the new due date."""
     today, now = services.today(), services.now()
     stamp = instant_to_db(now)
+    if target is Status.needs_supplement and supplement_by is None:
+        supplement_by = default_supplement_by(services)
     changes: list[StatusChange] = []
     async with services.db.transaction() as conn:
         for seen in dossiers:
@@ -108,20 +130,42 @@ async def change_status_bulk(
             ):
                 changes.append(StatusChange(current or seen, 0, applied=False))
                 continue
-            after = moved(current, target, note, today, services.calendar)
+            after = moved(services, current, target, note)
             entry = await write_change(
                 conn, before=current, after=after, actor=actor, stamp=stamp, note=note
             )
-            notified = await _notify(conn, after, entry, services)
+            if supplement_by is not None:
+                await open_request(
+                    conn,
+                    dossier_id=current.id,
+                    entry_id=entry.id,
+                    requested_on=today,
+                    supplement_by=supplement_by,
+                    due_before=current.due_on,
+                )
+            elif current.status is Status.needs_supplement:
+                await close_request(
+                    conn, dossier_id=current.id, arrived_on=today, due_after=after.due_on
+                )
+            notified = await _notify(conn, after, entry, services, supplement_by)
             changes.append(StatusChange(after, notified, applied=True))
     return changes
 
 
 async def change_status(
-    services: Services, dossier: Dossier, target: Status, note: str | None, actor: str
+    services: Services,
+    dossier: Dossier,
+    target: Status,
+    note: str | None,
+    actor: str,
+    *,
+    supplement_by: date | None = None,
 ) -> StatusChange:
     """One dossier: `change_status_bulk` of one."""
-    return (await change_status_bulk(services, [dossier], target, note, actor))[0]
+    changes = await change_status_bulk(
+        services, [dossier], target, note, actor, supplement_by=supplement_by
+    )
+    return changes[0]
 
 
 async def fix_decision(
@@ -156,12 +200,16 @@ def notice_line(services: Services, changes: Sequence[StatusChange]) -> str:
 
 
 async def _notify(
-    conn: aiosqlite.Connection, dossier: Dossier, entry: HistoryEntry, services: Services
+    conn: aiosqlite.Connection,
+    dossier: Dossier,
+    entry: HistoryEntry,
+    services: Services,
+    supplement_by: date | None,
 ) -> int:
     return await enqueue_status_notices(
         conn,
         dossier_id=dossier.id,
         entry_id=entry.id,
-        payload=status_notice(dossier, entry),
+        payload=status_notice(dossier, entry, supplement_by),
         at=services.now(),
     )
