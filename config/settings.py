@@ -120,8 +120,10 @@ class Settings(BaseSettings):
     #: When the supplement arrives: `continue` adds the working days waited to the due date
     #: (the clock paused); `restart` counts the award kind's processing time again from the
     #: day the complete dossier arrives (Decision 638/QĐ-BNV/2025's sheets count from a
-    #: complete dossier). See config/supplement_rules.toml for the sources.
+    #: complete dossier). See config/one_stop_rules.toml for the sources.
     supplement_clock: Literal["continue", "restart"] = "continue"
+    #: The place printed on the apology form ("An Giang, ngày …"); empty leaves a blank line.
+    board_place: str = ""
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod

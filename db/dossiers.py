@@ -93,6 +93,12 @@ class DossierRepository:
         row = await self.db.fetch_one(f"SELECT {_COLUMNS} FROM dossiers WHERE code = ?", (code,))
         return Dossier.from_row(row) if row else None
 
+    async def get_by_id(self, dossier_id: int) -> Dossier | None:
+        row = await self.db.fetch_one(
+            f"SELECT {_COLUMNS} FROM dossiers WHERE id = ?", (dossier_id,)
+        )
+        return Dossier.from_row(row) if row else None
+
     async def find_first(self, codes: Sequence[str]) -> Dossier | None:
         """The first of the candidate codes that exists (used for merged-province codes)."""
         found = await self.get_many(codes)  # one query for all the spellings
@@ -208,6 +214,15 @@ class DossierRepository:
 async def read_for_change(conn: aiosqlite.Connection, code: str) -> Dossier | None:
     """The dossier as it is inside the caller's write transaction (the one read of a change)."""
     async with conn.execute(f"SELECT {_COLUMNS} FROM dossiers WHERE code = ?", (code,)) as cursor:
+        row = await cursor.fetchone()
+    return Dossier.from_row(row) if row else None
+
+
+async def read_by_id(conn: aiosqlite.Connection, dossier_id: int) -> Dossier | None:
+    """`read_for_change` by the dossier's id (a button carries the id, not the code)."""
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM dossiers WHERE id = ?", (dossier_id,)
+    ) as cursor:
         row = await cursor.fetchone()
     return Dossier.from_row(row) if row else None
 

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # the domain package is imported by db/, so keep this import 
 def build_router() -> Router:
     """Every feature registers its commands, buttons, flows and text handlers here."""
     from handlers import (
+        apology,
         assignment,
         bulk_update,
         dossier_view,
@@ -39,4 +40,6 @@ def build_router() -> Router:
     # The officer's working day (issue 14): search, the dossier view, history, bulk updates.
     for feature in (search, dossier_view, history, bulk_update, staff_export):
         feature.register(router)
+    # Late with an apology (issue 26.4): /doihan, /xinloi and the draft's buttons.
+    apology.register(router)
     return router

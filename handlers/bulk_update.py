@@ -19,14 +19,21 @@ from db.models import Conversation, Dossier
 from domain.codes import CODE_RE, code_variants, normalize_code
 from domain.statuses import Status
 from domain.transitions import MOVES, NOTE_REQUIRED, can_move, supplement_refused
-from handlers.actions.dossier_status import change_status_bulk, checked_note, notice_line
+from handlers.actions.dossier_status import (
+    change_status_bulk,
+    checked_note,
+    default_supplement_by,
+    notice_line,
+)
 from handlers.conversation import advance, current_flow, start_flow
+from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF, role_of
 from handlers.router import Router
 from handlers.services import Services
 from handlers.texts import casework as t
 from handlers.texts import common as tc
+from handlers.texts import deadlines as tsup
 from handlers.texts import status as ts
 
 FLOW = "bulk"
@@ -210,6 +217,9 @@ async def _take_note(services: Services, conversation: Conversation, text: str) 
     else:
         note_line = ts.CONFIRM_NOTE.format(note=note)
     lines = [t.BULK_PREVIEW.format(count=len(ready), target=target.label, note_line=note_line)]
+    if target is Status.needs_supplement:
+        by, days = default_supplement_by(services), services.settings.supplement_days
+        lines.append(tsup.BULK_SUPPLEMENT_BY.format(date=vn_date(by), days=days))
     lines += [
         t.BULK_PREVIEW_LINE.format(code=d.code, nominee=d.nominee, label=d.status.label)
         for d in ready[:PREVIEW_LINES]

@@ -33,7 +33,7 @@ from db.attempts import ChatLimits, GuessState, ProbeState, Transaction
 from db.models import Conversation, Dossier
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from domain.statuses import FINISHED, RESOLVED, Status
-from handlers import supplement
+from handlers import card_dates
 from handlers.conversation import new_conversation, start_flow
 from handlers.formatting import vn_date, vn_datetime
 from handlers.messages import Incoming, Reply
@@ -330,7 +330,7 @@ async def status_card(services: Services, dossier: Dossier) -> Reply:
         lines.append(_deadline_line(services, dossier))
     if dossier.decision_no:
         lines.append(t.CARD_DECISION.format(decision=dossier.decision_no))
-    supplement_by, date_lines = await supplement.card_lines(services, dossier)
+    supplement_by, date_lines = await card_dates.card_lines(services, dossier)
     if dossier.note and dossier.note != dossier.decision_no:
         template = {
             Status.rejected: t.CARD_REASON,

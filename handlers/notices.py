@@ -10,8 +10,8 @@ from db.models import Dossier, HistoryEntry
 from domain.statuses import FINISHED, Status
 from handlers import zns
 from handlers.formatting import vn_date
+from handlers.texts import deadlines as ts
 from handlers.texts import status as t
-from handlers.texts import supplement as ts
 
 
 def status_notice(

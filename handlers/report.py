@@ -20,6 +20,7 @@ from db.reports import ReportGroup, ReportRepository
 from domain import periods
 from domain.periods import DECREE_09_YEAR_START
 from domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
+from handlers import apology
 from handlers.dossier_import import parse_date
 from handlers.excel import dossiers_xlsx
 from handlers.formatting import vn_date, vn_number, vn_percent
@@ -449,8 +450,9 @@ async def thongke(incoming: Incoming, services: Services, args: str) -> list[Rep
     caption = t.CHART_CAPTION.format(
         start=vn_date(period.start), end=vn_date(period.received_until)
     )
+    late = await apology.report_line(services, period.start, period.received_until, period.as_of)
     return [
-        Reply(report_text(figures, services.catalog)),
+        Reply(report_text(figures, services.catalog) + "\n" + late),
         Reply(caption, image=png, image_name=f"thong-ke-{_stamp(period)}.png"),
     ]
 

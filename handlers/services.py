@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from config.agency_codes import agency_renames
 from config.catalog import AwardCatalog, load_catalog
 from config.settings import Settings
+from db.apologies import ApologyRepository
 from db.attempts import LookupAttemptRepository
 from db.casework import CaseworkRepository
 from db.connection import Database
@@ -57,6 +58,7 @@ class Services:
     reports: ReportRepository = field(init=False)
     casework: CaseworkRepository = field(init=False)
     supplements: SupplementRepository = field(init=False)
+    apologies: ApologyRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.dossiers = DossierRepository(self.db)
@@ -72,6 +74,7 @@ class Services:
         self.reports = ReportRepository(self.db)
         self.casework = CaseworkRepository(self.db)
         self.supplements = SupplementRepository(self.db)
+        self.apologies = ApologyRepository(self.db)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -32,9 +32,9 @@ from handlers.router import Router
 from handlers.services import Services
 from handlers.texts import casework as tw
 from handlers.texts import common as tc
+from handlers.texts import deadlines as tsup
 from handlers.texts import lookup as tl
 from handlers.texts import status as t
-from handlers.texts import supplement as tsup
 
 FLOW = "status"
 #: A date to supplement by may be at most this many working days away (the setting's limit).

@@ -18,7 +18,7 @@ from domain.statuses import Status
 from handlers import zns
 from handlers.formatting import vn_date
 from handlers.services import Services
-from handlers.texts import supplement as t
+from handlers.texts import deadlines as t
 
 #: Issue 26.3: followers are reminded this many working days before the date, and on the day.
 REMIND_DAYS_BEFORE = 2

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.app import open_app
 from config.settings import Settings
+from handlers import apology
 from handlers.formatting import vn_date
 from handlers.report import (
     ReportInputError,
@@ -118,6 +119,12 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             print(json.dumps(report_json(figures, services.catalog), ensure_ascii=False, indent=2))
         else:
             print(report_text(figures, services.catalog, with_statuses=True))
+            period = figures.period
+            print(
+                await apology.report_line(
+                    services, period.start, period.received_until, period.as_of
+                )
+            )
     finally:
         await app.close()
     return EXIT_OK

@@ -13,7 +13,7 @@ from domain.statuses import Status
 from handlers.actions.dossier_status import change_status, change_status_bulk
 from handlers.router import BotCore
 from handlers.services import Services
-from handlers.texts import supplement as t
+from handlers.texts import deadlines as t
 from tests.conftest import ChatDriver, MovableClock
 from tests.handlers.test_status_update import (
     CODE,
@@ -163,3 +163,16 @@ async def test_a_late_supplement_is_in_the_overdue_list(
     # Arrived: no longer late.
     await change_status(services, changes[0].dossier, Status.in_review, None, "x")
     assert t.QUAHAN_SUPPLEMENT_HEADER.format(count=1) in await console(core, "/quahan")
+
+
+async def test_a_bulk_request_shows_and_records_the_default_date(
+    services: Services, core: BotCore
+) -> None:
+    one = await seed_dossier(services, status=Status.in_review)
+    two = await seed_dossier(services, OTHER_CODE, status=Status.in_review)
+    await make_staff(services, CHAT_ID)
+    output = await console(core, f"/capnhat {CODE}, {OTHER_CODE}", "1", "Thiếu bản sao", "1")
+    assert t.BULK_SUPPLEMENT_BY.format(date="16/12/2026", days=15) in output
+    for dossier in (one, two):
+        request = await services.supplements.latest(dossier.id)
+        assert request is not None and request.supplement_by == date(2026, 12, 16)
