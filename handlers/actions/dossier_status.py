@@ -117,7 +117,9 @@ async def change_status_bulk(
     `default_supplement_by`); a move out of it settles that request with the new due date."""
     today, now = services.today(), services.now()
     stamp = instant_to_db(now)
-    if target is Status.needs_supplement and supplement_by is None:
+    if target is not Status.needs_supplement:
+        supplement_by = None  # only a supplement request has a date to supplement by
+    elif supplement_by is None:
         supplement_by = default_supplement_by(services)
     changes: list[StatusChange] = []
     async with services.db.transaction() as conn:
