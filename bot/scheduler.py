@@ -8,7 +8,8 @@ dispatcher delivers. In quiet hours (21:00–07:00), and each morning before the
 (07:30), the tick enqueues nothing: what falls there is enqueued by the first tick after, so
 outbox rows are never post-dated and nothing waits in the outbox through the night. Each
 tick also purges what is older than TDKT_RETENTION_DAYS (lookup attempts, inbound update ids,
-sent notices).
+sent notices). The tick also queues the supplement reminders (issue 26.3); a separate step of
+the same loop drafts the apologies of dossiers about to miss their due date (issue 26.4).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from db import reminder_sweep
 from db.reminders import Outgoing, WorkItem
-from handlers import privacy, rating
+from handlers import apology, privacy, rating, supplement
 from handlers.reminders import (
     BOARD_TOP,
     DIGEST_SECTION_LIMIT,
@@ -80,7 +81,18 @@ async def tick(services: Services) -> int:
         result = await reminder_sweep.sweep(services.db, spec, now=services.now())
         enqueued += result.messages
         log.info("reminder tick: %d message(s), %d dossier(s) looked at", enqueued, result.dossiers)
+    # Supplements due in 2 working days or today (issue 26.3), from the open requests.
+    enqueued += await supplement.remind(services, today)
     return enqueued
+
+
+async def apology_tick(services: Services) -> int:
+    """Draft the apology of every dossier about to miss its due date and tell its officer
+    (issue 26.4); derived from the database like `tick`, and likewise quiet at night."""
+    local_now = services.local_now()
+    if not ReminderRules.from_settings(services.settings).may_send(local_now):
+        return 0
+    return await apology.predict(services, local_now.date())
 
 
 async def _digests(
@@ -190,6 +202,10 @@ async def run_scheduler(app: App, stop: asyncio.Event) -> None:
             await tick(app.services)
         except Exception:
             log.exception("reminder tick failed")
+        try:
+            await apology_tick(app.services)
+        except Exception:
+            log.exception("apology tick failed")
         try:
             await purge_expired(app.services)
         except Exception:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -159,6 +159,16 @@ class Settings(BaseSettings):
         min_length=1,
         max_length=300,
     )
+    #: Issue 26.3: the date to supplement by defaults to this many working days after the
+    #: request. No rule found fixes it for commendation dossiers: it is the board's choice.
+    supplement_days: int = Field(default=15, ge=1, le=60)
+    #: When the supplement arrives: `continue` adds the working days waited to the due date
+    #: (the clock paused); `restart` counts the award kind's processing time again from the
+    #: day the complete dossier arrives (Decision 638/QĐ-BNV/2025's sheets count from a
+    #: complete dossier). See config/one_stop_rules.toml for the sources.
+    supplement_clock: Literal["continue", "restart"] = "continue"
+    #: The place printed on the apology form ("An Giang, ngày …"); empty leaves a blank line.
+    board_place: str = ""
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from typing import Any
 
 from db.connection import Database
-from db.dossiers import NoticeRenderer, _add_history, _notify_followers
 from db.models import Dossier, HistoryEntry, date_or_none, from_columns, instant_to_db
 from domain.statuses import Status
 
@@ -162,45 +161,6 @@ class CaseworkRepository:
                     dossier_id,
                 ),
             )
-
-    async def fix_decision(
-        self,
-        *,
-        code: str,
-        expected: str | None,
-        decision_no: str,
-        note: str,
-        actor: str,
-        now: datetime,
-        notice: NoticeRenderer | None = None,
-    ) -> tuple[Dossier, int] | None:
-        """Correct the decision number, with a history row (same status, the note saying
-        old → new) and the followers' notices, in one transaction. None when the number is
-        no longer `expected` or the dossier left decided/returned (someone else changed it)."""
-        stamp = instant_to_db(now)
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT id, status, decision_no FROM dossiers WHERE code = ?", (code,)
-            ) as cursor:
-                row = await cursor.fetchone()
-            if (
-                row is None
-                or row["decision_no"] != expected
-                or row["status"] not in (Status.decided.value, Status.returned.value)
-            ):
-                return None
-            status = Status(row["status"])
-            await conn.execute(
-                "UPDATE dossiers SET decision_no = ?, updated_at = ? WHERE id = ?",
-                (decision_no, stamp, row["id"]),
-            )
-            entry = await _add_history(conn, row["id"], stamp, actor, status, status, note)
-            async with conn.execute("SELECT * FROM dossiers WHERE id = ?", (row["id"],)) as cur:
-                dossier = Dossier.from_row(await cur.fetchone())
-            notified = 0
-            if notice is not None:
-                notified = await _notify_followers(conn, dossier, entry, notice, now)
-        return dossier, notified
 
     async def staff_export_rows(
         self,

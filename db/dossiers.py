@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
@@ -11,7 +11,7 @@ import aiosqlite
 from db.connection import Database
 from db.models import Dossier, DossierInput, HistoryEntry, ImportCounts, instant_to_db
 from db.outbox import enqueue
-from db.phones import enqueue_phone_notice, store_phones
+from db.phones import enqueue_phone_notice, has_phone, store_phones
 from db.reminders import assign_imported
 from domain.statuses import Status
 
@@ -93,6 +93,12 @@ class DossierRepository:
         row = await self.db.fetch_one(f"SELECT {_COLUMNS} FROM dossiers WHERE code = ?", (code,))
         return Dossier.from_row(row) if row else None
 
+    async def get_by_id(self, dossier_id: int) -> Dossier | None:
+        row = await self.db.fetch_one(
+            f"SELECT {_COLUMNS} FROM dossiers WHERE id = ?", (dossier_id,)
+        )
+        return Dossier.from_row(row) if row else None
+
     async def find_first(self, codes: Sequence[str]) -> Dossier | None:
         """The first of the candidate codes that exists (used for merged-province codes)."""
         found = await self.get_many(codes)  # one query for all the spellings
@@ -115,58 +121,6 @@ class DossierRepository:
     async def count(self) -> int:
         row = await self.db.fetch_one("SELECT COUNT(*) FROM dossiers")
         return int(row[0]) if row else 0
-
-    async def change_status(
-        self,
-        *,
-        code: str,
-        expected: Status,
-        target: Status,
-        note: str | None,
-        decision_no: str | None,
-        resolved_on: date | None,
-        due_on: date,
-        supplement_since: date | None,
-        actor: str,
-        now: datetime,
-        notice: NoticeRenderer | None = None,
-    ) -> tuple[Dossier, HistoryEntry, int] | None:
-        """Move the dossier, write the history row and the followers' notices together;
-        the last item is how many followers were notified.
-
-        None when the dossier is no longer in `expected` (another officer moved it first).
-        """
-        stamp = instant_to_db(now)
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                f"SELECT {_COLUMNS} FROM dossiers WHERE code = ?", (code,)
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None or row["status"] != expected.value:
-                return None
-            await conn.execute(
-                "UPDATE dossiers SET status = ?, note = ?, decision_no = ?, resolved_on = ?,"
-                " due_on = ?, supplement_since = ?, updated_at = ? WHERE id = ?",
-                (
-                    target.value,
-                    note,
-                    decision_no,
-                    resolved_on.isoformat() if resolved_on else None,
-                    due_on.isoformat(),
-                    supplement_since.isoformat() if supplement_since else None,
-                    stamp,
-                    row["id"],
-                ),
-            )
-            entry = await _add_history(conn, row["id"], stamp, actor, expected, target, note)
-            async with conn.execute(
-                f"SELECT {_COLUMNS} FROM dossiers WHERE id = ?", (row["id"],)
-            ) as cursor:
-                dossier = Dossier.from_row(await cursor.fetchone())
-            notified = 0
-            if notice is not None:
-                notified = await _notify_followers(conn, dossier, entry, notice, now)
-        return dossier, entry, notified
 
     async def upsert_many(
         self,
@@ -257,6 +211,61 @@ class DossierRepository:
         return found
 
 
+async def read_for_change(conn: aiosqlite.Connection, code: str) -> Dossier | None:
+    """The dossier as it is inside the caller's write transaction (the one read of a change)."""
+    async with conn.execute(f"SELECT {_COLUMNS} FROM dossiers WHERE code = ?", (code,)) as cursor:
+        row = await cursor.fetchone()
+    return Dossier.from_row(row) if row else None
+
+
+async def read_by_id(conn: aiosqlite.Connection, dossier_id: int) -> Dossier | None:
+    """`read_for_change` by the dossier's id (a button carries the id, not the code)."""
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM dossiers WHERE id = ?", (dossier_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return Dossier.from_row(row) if row else None
+
+
+async def write_change(
+    conn: aiosqlite.Connection,
+    *,
+    before: Dossier,
+    after: Dossier,
+    actor: str,
+    stamp: str,
+    note: str | None,
+) -> HistoryEntry:
+    """Store `after`'s status and dates and the history row (from `before`'s status), inside
+    the caller's transaction; the history row is what notices are keyed by."""
+    await conn.execute(
+        "UPDATE dossiers SET status = ?, note = ?, decision_no = ?, resolved_on = ?,"
+        " due_on = ?, supplement_since = ?, updated_at = ? WHERE id = ?",
+        (
+            after.status.value,
+            after.note,
+            after.decision_no,
+            after.resolved_on.isoformat() if after.resolved_on else None,
+            after.due_on.isoformat(),
+            after.supplement_since.isoformat() if after.supplement_since else None,
+            stamp,
+            before.id,
+        ),
+    )
+    return await _add_history(conn, before.id, stamp, actor, before.status, after.status, note)
+
+
+async def active_followers(conn: aiosqlite.Connection, dossier_id: int) -> list[tuple[str, str]]:
+    """`(channel, chat id)` of the dossier's active followers who have not blocked the bot."""
+    async with conn.execute(
+        "SELECT f.channel, f.chat_id FROM follows f WHERE f.dossier_id = ? AND f.active = 1"
+        " AND NOT EXISTS (SELECT 1 FROM blocked_chats b"
+        " WHERE b.channel = f.channel AND b.chat_id = f.chat_id)",
+        (dossier_id,),
+    ) as cursor:
+        return [(str(channel), str(chat_id)) for channel, chat_id in await cursor.fetchall()]
+
+
 class ForbiddenMove(Exception):
     """An import would move a dossier where the transition table does not allow."""
 
@@ -310,29 +319,41 @@ async def _notify_followers(
     notice: NoticeRenderer,
     now: datetime,
 ) -> int:
-    """One outbox row per active follower; the key (dossier, history row, chat) is unique."""
-    async with conn.execute(
-        "SELECT f.channel, f.chat_id FROM follows f WHERE f.dossier_id = ? AND f.active = 1"
-        " AND NOT EXISTS (SELECT 1 FROM blocked_chats b"
-        " WHERE b.channel = f.channel AND b.chat_id = f.chat_id)",
-        (dossier.id,),
-    ) as cursor:
-        followers = list(await cursor.fetchall())
-    payload = notice(dossier, entry) if followers else {}
+    """One outbox row per active follower; the key (dossier, history row, chat) is unique.
+
+    Kept for the import's write (`upsert_many`); a status change made by an officer goes
+    through handlers/actions/dossier_status.py, which renders its notices itself."""
+    followers = await active_followers(conn, dossier.id)
+    if not followers and not await has_phone(conn, dossier.id):
+        return 0  # nothing to send: a million-row import renders no notice it would not use
+    return await enqueue_status_notices(
+        conn, dossier_id=dossier.id, entry_id=entry.id, payload=notice(dossier, entry), at=now
+    )
+
+
+async def enqueue_status_notices(
+    conn: aiosqlite.Connection,
+    *,
+    dossier_id: int,
+    entry_id: int,
+    payload: dict[str, Any],
+    at: datetime,
+    followers: list[tuple[str, str]] | None = None,
+) -> int:
+    """The notices of one history row: one outbox row per active follower (key: dossier,
+    history row, chat) and the phone notice when a number is kept; returns the followers."""
+    if followers is None:
+        followers = await active_followers(conn, dossier_id)
     await enqueue_phone_notice(
-        conn,
-        dossier_id=dossier.id,
-        entry_id=entry.id,
-        payload=lambda: payload or notice(dossier, entry),
-        at=now,
+        conn, dossier_id=dossier_id, entry_id=entry_id, payload=lambda: payload, at=at
     )
     for channel, chat_id in followers:
         await enqueue(
             conn,
-            key=f"status:{dossier.id}:{entry.id}:{channel}:{chat_id}",
+            key=f"status:{dossier_id}:{entry_id}:{channel}:{chat_id}",
             channel=channel,
             chat_id=chat_id,
             payload=payload,
-            at=now,
+            at=at,
         )
     return len(followers)

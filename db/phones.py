@@ -31,6 +31,14 @@ async def store_phones(
     )
 
 
+async def has_phone(conn: aiosqlite.Connection, dossier_id: int) -> bool:
+    """Whether a full number is kept for the dossier (phone notices are on for it)."""
+    async with conn.execute(
+        "SELECT 1 FROM dossier_phones WHERE dossier_id = ?", (dossier_id,)
+    ) as cursor:
+        return await cursor.fetchone() is not None
+
+
 async def enqueue_phone_notice(
     conn: aiosqlite.Connection,
     *,
@@ -40,11 +48,8 @@ async def enqueue_phone_notice(
     at: datetime,
 ) -> bool:
     """A ZNS notice of this status change when a phone is kept for the dossier."""
-    async with conn.execute(
-        "SELECT 1 FROM dossier_phones WHERE dossier_id = ?", (dossier_id,)
-    ) as cursor:
-        if await cursor.fetchone() is None:
-            return False
+    if not await has_phone(conn, dossier_id):
+        return False
     return await enqueue(
         conn,
         key=f"status:{dossier_id}:{entry_id}:{ZNS_CHANNEL}",

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # the domain package is imported by db/, so keep this import 
 def build_router() -> Router:
     """Every feature registers its commands, buttons, flows and text handlers here."""
     from handlers import (
+        apology,
         assignment,
         bulk_update,
         dossier_view,
@@ -43,6 +44,8 @@ def build_router() -> Router:
     # The officer's working day (issue 14): search, the dossier view, history, bulk updates.
     for feature in (search, dossier_view, history, bulk_update, staff_export):
         feature.register(router)
+    # Late with an apology (issue 26.4): /doihan, /xinloi and the draft's buttons.
+    apology.register(router)
     # What a newcomer trips over (issue 22): several codes in one citizen's message.
     several_codes.register(router)
     # The citizen's questions (issue 26): the guide, then the questions, the last text handler.

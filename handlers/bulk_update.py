@@ -19,14 +19,21 @@ from db.models import Conversation, Dossier
 from domain.codes import CODE_RE, code_variants, normalize_code
 from domain.statuses import Status
 from domain.transitions import MOVES, NOTE_REQUIRED, can_move, supplement_refused
+from handlers.actions.dossier_status import (
+    change_status_bulk,
+    checked_note,
+    default_supplement_by,
+    notice_line,
+)
 from handlers.conversation import advance, current_flow, start_flow
+from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF, role_of
 from handlers.router import REPEAT_CHOICES, Router
 from handlers.services import Services
-from handlers.status_update import apply_status_change, checked_note
 from handlers.texts import casework as t
 from handlers.texts import common as tc
+from handlers.texts import deadlines as tsup
 from handlers.texts import status as ts
 
 FLOW = "bulk"
@@ -228,6 +235,9 @@ async def _take_note(services: Services, conversation: Conversation, text: str) 
     else:
         note_line = ts.CONFIRM_NOTE.format(note=note)
     lines = [t.BULK_PREVIEW.format(count=len(ready), target=target.label, note_line=note_line)]
+    if target is Status.needs_supplement:
+        by, days = default_supplement_by(services), services.settings.supplement_days
+        lines.append(tsup.BULK_SUPPLEMENT_BY.format(date=vn_date(by), days=days))
     lines += [
         t.BULK_PREVIEW_LINE.format(code=d.code, nominee=d.nominee, label=d.status.label)
         for d in ready[:PREVIEW_LINES]
@@ -272,25 +282,20 @@ async def _sort(
 
 
 async def _apply(incoming: Incoming, services: Services, conversation: Conversation) -> list[Reply]:
-    from handlers.delivery import notices_line
-
     await services.conversations.clear(incoming.channel, incoming.chat_id)
     target = Status(conversation.data["to"])
     note = conversation.data.get("note") or None
     ready, refused = await _sort(services, conversation.data, target)
-    done = notified = 0
-    for dossier in ready:
-        # One transaction per dossier, as a single /capnhat: its row, its history, its notices.
-        change = await apply_status_change(services, dossier, target, note, incoming.actor)
-        if change.applied:
-            done += 1
-            notified += change.followers_notified
-        else:
-            refused.append(
-                (dossier.code, t.REASON_CHANGED.format(label=change.dossier.status.label))
-            )
+    # One transaction: each dossier its row, its history and its notices, as a single /capnhat.
+    changes = await change_status_bulk(services, ready, target, note, incoming.actor)
+    refused += [
+        (change.dossier.code, t.REASON_CHANGED.format(label=change.dossier.status.label))
+        for change in changes
+        if not change.applied
+    ]
+    done = sum(1 for change in changes if change.applied)
     lines = [t.BULK_DONE.format(count=done, target=target.label)]
-    line = notices_line(services, notified)
+    line = notice_line(services, changes)
     if line:
         lines.append(line)
     if refused:

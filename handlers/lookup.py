@@ -35,7 +35,7 @@ from db.attempts import ChatLimits, GuessState, ProbeState, Transaction
 from db.models import Conversation, Dossier
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from domain.statuses import FINISHED, RESOLVED, Status
-from handlers import lookup_otp
+from handlers import card_dates, lookup_otp
 from handlers.conversation import new_conversation, start_flow
 from handlers.follow_card import add_follow, with_follow_button
 from handlers.formatting import vn_date, vn_datetime
@@ -406,12 +406,14 @@ async def status_card(services: Services, dossier: Dossier) -> Reply:
         lines.append(_deadline_line(services, dossier))
     if dossier.decision_no:
         lines.append(t.CARD_DECISION.format(decision=dossier.decision_no))
+    supplement_by, date_lines = await card_dates.card_lines(services, dossier)
     if dossier.note and dossier.note != dossier.decision_no:
         template = {
             Status.rejected: t.CARD_REASON,
             Status.needs_supplement: t.CARD_SUPPLEMENT,
         }.get(dossier.status, t.CARD_NOTE)
-        lines.append(template.format(note=dossier.note))
+        lines.append(template.format(note=dossier.note) + supplement_by)
+    lines += date_lines
     history = await services.dossiers.history(dossier.id, limit=HISTORY_ON_CARD)
     if history:
         lines += ["", t.CARD_HISTORY]

@@ -20,7 +20,7 @@ from db.reports import ReportGroup, ReportRepository
 from domain import periods
 from domain.periods import DECREE_09_YEAR_START
 from domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
-from handlers import rating
+from handlers import apology, rating
 from handlers.dossier_import import parse_date
 from handlers.excel import dossiers_xlsx
 from handlers.formatting import vn_date, vn_number, vn_percent
@@ -463,8 +463,14 @@ async def thongke(incoming: Incoming, services: Services, args: str) -> list[Rep
     )
     # Issue 26.5: the satisfaction index of the ratings given in the period (766/QĐ-TTg).
     rated = await rating.satisfaction(services, period.start, period.received_until)
+    late = await apology.report_line(services, period.start, period.received_until, period.as_of)
     text = "\n".join(
-        [report_text(figures, services.catalog), "", *rating.satisfaction_lines(rated, services)]
+        [
+            report_text(figures, services.catalog),
+            late,
+            "",
+            *rating.satisfaction_lines(rated, services),
+        ]
     )
     return [
         Reply(text),

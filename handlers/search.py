@@ -10,6 +10,7 @@ from __future__ import annotations
 from db.casework import Found
 from domain.codes import normalize_code
 from domain.search import quick_fold
+from handlers import bulk_update
 from handlers.dossier_view import open_label
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF
@@ -56,8 +57,6 @@ async def on_page(incoming: Incoming, services: Services, rest: str) -> list[Rep
 
 async def on_bulk(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
     """ "Cập nhật nhiều hồ sơ trong trang": which rows of this page, by number."""
-    from handlers import bulk_update
-
     raw_page, _, query = rest.partition(":")
     if not raw_page.isdecimal() or not 1 <= int(raw_page) <= 9999 or len(query) < MIN_CHARS:
         return [Reply(tc.STALE_BUTTON)]

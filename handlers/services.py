@@ -11,6 +11,7 @@ from config.agency_codes import agency_renames
 from config.catalog import AwardCatalog, load_catalog
 from config.faq import Faq, load_faq
 from config.settings import Settings
+from db.apologies import ApologyRepository
 from db.attempts import LookupAttemptRepository
 from db.casework import CaseworkRepository
 from db.connection import Database
@@ -26,6 +27,7 @@ from db.reminders import ReminderRepository
 from db.reports import ReportRepository
 from db.staff import StaffRepository
 from db.submissions import SubmissionRepository
+from db.supplements import SupplementRepository
 from domain.calendar import WorkCalendar
 
 Clock = Callable[[], datetime]
@@ -64,6 +66,8 @@ class Services:
     casework: CaseworkRepository = field(init=False)
     ratings: RatingRepository = field(init=False)
     submissions: SubmissionRepository = field(init=False)
+    supplements: SupplementRepository = field(init=False)
+    apologies: ApologyRepository = field(init=False)
 
     def __post_init__(self) -> None:
         if self.faq is None:
@@ -82,6 +86,8 @@ class Services:
         self.casework = CaseworkRepository(self.db)
         self.ratings = RatingRepository(self.db)
         self.submissions = SubmissionRepository(self.db)
+        self.supplements = SupplementRepository(self.db)
+        self.apologies = ApologyRepository(self.db)
 
     @property
     def tz(self) -> ZoneInfo:

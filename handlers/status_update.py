@@ -7,36 +7,38 @@ transaction as the change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from datetime import date
 
-from db.models import Conversation, Dossier, HistoryEntry
+from db.models import Conversation
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from domain.deadlines import parse_day
 from domain.decisions import EXAMPLE as DECISION_EXAMPLE
 from domain.decisions import normalize_decision_no
 from domain.statuses import Status
-from domain.transitions import (
-    MOVES,
-    NOTE_REQUIRED,
-    can_move,
-    due_on_after_supplement,
-    resolved_on_after,
-    supplement_refused,
+from domain.transitions import MOVES, can_move, supplement_refused
+from handlers import bulk_update
+from handlers.actions.dossier_status import (
+    change_status,
+    checked_note,
+    default_supplement_by,
+    fix_decision,
+    notice_line,
 )
 from handlers.conversation import advance, current_flow, start_flow
+from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
-from handlers.notices import status_notice_renderer
 from handlers.roles import LEADERS, STAFF, role_of
 from handlers.router import REPEAT_CHOICES, Router
 from handlers.services import Services
 from handlers.texts import casework as tw
 from handlers.texts import common as tc
+from handlers.texts import deadlines as tsup
 from handlers.texts import lookup as tl
-from handlers.texts import newuser as tn
 from handlers.texts import status as t
 
 FLOW = "status"
-NOTE_LIMIT = 1000
+#: A date to supplement by may be at most this many working days away (the setting's limit).
+SUPPLEMENT_DAYS_LIMIT = 60
 _ORDER = list(Status)
 
 
@@ -46,48 +48,6 @@ def register(router: Router) -> None:
     router.payload("st", on_button, roles=STAFF)
     # "Cập nhật trạng thái" under a dossier in /hoso: the same flow, without typing the code.
     router.payload("cn", on_open, roles=STAFF)
-
-
-@dataclass(frozen=True)
-class StatusChange:
-    """The outcome of apply_status_change: the dossier after it, or the conflict."""
-
-    dossier: Dossier
-    followers_notified: int
-    applied: bool
-
-
-async def apply_status_change(
-    services: Services, dossier: Dossier, target: Status, note: str | None, actor: str
-) -> StatusChange:
-    """Compute the dates the move implies and write it, the history and the notices at once."""
-    today = services.today()
-    due_on = dossier.due_on
-    supplement_since = dossier.supplement_since
-    if dossier.status is Status.needs_supplement and target is not Status.needs_supplement:
-        due_on = due_on_after_supplement(due_on, supplement_since, today, services.calendar)
-        supplement_since = None
-    if target is Status.needs_supplement:
-        supplement_since = today
-    decision_no = note if target is Status.decided else dossier.decision_no
-    result = await services.dossiers.change_status(
-        code=dossier.code,
-        expected=dossier.status,
-        target=target,
-        note=note,
-        decision_no=decision_no,
-        resolved_on=resolved_on_after(dossier.status, target, dossier.resolved_on, today),
-        due_on=due_on,
-        supplement_since=supplement_since,
-        actor=actor,
-        now=services.now(),
-        notice=status_notice_renderer(),
-    )
-    if result is None:
-        current = await services.dossiers.get_by_code(dossier.code)
-        return StatusChange(current or dossier, 0, applied=False)
-    updated, _entry, followers = result
-    return StatusChange(updated, followers, applied=True)
 
 
 async def start(incoming: Incoming, services: Services, args: str) -> list[Reply]:
@@ -104,8 +64,6 @@ async def on_open(incoming: Incoming, services: Services, rest: str) -> list[Rep
 
 
 async def _choose(incoming: Incoming, services: Services, text: str) -> list[Reply]:
-    from handlers import bulk_update
-
     if bulk_update.several_codes(text):
         return await bulk_update.start_with(incoming, services, text)
     code = normalize_code(text)
@@ -162,6 +120,9 @@ async def on_text(
         return await _take_note(incoming, services, conversation, text)
     if conversation.step == "decision":
         return await _take_decision_fix(services, conversation, text)
+    if conversation.step == "confirm" and conversation.data.get("supplement_by"):
+        if normalize_code(text) is None:
+            return await _take_supplement_by(services, conversation, text)
     # Buttons are expected at the other steps; a typed code restarts with that dossier.
     if normalize_code(text) is not None:
         return await _choose(incoming, services, text)
@@ -255,53 +216,19 @@ async def _take_decision_fix(
 async def _apply_decision_fix(
     incoming: Incoming, services: Services, conversation: Conversation
 ) -> list[Reply]:
-    from handlers.delivery import notices_line
-
     await services.conversations.clear(incoming.channel, incoming.chat_id)
     code, old, new = (
         conversation.data["code"],
         conversation.data.get("decision"),
         conversation.data["new_decision"],
     )
-
-    def render(dossier: Dossier, _entry: HistoryEntry) -> dict[str, Any]:
-        return {"text": tw.NOTICE_DECISION_FIXED.format(code=dossier.code, decision=new)}
-
-    result = await services.casework.fix_decision(
-        code=code,
-        expected=old,
-        decision_no=new,
-        note=tw.DECISION_FIX_NOTE.format(old=old, new=new),
-        actor=incoming.actor,
-        now=services.now(),
-        notice=render,
+    change = await fix_decision(
+        services, code=code, expected=old, decision_no=new, actor=incoming.actor
     )
-    if result is None:
+    if change is None:
         return [Reply(tw.DECISION_FIX_CONFLICT.format(code=code))]
-    _dossier, notified = result
     text = tw.DECISION_FIXED.format(code=code, new=new)
-    line = notices_line(services, notified)
-    return [Reply(f"{text} {line}".strip())]
-
-
-def checked_note(services: Services, target: Status, text: str) -> str | Reply:
-    """The note as stored (a decided dossier's: its decision number), or why it is refused.
-
-    One rule for the single and the bulk update, so both refuse and tidy notes alike."""
-    note = " ".join(text.split())
-    if target in NOTE_REQUIRED and not note:
-        return Reply(t.NOTE_EMPTY)
-    if target in NOTE_REQUIRED and target is not Status.decided and note.isdecimal():
-        # A choice number typed one step late ("1") is no reason a citizen can act on.
-        return Reply(tn.NOTE_ONLY_DIGITS.format(text=note[:20]))
-    if len(note) > NOTE_LIMIT:
-        return Reply(t.NOTE_TOO_LONG.format(limit=NOTE_LIMIT))
-    if target is Status.decided:
-        number = normalize_decision_no(note, services.settings.decision_no_pattern)
-        if number is None:
-            return Reply(tw.DECISION_BAD.format(text=note[:60], example=DECISION_EXAMPLE))
-        note = number
-    return note
+    return [Reply(f"{text} {notice_line(services, [change])}".strip())]
 
 
 async def _take_note(
@@ -312,25 +239,53 @@ async def _take_note(
     if isinstance(note, Reply):
         return [note]
     conversation.data["note"] = note
+    if target is Status.needs_supplement:
+        conversation.data["supplement_by"] = default_supplement_by(services).isoformat()
+    return await _confirm(services, conversation)
+
+
+async def _confirm(services: Services, conversation: Conversation) -> list[Reply]:
+    """The confirmation; a supplement request shows its date, which a typed date replaces."""
     conversation = await advance(services, conversation, "confirm")
+    target, note = Status(conversation.data["to"]), conversation.data["note"]
     if not note:
         note_line = t.CONFIRM_NO_NOTE
     elif target is Status.decided:
         note_line = t.CONFIRM_DECISION.format(note=note)
     else:
         note_line = t.CONFIRM_NOTE.format(note=note)
+    text = t.CONFIRM.format(
+        code=conversation.data["code"],
+        current=Status(conversation.data["from"]).label,
+        target=target.label,
+        note_line=note_line,
+    )
+    if conversation.data.get("supplement_by"):
+        by = date.fromisoformat(conversation.data["supplement_by"])
+        days = services.settings.supplement_days
+        text += "\n" + tsup.CONFIRM_SUPPLEMENT_BY.format(date=vn_date(by), days=days)
     nonce = conversation.nonce
-    return [
-        Reply(
-            t.CONFIRM.format(
-                code=conversation.data["code"],
-                current=Status(conversation.data["from"]).label,
-                target=target.label,
-                note_line=note_line,
-            ),
-            choices=(Choice(t.YES, f"st:{nonce}:ok"), Choice(t.NO, f"st:{nonce}:no")),
-        )
-    ]
+    return [Reply(text, choices=(Choice(t.YES, f"st:{nonce}:ok"), Choice(t.NO, f"st:{nonce}:no")))]
+
+
+async def _take_supplement_by(
+    services: Services, conversation: Conversation, text: str
+) -> list[Reply]:
+    """A date typed at the confirmation of a supplement request: the date to supplement by."""
+    today = services.today()
+    limit = services.calendar.add_working_days(today, SUPPLEMENT_DAYS_LIMIT)
+    day = parse_day(text, today)
+    if day is None or not today < day <= limit:
+        shown = date.fromisoformat(conversation.data["supplement_by"])
+        return [
+            Reply(
+                tsup.SUPPLEMENT_BY_BAD.format(
+                    text=text[:40], limit=SUPPLEMENT_DAYS_LIMIT, date=vn_date(shown)
+                )
+            )
+        ]
+    conversation.data["supplement_by"] = day.isoformat()
+    return await _confirm(services, conversation)
 
 
 async def _apply(incoming: Incoming, services: Services, conversation: Conversation) -> list[Reply]:
@@ -349,17 +304,16 @@ async def _apply(incoming: Incoming, services: Services, conversation: Conversat
         )
         if refused is not None:
             return refused
-    change = await apply_status_change(
+    by = conversation.data.get("supplement_by")
+    change = await change_status(
         services,
         dossier,
         Status(conversation.data["to"]),
         conversation.data.get("note") or None,
         incoming.actor,
+        supplement_by=date.fromisoformat(by) if by else None,
     )
     if not change.applied:
         return [Reply(t.CONFLICT.format(code=code, label=change.dossier.status.label))]
-    from handlers.delivery import notices_line
-
     text = t.DONE.format(code=code, label=change.dossier.status.label)
-    line = notices_line(services, change.followers_notified)
-    return [Reply(f"{text} {line}".strip())]
+    return [Reply(f"{text} {notice_line(services, [change])}".strip())]

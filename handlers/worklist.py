@@ -11,6 +11,7 @@ trong trang" starts a bulk update of rows picked by number. `/nhacnho tat` and
 from __future__ import annotations
 
 from domain.text import fold
+from handlers import bulk_update, supplement
 from handlers.dossier_view import open_label
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
@@ -57,8 +58,6 @@ async def on_page(incoming: Incoming, services: Services, rest: str) -> list[Rep
 
 async def on_bulk(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
     """ "Cập nhật nhiều hồ sơ trong trang": which rows of this page, by number or by code."""
-    from handlers import bulk_update
-
     kind, _, raw_page = rest.partition(":")
     if kind not in (ALL_DUE, OVERDUE) or not raw_page.isdecimal() or not 1 <= int(raw_page) <= 9999:
         return [Reply(tc.STALE_BUTTON)]
@@ -97,7 +96,13 @@ async def _page(incoming: Incoming, services: Services, kind: str, page: int) ->
         offset=(page - 1) * PAGE_SIZE,
     )
     waiting = await services.reminders.supplement_count(officer_id) if kind == ALL_DUE else 0
+    # Supplements not arrived by their date (issue 26.3) follow the overdue list's first page.
+    late = (
+        await supplement.late_lines(services, officer_id) if kind == OVERDUE and page == 1 else []
+    )
     if total == 0:
+        if late:
+            return [Reply("\n".join(late))]
         text = t.QUAHAN_EMPTY if kind == OVERDUE else t.VIEC_EMPTY
         if waiting:
             text += "\n" + t.LIST_SUPPLEMENT.format(count=waiting)
@@ -132,6 +137,8 @@ async def _page(incoming: Incoming, services: Services, kind: str, page: int) ->
         lines.append(t.LIST_PAGE.format(page=page, pages=pages))
     if waiting:
         lines.append(t.LIST_SUPPLEMENT.format(count=waiting))
+    if late:
+        lines += ["", *late]
     choices = [Choice(open_label(item.nominee, item.code), f"ho:{item.code}") for item in items]
     if page < pages:
         choices.append(Choice(t.NEXT_PAGE, f"wl:{kind}:{page + 1}"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.app import open_app
 from config.settings import Settings
-from handlers import rating
+from handlers import apology, rating
 from handlers.formatting import vn_date
 from handlers.report import (
     ReportInputError,
@@ -119,6 +119,12 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             print(json.dumps(report_json(figures, services.catalog), ensure_ascii=False, indent=2))
         else:
             print(report_text(figures, services.catalog, with_statuses=True))
+            period = figures.period
+            print(
+                await apology.report_line(
+                    services, period.start, period.received_until, period.as_of
+                )
+            )
             # Issue 26.5: the satisfaction index of the ratings given in the period.
             rated = await rating.satisfaction(services, period.start, period.received_until)
             print()

@@ -26,9 +26,9 @@ from config.settings import Settings
 from db.connection import Database, open_database
 from db.outbox import OutboxRepository
 from domain.statuses import Status
+from handlers.actions.dossier_status import change_status
 from handlers.router import BotCore
 from handlers.services import Services
-from handlers.status_update import apply_status_change
 from handlers.texts import outbox as t_outbox
 from tests.cli import run_cli
 from tests.conftest import MovableClock
@@ -321,7 +321,7 @@ async def test_403_blocked_chat(
     blocked = await services.db.fetch_all("SELECT channel, chat_id FROM blocked_chats")
     assert [tuple(row) for row in blocked] == [("telegram", "777")]
     # Later changes do not notify the blocked chat; nothing more is tried there.
-    await apply_status_change(services, dossier, Status.passed, None, "telegram:1")
+    await change_status(services, dossier, Status.passed, None, "telegram:1")
     clock.advance(minutes=1)
     await dispatcher.drain()
     assert [chat for chat, _at in api.requests].count("777") == 1
@@ -414,7 +414,7 @@ async def test_follower_gets_one_notice_across_a_restart(
     """Done when: an officer's change reaches the follower exactly once, restart in between."""
     dossier = await seed_dossier(services, status=Status.in_review)
     await follow_verified(core, "telegram", "555")
-    await apply_status_change(services, dossier, Status.passed, None, "telegram:1")
+    await change_status(services, dossier, Status.passed, None, "telegram:1")
     assert settings.database is not None
     # The bot stops before sending; a new process opens the same database file.
     reopened = await open_database(settings.database)

@@ -18,9 +18,9 @@ from db.connection import open_database
 from db.models import OutboxMessage
 from db.reminders import ReminderCandidate, SweepPlan
 from domain.statuses import Status
+from handlers.actions.dossier_status import change_status
 from handlers.reminders import ReminderRules, WorkdayIndex, make_planner
 from handlers.services import Services, build_services
-from handlers.status_update import apply_status_change
 from tests.conftest import MovableClock
 from tests.handlers.test_reminders import add_dossiers, code, item, outbox, register
 
@@ -134,14 +134,14 @@ class Scenario:
             self.dossier_ids[letter] = found.id
         supplement = await services.dossiers.get_by_code(code(4))
         assert supplement is not None
-        await apply_status_change(services, supplement, Status.needs_supplement, "Thiếu", "test")
+        await change_status(services, supplement, Status.needs_supplement, "Thiếu", "test")
 
     async def event(self, services: Services) -> None:
         """What officers do during the fortnight (called before each tick)."""
         if services.local_now().strftime("%Y-%m-%d %H:%M") == "2026-11-23 10:00":
             resolved = await services.dossiers.get_by_code(code(6))
             assert resolved is not None and resolved.status is Status.in_review
-            await apply_status_change(services, resolved, Status.passed, None, "test")
+            await change_status(services, resolved, Status.passed, None, "test")
 
     def describe(self, message: OutboxMessage, services: Services) -> str:
         """`17 07:30 Minh B:before3:17` for a row of the outbox."""
@@ -389,12 +389,12 @@ async def test_a_dossier_resolved_between_two_ticks_gets_nothing_more(
     assert first is not None and second is not None and third is not None
     # Withdrawn before the morning's reminders went out: it never gets one.
     clock.set_local("2026-11-19 07:10")
-    await apply_status_change(services, third, Status.withdrawn, None, "test")
+    await change_status(services, third, Status.withdrawn, None, "test")
     clock.set_local("2026-11-19 07:30")
     await tick(services)
     # Resolved after its reminder of the day went out: nothing more after that.
     clock.set_local("2026-11-19 07:45")
-    await apply_status_change(services, first, Status.passed, None, "test")
+    await change_status(services, first, Status.passed, None, "test")
     await run_ticks(services, clock, "2026-11-27 12:00")
     keys = [m.dedupe_key for m in await outbox(services)]
     assert [k for k in keys if k.startswith(f"remind:{first.id}:")] == [
@@ -444,14 +444,14 @@ async def test_leaving_needs_supplement_resumes_reminders_with_the_pushed_due_da
     await add_dossiers(services, item(1, date(2026, 11, 19), officer=NAMES["Lan"]))
     dossier = await services.dossiers.get_by_code(code(1))
     assert dossier is not None
-    await apply_status_change(services, dossier, Status.needs_supplement, "Thiếu bản sao", "t")
+    await change_status(services, dossier, Status.needs_supplement, "Thiếu bản sao", "t")
     await run_ticks(services, clock, "2026-11-23 07:00")
     assert await services.reminders.reminders_recorded(dossier.id) == []
     # Back in review on Mon 23: paused 16 → 23 is 5 working days, so due 19 → 27 (the
     # holiday on Tuesday 24 does not count).
     paused = await services.dossiers.get_by_code(code(1))
     assert paused is not None
-    changed = await apply_status_change(services, paused, Status.in_review, None, "t")
+    changed = await change_status(services, paused, Status.in_review, None, "t")
     assert changed.dossier.due_on == date(2026, 11, 27)
     await run_ticks(services, clock, "2026-11-27 12:00")
     assert await services.reminders.reminders_recorded(dossier.id) == [

@@ -17,8 +17,8 @@ from domain.transitions import (
     due_on_after_supplement,
     resolved_on_after,
 )
+from handlers.actions.dossier_status import change_status
 from handlers.services import Services
-from handlers.status_update import apply_status_change
 from tests.conftest import MovableClock
 from tests.handlers.test_status_update import seed_dossier
 
@@ -161,17 +161,17 @@ async def test_resolved_date_through_status_changes(
     services: Services, clock: MovableClock
 ) -> None:
     dossier = await seed_dossier(services, status=S.in_review)
-    change = await apply_status_change(services, dossier, S.passed, None, "console:off1")
+    change = await change_status(services, dossier, S.passed, None, "console:off1")
     assert change.applied
     assert change.dossier.resolved_on == TODAY
     clock.advance(days=6)
-    change = await apply_status_change(
+    change = await change_status(
         services, change.dossier, S.decided, "1234/QĐ-UBND", "console:off1"
     )
     assert change.dossier.resolved_on == TODAY
     assert change.dossier.decision_no == "1234/QĐ-UBND"
     clock.advance(days=3)
-    change = await apply_status_change(services, change.dossier, S.returned, None, "console:off1")
+    change = await change_status(services, change.dossier, S.returned, None, "console:off1")
     assert change.dossier.resolved_on == TODAY
     assert change.dossier.decision_no == "1234/QĐ-UBND"
 
@@ -180,21 +180,21 @@ async def test_supplement_pause_through_status_changes(
     services: Services, clock: MovableClock
 ) -> None:
     dossier = await seed_dossier(services, status=S.in_review, due_on=date(2026, 12, 28))
-    asked = await apply_status_change(
+    asked = await change_status(
         services, dossier, S.needs_supplement, "Thiếu biên bản họp", "console:off1"
     )
     assert asked.dossier.supplement_since == TODAY
     assert asked.dossier.due_on == date(2026, 12, 28)
     clock.advance(days=7)  # Wed 2 Dec: five working days later
-    resumed = await apply_status_change(services, asked.dossier, S.in_review, None, "console:off1")
+    resumed = await change_status(services, asked.dossier, S.in_review, None, "console:off1")
     assert resumed.dossier.due_on == date(2027, 1, 5)
     assert resumed.dossier.supplement_since is None
     assert resumed.dossier.resolved_on is None
     # A second pause counts only its own days.
-    again = await apply_status_change(
+    again = await change_status(
         services, resumed.dossier, S.needs_supplement, "Thiếu ảnh", "console:off1"
     )
     clock.advance(days=1)  # Thu 3 Dec
-    done = await apply_status_change(services, again.dossier, S.rejected, "Không đủ", "x:1")
+    done = await change_status(services, again.dossier, S.rejected, "Không đủ", "x:1")
     assert done.dossier.due_on == date(2027, 1, 6)
     assert done.dossier.resolved_on == date(2026, 12, 3)

@@ -10,10 +10,10 @@ import pytest
 
 from db.models import DossierInput
 from domain.statuses import Status
+from handlers.actions.dossier_status import change_status
 from handlers.messages import Reply, numbered
 from handlers.router import BotCore
 from handlers.services import Services
-from handlers.status_update import apply_status_change
 from handlers.texts import casework as tw
 from handlers.texts import staff as tstaff
 from handlers.texts import status as t
@@ -311,7 +311,7 @@ async def test_bulk_lists_refused_rows_with_their_reasons(
     three = await services.dossiers.get_by_code(code(3))
     assert three is not None
 
-    await apply_status_change(services, three, Status.rejected, "Thiếu", "console:lead1")
+    await change_status(services, three, Status.rejected, "Thiếu", "console:lead1")
     done = await console.say(payload=payload_of(preview, ":ok"))
     assert done.startswith(tw.BULK_DONE.format(count=1, target=Status.passed.label))
     assert f"• {code(3)}: vừa được người khác cập nhật sang “Không đạt”" in done
@@ -579,8 +579,8 @@ async def test_a_request_made_meanwhile_is_caught_at_the_confirmation(
     # Meanwhile another officer asks for supplements and the dossier comes back.
     one = await services.dossiers.get_by_code(code(1))
     assert one is not None
-    moved = await apply_status_change(services, one, Status.needs_supplement, "Thiếu", "x")
-    await apply_status_change(services, moved.dossier, Status.in_review, None, "x")
+    moved = await change_status(services, one, Status.needs_supplement, "Thiếu", "x")
+    await change_status(services, moved.dossier, Status.in_review, None, "x")
     refused = await console.say(payload=payload_of(confirm, ":ok"))
     assert refused == tw.SUPPLEMENT_ONCE.format(code=code(1), count=1)
     stored = await services.dossiers.get_by_code(code(1))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from domain.statuses import Status
+from handlers.actions.dossier_status import change_status
 from handlers.router import BotCore
 from handlers.services import Services
-from handlers.status_update import apply_status_change
 from handlers.texts import common as tc
 from handlers.texts import privacy as t
 from tests.conftest import ChatDriver, MovableClock
@@ -32,7 +32,7 @@ async def setup_two_chats(services: Services, core: BotCore) -> tuple[ChatDriver
     await mine.say("0000")  # a failed attempt
     await theirs.say(CODE)
     await theirs.say("0000")
-    await apply_status_change(services, dossier, Status.passed, None, "console:off1")
+    await change_status(services, dossier, Status.passed, None, "console:off1")
     await mine.say("/tracuu")  # an open step
     return mine, theirs
 

@@ -16,6 +16,7 @@ from db.reminders import BoardCounts, UnknownOfficerError, WorkItem
 from domain.calendar import WorkCalendar
 from domain.codes import EXAMPLE_CODE
 from domain.statuses import Status
+from handlers.actions.dossier_status import change_status
 from handlers.dossier_import import parse_csv
 from handlers.messages import Reply
 from handlers.reminders import (
@@ -30,7 +31,6 @@ from handlers.reminders import (
 )
 from handlers.router import BotCore
 from handlers.services import Services
-from handlers.status_update import apply_status_change
 from handlers.texts import common as tc
 from handlers.texts import lookup as tl
 from handlers.texts import reminders as t
@@ -353,7 +353,7 @@ async def test_viec_pages_an_officers_dossiers_and_the_unassigned_by_due_date(
     )
     waiting = await services.dossiers.get_by_code(code(14))
     assert waiting is not None
-    await apply_status_change(services, waiting, Status.needs_supplement, "Thiếu", "test")
+    await change_status(services, waiting, Status.needs_supplement, "Thiếu", "test")
     officer = driver(core, "lan")
     first = await officer.send("/viec")
     text = first[0].text
@@ -571,7 +571,7 @@ async def test_giao_refuses_officers_finished_dossiers_and_handles_races(
     options = choice_payloads(await leader.send(f"/giao {code(1)}"))
     dossier = await services.dossiers.get_by_code(code(1))
     assert dossier is not None
-    await apply_status_change(services, dossier, Status.rejected, "Không đủ tiêu chuẩn", "t")
+    await change_status(services, dossier, Status.rejected, "Không đủ tiêu chuẩn", "t")
     assert await leader.say(payload=options[t.ASSIGN_UNASSIGN]) == t.ASSIGN_FINISHED.format(
         code=code(1), label=Status.rejected.label
     )

@@ -16,12 +16,12 @@ from db.connection import Database
 from db.models import DossierInput
 from domain.statuses import Status
 from handlers import build_router
+from handlers.actions.dossier_status import change_status
 from handlers.messages import Incoming
 from handlers.reminders import WorkdayIndex
 from handlers.router import BotCore
 from handlers.services import Services, build_services
 from handlers.staff_export import HEADERS
-from handlers.status_update import apply_status_change
 from handlers.texts import casework as tw
 from tests.bot.test_zalo import FakeZalo, ZaloChat, ZaloUpdates
 from tests.cli import run_cli
@@ -64,7 +64,7 @@ async def test_xuat_is_the_sheet_staff_read(services: Services, core: BotCore) -
     await seed(services)
     one = await services.dossiers.get_by_code(code(2))
     assert one is not None
-    await apply_status_change(services, one, Status.in_review, None, "console:hoa")
+    await change_status(services, one, Status.in_review, None, "console:hoa")
     (reply,) = await ChatDriver(core, "console", "hoa").send("/xuat 01/11/2026 25/11/2026")
     assert reply.document is not None and reply.document_name.endswith(".xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(reply.document)).active

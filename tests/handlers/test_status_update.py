@@ -15,10 +15,10 @@ from db.connection import Database
 from db.models import Dossier, DossierInput, HistoryEntry, StaffMember
 from db.outbox import enqueue
 from domain.statuses import Status
+from handlers.actions.dossier_status import change_status
 from handlers.messages import Attachment, AttachmentKind, Reply, numbered
 from handlers.router import BotCore
 from handlers.services import Services
-from handlers.status_update import apply_status_change
 from handlers.texts import casework as tw
 from handlers.texts import common as tc
 from handlers.texts import lookup as tl
@@ -364,7 +364,7 @@ async def test_concurrent_change_conflict(
     assert await snapshot(services.db, skip=("conversations",)) == before
     # The same race decided inside the transaction (both read `in_review` before writing).
     stale = dossier
-    result = await apply_status_change(services, stale, Status.stopped, None, "console:off2")
+    result = await change_status(services, stale, Status.stopped, None, "console:off2")
     assert not result.applied
     assert result.dossier.status is Status.passed
     assert len(await history(services, dossier.id)) == 2

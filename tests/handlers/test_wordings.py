@@ -8,11 +8,11 @@ from datetime import date
 from db.models import DossierInput
 from db.reminders import WorkItem
 from domain.statuses import Status
+from handlers.actions.dossier_status import change_status
 from handlers.dossier_import import parse_csv
 from handlers.reminders import WorkdayIndex, item_phrase
 from handlers.router import BotCore
 from handlers.services import Services
-from handlers.status_update import apply_status_change
 from handlers.texts import casework as tw
 from handlers.texts import importing as ti
 from tests.conftest import ChatDriver
@@ -78,8 +78,8 @@ async def test_bulk_never_makes_a_second_supplement_request(
     )
     first = await services.dossiers.get_by_code(codes[0])
     assert first is not None
-    moved = await apply_status_change(services, first, Status.needs_supplement, "Thiếu", "t")
-    await apply_status_change(services, moved.dossier, Status.in_review, None, "t")
+    moved = await change_status(services, first, Status.needs_supplement, "Thiếu", "t")
+    await change_status(services, moved.dossier, Status.in_review, None, "t")
     menu = await leader.send("/capnhat " + "\n".join(codes))
     await leader.send(payload=payload_of(menu, ":to:needs_supplement"))
     preview = await leader.say("Bổ sung bản chính")

@@ -867,9 +867,9 @@ async def test_my_nominations_lists_with_status_and_pages(
     await press(other, await to_review(other, name="Người Khác"), t.CONFIRM)
     first = await services.dossiers.get_by_code(make_code(AGENCY, TODAY, 1))
     assert first is not None
-    from handlers.status_update import apply_status_change
+    from handlers.actions.dossier_status import change_status
 
-    await apply_status_change(services, first, Status.in_review, None, "telegram:42")
+    await change_status(services, first, Status.in_review, None, "telegram:42")
     clock.advance(days=40)
 
     page1 = await tg.send("/denghicuatoi")
