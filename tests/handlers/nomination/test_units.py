@@ -14,10 +14,10 @@ from config.eligibility import eligibility_from
 from config.settings import Settings
 from db.connection import Database
 from domain.statuses import Status
+from handlers.actions.dossier_status import change_status
 from handlers.nomination import unit_list, units
 from handlers.nomination.unit_list import ListUnreadable, check_workbook, write_template
 from handlers.services import Services
-from handlers.status_update import apply_status_change
 from handlers.texts import staff as ts
 from handlers.texts import unit_list as t
 from tests.cli import run_cli
@@ -247,7 +247,7 @@ async def test_the_unit_is_told_of_every_change(
     code = re.findall(r"— (\S+-\d{6}-\d{4}) — hạn", receipt)[0]
     dossier = await services.dossiers.get_by_code(code)
     assert dossier is not None
-    change = await apply_status_change(services, dossier, Status.in_review, None, "console:off")
+    change = await change_status(services, dossier, Status.in_review, None, "console:off")
     assert change.applied and change.followers_notified == 1
     row = await db.fetch_one("SELECT channel, chat_id, payload FROM outbox")
     assert row is not None and (row["channel"], row["chat_id"]) == ("console", "c1")
