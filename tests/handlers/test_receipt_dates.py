@@ -10,7 +10,7 @@ from handlers.router import BotCore
 from handlers.services import Services
 from handlers.texts import newuser as tn
 from tests.conftest import ChatDriver, MovableClock
-from tests.handlers.test_nomination import AGENCY, SUMMARY, make_officer
+from tests.handlers.nomination.test_chat import AGENCY, SUMMARY, make_officer
 
 
 def test_received_text(services: Services) -> None:
