@@ -41,11 +41,17 @@ class ButtonData:
 
     prefix: ClassVar[str]
     _types: ClassVar[tuple[tuple[str, type, bool], ...]]
+    #: Every declared prefix and the class that declared it (module.name): two kinds of
+    #: button may not share one, even before a router sees them.
+    declared: ClassVar[dict[str, str]] = {}
 
     def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if not _PREFIX.fullmatch(prefix):
             raise ValueError(f"button prefix {prefix!r}: a-z, digits or _, at most 16")
+        name = f"{cls.__module__}.{cls.__qualname__}"
+        if ButtonData.declared.setdefault(prefix, name) != name:
+            raise ValueError(f"button prefix {prefix!r} is {ButtonData.declared[prefix]}'s")
         cls.prefix = prefix
         dataclasses.dataclass(frozen=True)(cls)
         hints = typing.get_type_hints(cls)
