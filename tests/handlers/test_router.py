@@ -30,7 +30,7 @@ def test_the_real_router_builds_with_one_owner_each() -> None:
 def test_a_second_command_owner_raises_at_start_up() -> None:
     router = Router()
     router.command("xuat", first, "")
-    with pytest.raises(DuplicateOwner, match="command:xuat is owned by .*first.*second"):
+    with pytest.raises(DuplicateOwner, match=r"command:xuat is owned by .*first.*second"):
         router.command("xuat", second, "")
     assert router.commands["xuat"].handler is first
 
