@@ -59,6 +59,7 @@ class TelegramChat(ChatChannel):
         settings = app.settings
         assert settings.telegram_token is not None
         self.settings = settings
+        self.token = settings.telegram_token.get_secret_value()
         self.application = build_application(
             app.core,
             settings.telegram_token.get_secret_value(),
@@ -85,7 +86,8 @@ class TelegramChat(ChatChannel):
 
     async def start(self, host: Host) -> None:
         application = self.application
-        await _telegram_call(application.initialize())  # getMe: the token and the network
+        # getMe: the token and the network both answer here.
+        await _telegram_call(application.initialize(), self.token)
         if not self._post_init_done and application.post_init is not None:
             await application.post_init(application)
             self._post_init_done = True
@@ -94,13 +96,14 @@ class TelegramChat(ChatChannel):
         if host.webhooks:
             url = f"{self.settings.public_url}/{self.name}"
             assert self.secret is not None
-            await _telegram_call(set_webhook(application, url, self.secret))
+            await _telegram_call(set_webhook(application, url, self.secret), self.token)
             await host.runner.resume(self.source)
             log.info("%s webhook at %s", self.name, url)
         else:
             assert application.updater is not None
             if not application.updater.running:
-                await _telegram_call(application.updater.start_polling(drop_pending_updates=False))
+                polling = application.updater.start_polling(drop_pending_updates=False)
+                await _telegram_call(polling, self.token)
         detail = f"@{application.bot.username}"
         log.info(t.CHANNEL_STARTED.format(channel=self.name, detail=detail))
 
@@ -119,18 +122,26 @@ class TelegramChat(ChatChannel):
             pass  # never initialized (the network was down all along)
 
 
-async def _telegram_call(call: Awaitable[Any]) -> Any:
-    """Await a Bot API call, turning "cannot reach" and "token refused" into ChannelUnavailable."""
+async def _telegram_call(call: Awaitable[Any], token: str) -> Any:
+    """Await a Bot API call, turning "cannot reach" and "token refused" into ChannelUnavailable.
+
+    The detail goes to the log and /healthz: python-telegram-bot quotes the token in
+    InvalidToken's message, so it is cut out here whatever the log's redaction does.
+    """
+
+    def detail(exc: Exception) -> str:
+        return redact(f"{type(exc).__name__}: {exc}".replace(token, "<TDKT_TELEGRAM_TOKEN>"))
+
     try:
         return await call
     except (InvalidToken, Forbidden) as exc:
-        raise ChannelUnavailable("refused", redact(f"{type(exc).__name__}: {exc}")) from None
+        raise ChannelUnavailable("refused", detail(exc)) from None
     except BadRequest as exc:  # a NetworkError by class, but Telegram did answer
-        raise ChannelUnavailable("refused", redact(f"{type(exc).__name__}: {exc}")) from None
+        raise ChannelUnavailable("refused", detail(exc)) from None
     except NetworkError as exc:  # DNS, refused connection, timeout, TLS, 5xx
-        raise ChannelUnavailable("network", redact(f"{type(exc).__name__}: {exc}")) from None
+        raise ChannelUnavailable("network", detail(exc)) from None
     except TelegramError as exc:
-        raise ChannelUnavailable("refused", redact(f"{type(exc).__name__}: {exc}")) from None
+        raise ChannelUnavailable("refused", detail(exc)) from None
 
 
 class ZaloChat(ChatChannel):
