@@ -36,7 +36,7 @@ from bot.channels import (
 from bot.inbound import UpdateRunner
 from bot.outbox import OutboxDispatcher
 from bot.runtime import shut_down, start_all
-from config.settings import Settings, load_settings
+from config.settings import ROOT, Settings, load_settings
 from db.connection import Database
 from handlers.router import BotCore, Router
 from handlers.services import Services
@@ -155,6 +155,8 @@ def test_backoff_doubles_from_5_seconds_up_to_5_minutes() -> None:
     assert (RETRY_FIRST_SECONDS, RETRY_CAP_SECONDS) == (5.0, 300.0)
     delays = backoff_delays()
     assert [next(delays) for _ in range(9)] == [5, 10, 20, 40, 80, 160, 300, 300, 300]
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "is tried again after 5 s, then 10, 20, … at most every 5 minutes" in readme
 
 
 async def test_telegram_unreachable_logs_one_network_line_and_zalo_still_starts(

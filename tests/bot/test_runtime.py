@@ -116,6 +116,8 @@ def zns_env() -> dict[str, str]:
 
 def test_the_grace_leaves_room_inside_5_seconds() -> None:
     assert STOP_GRACE_SECONDS + 1.0 < EXIT_WITHIN_SECONDS == 5.0
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "exits within 5 s of SIGTERM" in readme
 
 
 def test_page_and_zns_only_serves_the_page_and_stops_on_sigterm(
