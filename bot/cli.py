@@ -1,8 +1,9 @@
 """The command line: `python -m bot [run|console|import FILE]`.
 
 `run` (the default) serves Telegram and/or Zalo when TDKT_TELEGRAM_TOKEN / TDKT_ZALO_TOKEN
-is set (`run --console` adds this terminal as a chat), and otherwise opens the console channel
-on the demo database (or on TDKT_DATABASE when it is set).
+is set (`run --console` adds this terminal as a chat); with no chat token but TDKT_PUBLIC_URL
+or ZNS set, it serves the lookup page, the scheduler and the phone notices only; otherwise it
+opens the console channel on the demo database (or on TDKT_DATABASE when it is set).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import bot.commands as commands_package
 from bot import redaction
 from bot.app import open_app, setup_logging
 from bot.settings_words import settings_error_text, unknown_variable_warnings
+from bot.zns_client import zns_configured
 from config.catalog import CatalogError
 from config.settings import Settings, SettingsError, load_settings
 from handlers.texts import console as tconsole
@@ -144,7 +146,13 @@ def _database_line(settings: Settings) -> str:
 
 
 def _has_channel(settings: Settings) -> bool:
-    return settings.telegram_token is not None or settings.zalo_token is not None
+    """Something to serve: a chat token, the page (TDKT_PUBLIC_URL) or phone notices (ZNS)."""
+    return (
+        settings.telegram_token is not None
+        or settings.zalo_token is not None
+        or settings.public_url is not None
+        or zns_configured(settings)
+    )
 
 
 async def run_console(settings: Settings) -> int:

@@ -8,7 +8,9 @@ beside the database (data/console/ for the demo), so a test's files stay in its 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TextIO
@@ -39,6 +41,36 @@ def render(reply: Reply, files_dir: Path = FILES_DIR) -> str:
     return "\n".join(parts)
 
 
+async def read_line(stdin: TextIO) -> str:
+    """One line of `stdin`, read in a daemon thread.
+
+    Not in asyncio's default executor: a read blocked on a terminal or an open pipe would keep
+    `asyncio.run` waiting for that thread at exit, so SIGTERM could not stop the process.
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[str] = loop.create_future()
+
+    def settle(line: str | None, error: BaseException | None) -> None:
+        if done.done():
+            return  # the reader was cancelled (stopping): the line is dropped
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(line or "")
+
+    def read() -> None:
+        line, error = None, None
+        try:
+            line = stdin.readline()
+        except BaseException as exc:  # handed to the awaiting task, never lost in the thread
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(settle, line, error)
+
+    threading.Thread(target=read, name="console-stdin", daemon=True).start()
+    return await done
+
+
 async def run_console(
     core: BotCore,
     *,
@@ -61,7 +93,7 @@ async def run_console(
     while True:
         if interactive:
             print("> ", end="", file=stdout, flush=True)
-        line = await asyncio.to_thread(stdin.readline)
+        line = await read_line(stdin)
         if not line:
             break
         text = line.rstrip("\r\n")

@@ -1,6 +1,6 @@
 """Background sweep of nomination drafts: expired ones are deleted and their officers told.
 
-Runs beside the channels (bot/runtime.py BACKGROUND_LOOPS). The notice goes through the
+Runs beside the channels (bot/runtime.py background_loops). The notice goes through the
 outbox in the same transaction as the deletion, so a restart neither loses nor repeats it.
 The handler also checks expiry whenever the officer writes, so the console needs no sweep.
 """

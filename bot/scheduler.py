@@ -39,6 +39,7 @@ from handlers.services import Services
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.channel import BackgroundLoops
     from db.models import StaffMember
 
 log = logging.getLogger(__name__)
@@ -214,9 +215,6 @@ async def run_scheduler(app: App, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)
 
 
-def install() -> None:
-    """Add the scheduler to the runtime's background loops (once)."""
-    from bot.runtime import BACKGROUND_LOOPS
-
-    if run_scheduler not in BACKGROUND_LOOPS:
-        BACKGROUND_LOOPS.append(run_scheduler)
+def install(loops: BackgroundLoops) -> None:
+    """Add the scheduler to the loops the runtime runs beside the channels (once)."""
+    loops.add(run_scheduler)

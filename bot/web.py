@@ -1,16 +1,18 @@
 """The webhook server: one starlette app for Telegram and Zalo updates and a health check.
 
 Usage: set TDKT_PUBLIC_URL (the HTTPS address a reverse proxy forwards to
-TDKT_HTTP_HOST:TDKT_HTTP_PORT); `python -m bot run` then registers PUBLIC_URL/telegram and
-PUBLIC_URL/zalo and serves:
+TDKT_HTTP_HOST:TDKT_HTTP_PORT); `python -m bot run` then serves this app (the `WebPage`
+channel of bot/channels.py), and each chat channel registers its own webhook route here:
 
 - `POST /telegram`, `POST /zalo`: the secret header is compared in constant time (wrong or
   missing → 403, nothing handled); a body that is not a JSON object, or nested deeper than
   32 levels (checked before parsing) → 400; otherwise the update is stored (a known id is
   ignored; lone surrogates become U+FFFD first) and 200 is answered before the bot handles it.
+  While the channel is down (its API unreachable), 503: the platform delivers it again later.
 - `GET /healthz`: database reachable, outbox backlog and the age of its oldest pending
-  message, last successful send per channel (ZNS too when phone notices are on); 200 when
-  healthy, 503 otherwise.
+  message, last successful send per channel (ZNS too when phone notices are on), and each
+  channel's state (`up`, `down` with `network` or `refused`, `starting`); 200 when healthy,
+  503 otherwise (a backlog, or a channel down).
 - `GET /files/<token>/<name>`: reply images and documents for Zalo, which takes them by URL.
 - `GET /tra-cuu`, `GET /hs/<code>`, `POST /tra-cuu`: the public lookup page (bot/web_lookup.py).
 """
@@ -25,9 +27,8 @@ import re
 import secrets
 import socket
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import uvicorn
 from pydantic import SecretStr
@@ -39,22 +40,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.inbound import UpdateRunner, UpdateSource
+from bot.channel import ChannelHealth, Webhook
+from bot.inbound import UpdateRunner
 from bot.web_guide import guide_routes
 from bot.web_lookup import SECURITY_HEADERS, lookup_routes
-from bot.zns_client import zns_configured
-from config.settings import Settings
 from db.health import oldest_pending_by_channel
 from db.outbox import DEAD, PENDING
-from handlers.messages import Channel
 from handlers.services import Services
 from handlers.texts import console as tconsole
-
-if TYPE_CHECKING:
-    from telegram.ext import Application
-
-    from bot.app import App
-    from bot.zalo_channel import ZaloChannel
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +62,7 @@ _JSON_BRACKET = re.compile(rb"[\[\]{}]")
 MAX_PENDING_AGE = timedelta(minutes=15)
 
 
-@dataclass(frozen=True)
-class Webhook:
-    """A channel served at `POST /<channel>`: its updates and the secret it must present."""
-
-    source: UpdateSource
-    secret_header: str
-    secret: str
+__all__ = ["Webhook", "bind", "build_web_app", "health", "webhook_secret"]
 
 
 class _BodyTooLarge(Exception):
@@ -111,13 +98,18 @@ def _secret_ok(request: Request, webhook: Webhook) -> bool:
     return hmac.compare_digest(presented.encode(), webhook.secret.encode())
 
 
-def _webhook_endpoint(webhook: Webhook, runner: UpdateRunner) -> Route:
+def _webhook_endpoint(
+    webhook: Webhook, runner: UpdateRunner, channel_health: ChannelHealth | None
+) -> Route:
     channel = webhook.source.channel
 
     async def endpoint(request: Request) -> Response:
         if not _secret_ok(request, webhook):
             log.warning("%s webhook: wrong or missing secret from %s", channel, _client(request))
             return JSONResponse({"ok": False, "error": "forbidden"}, status_code=403)
+        if channel_health is not None and channel in channel_health.down_names():
+            # Not taken while the channel cannot answer: the platform delivers it again.
+            return JSONResponse({"ok": False, "error": "channel down"}, status_code=503)
         try:
             raw = await _read_body(request)
         except _BodyTooLarge:
@@ -160,11 +152,13 @@ async def health(
     max_pending_age: timedelta = MAX_PENDING_AGE,
     *,
     backlog_expected: bool = False,
+    channel_health: ChannelHealth | None = None,
 ) -> tuple[bool, dict[str, Any]]:
     """The health report and whether it is healthy.
 
     A backlog counts only on the running `channels` (all when none are named): notices for a
-    channel this process does not serve wait for it without anything being wrong here.
+    channel this process does not serve wait for it without anything being wrong here. A
+    configured channel that is down (`channel_health`) is a problem named after it.
     """
     now = services.now()
     try:
@@ -186,7 +180,9 @@ async def health(
         for channel in watched
         if not backlog_expected and (ages.get(channel) or 0.0) > max_pending_age.total_seconds()
     ]
-    report = {
+    if channel_health is not None:
+        problems += [f"channel_down:{name}" for name in channel_health.down_names()]
+    report: dict[str, Any] = {
         "status": "unhealthy" if problems else "ok",
         "database": "ok",
         "outbox": {
@@ -201,6 +197,8 @@ async def health(
         },
         "problems": problems,
     }
+    if channel_health is not None:
+        report["channels"] = channel_health.report()
     return not problems, report
 
 
@@ -212,18 +210,24 @@ def build_web_app(
     channels: Sequence[str] = (),
     max_pending_age: timedelta = MAX_PENDING_AGE,
     quiet: Callable[[datetime], bool] | None = None,
+    channel_health: ChannelHealth | None = None,
 ) -> Starlette:
     """The ASGI app; `channels` are the running channels whose last send /healthz shows.
 
     `quiet`: the quiet hours, when nothing is sent; a backlog then (and while it drains in
-    the first minutes after) is expected, not a fault.
+    the first minutes after) is expected, not a fault. `channel_health`: each configured
+    channel's state, shown by /healthz.
     """
 
     async def healthz(_request: Request) -> Response:
         now = services.now()
         expected = quiet is not None and (quiet(now) or quiet(now - max_pending_age))
         healthy, report = await health(
-            services, channels, max_pending_age, backlog_expected=expected
+            services,
+            channels,
+            max_pending_age,
+            backlog_expected=expected,
+            channel_health=channel_health,
         )
         return JSONResponse(report, status_code=200 if healthy else 503)
 
@@ -240,7 +244,7 @@ def build_web_app(
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/files/{token}/{name}", public_file, methods=["GET"]),
-        *(_webhook_endpoint(webhook, runner) for webhook in webhooks),
+        *(_webhook_endpoint(webhook, runner, channel_health) for webhook in webhooks),
         *lookup_routes(services),
         *guide_routes(services),
     ]
@@ -313,54 +317,9 @@ class WebServer:
         self.server.should_exit = True
 
 
-def _secret(configured: SecretStr | None, variable: str) -> str:
+def webhook_secret(configured: SecretStr | None, variable: str) -> str:
+    """The configured webhook secret, or a random one for this run (logged as such)."""
     if configured is not None:
         return configured.get_secret_value()
     log.warning("%s is not set: using a random secret for this run", variable)
     return secrets.token_urlsafe(32)
-
-
-async def start_webhooks(
-    app: App,
-    settings: Settings,
-    runner: UpdateRunner,
-    sock: socket.socket,
-    telegram: Application | None,
-    zalo: ZaloChannel | None,
-) -> WebServer:
-    """Register PUBLIC_URL/telegram and PUBLIC_URL/zalo and build the server for them.
-
-    The socket already listens, so a delivery that arrives before uvicorn runs waits in the
-    backlog. Updates stored but not handled before the last stop are resumed here.
-    """
-    from bot.telegram_channel import TelegramUpdates, set_webhook
-
-    assert settings.public_url is not None
-    webhooks: list[Webhook] = []
-    if telegram is not None:
-        secret = _secret(settings.telegram_webhook_secret, "TDKT_TELEGRAM_WEBHOOK_SECRET")
-        source = TelegramUpdates(telegram)
-        await set_webhook(telegram, f"{settings.public_url}/{source.channel}", secret)
-        webhooks.append(Webhook(source, source.secret_header, secret))
-    if zalo is not None:
-        secret = _secret(settings.zalo_webhook_secret, "TDKT_ZALO_WEBHOOK_SECRET")
-        await zalo.client.set_webhook(f"{settings.public_url}/{zalo.channel}", secret)
-        webhooks.append(Webhook(zalo, zalo.secret_header, secret))
-    for webhook in webhooks:
-        await runner.resume(webhook.source)
-        log.info(
-            "%s webhook at %s/%s",
-            webhook.source.channel,
-            settings.public_url,
-            webhook.source.channel,
-        )
-    channels = [webhook.source.channel for webhook in webhooks]
-    if zns_configured(settings):
-        # Phone notices leave from this process too: a stuck ZNS backlog is a fault here.
-        channels.append(Channel.zns.value)
-    from handlers.reminders import ReminderRules
-
-    quiet = ReminderRules.from_settings(settings).quiet_at(settings.tz)
-    web_app = build_web_app(app.services, runner, webhooks, channels=channels, quiet=quiet)
-    log.info("listening on %s:%d", settings.http_host, settings.http_port)
-    return WebServer(web_app, sock)

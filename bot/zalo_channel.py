@@ -21,11 +21,9 @@ from typing import Any
 from bot.inbound import UpdateRunner
 from bot.outbox import ChatBlocked, PermanentError, RetryLater, SendError, TransientError
 from bot.zalo_client import Sleep, ZaloClient, ZaloError, ZaloNetworkError
-from config.settings import Settings
 from db.conversations import ConversationRepository
 from handlers.messages import Attachment, AttachmentKind, Channel, Choice, Incoming, Reply, numbered
 from handlers.router import BotCore
-from handlers.texts import console as tconsole
 from handlers.texts import zalo as t
 
 log = logging.getLogger(__name__)
@@ -344,26 +342,3 @@ class ZaloSender:
             await self.conversations.offer_choices(
                 self.channel, chat_id, [choice.payload for choice in choices], self.clock()
             )
-
-
-async def start_zalo(core: BotCore, settings: Settings) -> tuple[ZaloChannel, ZaloSender]:
-    """Check the token with getMe and build the channel and its outbox sender."""
-    assert settings.zalo_token is not None
-    client = ZaloClient(settings.zalo_token.get_secret_value(), base_url=settings.zalo_base_url)
-    try:
-        me = await client.get_me()
-    except ZaloError as exc:
-        await client.aclose()
-        raise SystemExit(tconsole.ZALO_START_FAILED.format(detail=exc)) from None
-    except BaseException:
-        await client.aclose()
-        raise
-    log.info("zalo channel started as %s", me.get("account_name") or me.get("id") or "?")
-    channel = ZaloChannel(core, client, public_url=settings.public_url)
-    sender = ZaloSender(
-        client,
-        rate=settings.send_rate,
-        conversations=core.services.conversations,
-        clock=core.services.clock,
-    )
-    return channel, sender

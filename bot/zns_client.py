@@ -301,7 +301,7 @@ def build_zns_sender(
 
 
 async def erase_phones_loop(app: App, stop: asyncio.Event) -> None:
-    """Background loop: erase the numbers no longer allowed (bot/runtime.py BACKGROUND_LOOPS)."""
+    """Background loop: erase the numbers no longer allowed (bot/runtime.py background_loops)."""
     phones = PhoneRepository(app.services.db)
     while not stop.is_set():
         try:

@@ -14,6 +14,8 @@ from db.models import Conversation, StaffMember
 from db.reminders import AssignableDossier, Outgoing, UnknownOfficerError
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from domain.statuses import FINISHED
+from handlers.buttons import ButtonData
+from handlers.casework_buttons import OfferAssignment
 from handlers.conversation import current_flow, start_flow
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
@@ -35,15 +37,22 @@ NOBODY, CANCEL = "none", "no"
 def register(router: Router) -> None:
     router.command("giao", start, t.COMMANDS["giao"], roles=LEADERS)
     router.flow(FLOW, on_text, roles=LEADERS)
-    router.payload("gv", on_button, roles=LEADERS)
+    router.button(Assign, on_button, roles=LEADERS)
     # "Giao chuyên viên" under a dossier in /hoso.
-    router.payload("gi", on_open, roles=LEADERS)
+    router.button(OfferAssignment, on_open, roles=LEADERS)
 
 
-async def on_open(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    if normalize_code(rest) is None:
+class Assign(ButtonData, prefix="gv"):
+    """One officer of the offer (their id), NOBODY or CANCEL; `nonce` ties it to the offer."""
+
+    nonce: str
+    choice: str
+
+
+async def on_open(incoming: Incoming, services: Services, button: OfferAssignment) -> list[Reply]:
+    if normalize_code(button.code) is None:
         return [Reply(tc.STALE_BUTTON)]
-    return await _offer(incoming, services, rest)
+    return await _offer(incoming, services, button.code)
 
 
 async def start(incoming: Incoming, services: Services, args: str) -> list[Reply]:
@@ -91,13 +100,13 @@ async def _offer(incoming: Incoming, services: Services, text: str) -> list[Repl
     choices = [
         Choice(
             t.ASSIGN_CURRENT_MARK.format(name=m.name) if m is current else m.name,
-            f"gv:{nonce}:{m.id}",
+            Assign(nonce, str(m.id)).pack(),
         )
         for m in officers
     ]
     if dossier.officer_id is not None:
-        choices.append(Choice(t.ASSIGN_UNASSIGN, f"gv:{nonce}:{NOBODY}"))
-    choices.append(Choice(t.ASSIGN_CANCEL, f"gv:{nonce}:{CANCEL}"))
+        choices.append(Choice(t.ASSIGN_UNASSIGN, Assign(nonce, NOBODY).pack()))
+    choices.append(Choice(t.ASSIGN_CANCEL, Assign(nonce, CANCEL).pack()))
     return [
         Reply(
             t.ASSIGN_CHOOSE.format(
@@ -110,8 +119,8 @@ async def _offer(incoming: Incoming, services: Services, text: str) -> list[Repl
     ]
 
 
-async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    nonce, _, choice = rest.partition(":")
+async def on_button(incoming: Incoming, services: Services, button: Assign) -> list[Reply]:
+    nonce, choice = button.nonce, button.choice
     conversation = await current_flow(services, incoming, FLOW, nonce)
     if conversation is None or conversation.step != "choose":
         return [Reply(tc.STALE_BUTTON)]

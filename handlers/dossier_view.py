@@ -11,6 +11,8 @@ import logging
 
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from domain.statuses import Status
+from handlers.buttons import ButtonData
+from handlers.casework_buttons import OfferAssignment, OpenDossier, ShowHistory
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.reminders import RUNNING, WorkdayIndex, deadline_phrase
@@ -38,8 +40,15 @@ def open_label(nominee: str, code: str) -> str:
 
 def register(router: Router) -> None:
     router.command("hoso", show, t.COMMANDS["hoso"], roles=STAFF)
-    router.payload("ho", on_open, roles=STAFF)
-    router.payload("hz", on_snooze, roles=STAFF)
+    router.button(OpenDossier, on_open, roles=STAFF)
+    router.button(Snooze, on_snooze, roles=STAFF)
+
+
+class Snooze(ButtonData, prefix="hz"):
+    """Tạm dừng nhắc: quiet a dossier's reminders for `days` working days (0 resumes them)."""
+
+    days: int
+    code: str
 
 
 async def show(incoming: Incoming, services: Services, args: str) -> list[Reply]:
@@ -51,8 +60,8 @@ async def show(incoming: Incoming, services: Services, args: str) -> list[Reply]
     return await view(incoming, services, code)
 
 
-async def on_open(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    code = normalize_code(rest)
+async def on_open(incoming: Incoming, services: Services, button: OpenDossier) -> list[Reply]:
+    code = normalize_code(button.code)
     if code is None:
         return [Reply(tc.STALE_BUTTON)]
     return await view(incoming, services, code)
@@ -96,22 +105,21 @@ async def view(incoming: Incoming, services: Services, code: str) -> list[Reply]
             lines += entry_lines(named, services)
     choices = [Choice(t.ACTION_UPDATE, f"cn:{dossier.code}")]
     if await role_of(incoming, services) in LEADERS and dossier.status in _SNOOZABLE:
-        choices.append(Choice(t.ACTION_ASSIGN, f"gi:{dossier.code}"))
+        choices.append(Choice(t.ACTION_ASSIGN, OfferAssignment(dossier.code).pack()))
     if dossier.status in _SNOOZABLE:
         choices += [
-            Choice(t.ACTION_SNOOZE.format(days=days), f"hz:{days}:{dossier.code}")
+            Choice(t.ACTION_SNOOZE.format(days=days), Snooze(days, dossier.code).pack())
             for days in SNOOZE_DAYS
         ]
         if snoozed:
-            choices.append(Choice(t.ACTION_UNSNOOZE, f"hz:0:{dossier.code}"))
-    choices.append(Choice(t.ACTION_HISTORY, f"ls:{dossier.code}"))
+            choices.append(Choice(t.ACTION_UNSNOOZE, Snooze(0, dossier.code).pack()))
+    choices.append(Choice(t.ACTION_HISTORY, ShowHistory(dossier.code).pack()))
     return [Reply("\n".join(lines), choices=tuple(choices))]
 
 
-async def on_snooze(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    raw_days, _, raw_code = rest.partition(":")
-    code = normalize_code(raw_code)
-    if code is None or not raw_days.isdecimal() or int(raw_days) not in (0, *SNOOZE_DAYS):
+async def on_snooze(incoming: Incoming, services: Services, button: Snooze) -> list[Reply]:
+    code = normalize_code(button.code)
+    if code is None or button.days not in (0, *SNOOZE_DAYS):
         return [Reply(tc.STALE_BUTTON)]
     found = await services.casework.view(code_variants(code, services.legacy_provinces))
     if found is None:
@@ -126,7 +134,7 @@ async def on_snooze(incoming: Incoming, services: Services, rest: str) -> list[R
         member = await services.staff.by_user(incoming.channel, incoming.sender_id)
         if member is None or member.id != found.officer_id:
             return [Reply(t.SNOOZE_NOT_YOURS.format(code=dossier.code, name=found.officer_name))]
-    days = int(raw_days)
+    days = button.days
     log.info(
         "reminders of %s snoozed for %d working days by %s", dossier.code, days, incoming.actor
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from db.casework import NamedEntry
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
+from handlers.casework_buttons import ShowHistory
 from handlers.formatting import vn_datetime
 from handlers.messages import Incoming, Reply
 from handlers.roles import STAFF
@@ -23,7 +24,7 @@ SHOWN = 20
 
 def register(router: Router) -> None:
     router.command("lichsu", show, t.COMMANDS["lichsu"], roles=STAFF)
-    router.payload("ls", on_open, roles=STAFF)
+    router.button(ShowHistory, on_open, roles=STAFF)
 
 
 def actor_name(named: NamedEntry) -> str:
@@ -78,8 +79,8 @@ async def show(incoming: Incoming, services: Services, args: str) -> list[Reply]
     return await history(services, code)
 
 
-async def on_open(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    code = normalize_code(rest)
+async def on_open(incoming: Incoming, services: Services, button: ShowHistory) -> list[Reply]:
+    code = normalize_code(button.code)
     if code is None:
         return [Reply(tc.STALE_BUTTON)]
     return await history(services, code)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from db.personal_data import Entry, PersonalDataRepository, Purged
+from handlers.buttons import ButtonData
 from handlers.conversation import current_flow, start_flow
 from handlers.formatting import vn_datetime
 from handlers.lookup import FAILURE_WINDOW
@@ -39,7 +40,14 @@ def register(router: Router) -> None:
     router.command("baomat", notice, t.COMMANDS["baomat"])
     router.command("dulieucuatoi", my_data, tf.COMMANDS["dulieucuatoi"])
     router.command("xoadulieu", erase, tf.COMMANDS["xoadulieu"])
-    router.payload("pd", on_button)
+    router.button(EraseAnswer, on_button)
+
+
+class EraseAnswer(ButtonData, prefix="pd"):
+    """The answer (`yes`/`no`) to "Xóa dữ liệu của bạn?"; `nonce` ties it to that question."""
+
+    nonce: str
+    answer: str
 
 
 def short_notice(services: Services) -> str:
@@ -165,13 +173,16 @@ async def erase(incoming: Incoming, services: Services, _args: str) -> list[Repl
     return [
         Reply(
             t.ERASE_CONFIRM,
-            choices=(Choice(t.ERASE_YES, f"pd:{nonce}:yes"), Choice(t.ERASE_NO, f"pd:{nonce}:no")),
+            choices=(
+                Choice(t.ERASE_YES, EraseAnswer(nonce, "yes").pack()),
+                Choice(t.ERASE_NO, EraseAnswer(nonce, "no").pack()),
+            ),
         )
     ]
 
 
-async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    nonce, _, answer = rest.partition(":")
+async def on_button(incoming: Incoming, services: Services, button: EraseAnswer) -> list[Reply]:
+    nonce, answer = button.nonce, button.answer
     if await current_flow(services, incoming, FLOW, nonce) is None:
         return [Reply(tc.STALE_BUTTON)]
     if answer == "yes":

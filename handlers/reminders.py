@@ -38,6 +38,7 @@ from db.reminders import (
 )
 from domain.calendar import WorkCalendar
 from domain.statuses import Status
+from handlers.casework_buttons import WorkPage
 from handlers.formatting import vn_date
 from handlers.texts import reminders as t
 
@@ -391,7 +392,7 @@ def officer_digest(
         if total > DIGEST_SECTION_LIMIT:
             lines.append(t.DIGEST_MORE.format(count=total - DIGEST_SECTION_LIMIT))
     lines += ["", t.DIGEST_FOOTER]
-    return {"text": "\n".join(lines), "choices": [[t.DIGEST_BUTTON, "wl:v:1"]]}
+    return {"text": "\n".join(lines), "choices": [[t.DIGEST_BUTTON, WorkPage("v", 1).pack()]]}
 
 
 def officer_digest_items(
@@ -448,7 +449,7 @@ def leader_digest(
         for number, item in enumerate(most_overdue, start=1)
     ]
     lines += ["", t.BOARD_FOOTER]
-    return {"text": "\n".join(lines), "choices": [[t.BOARD_BUTTON, "wl:q:1"]]}
+    return {"text": "\n".join(lines), "choices": [[t.BOARD_BUTTON, WorkPage("q", 1).pack()]]}
 
 
 def digest_key(member: StaffMember, day: date) -> str:

@@ -1,15 +1,15 @@
-"""The half-year report (báo cáo 6 tháng): its figures, paragraph, table and chart; /thongke, /xuat.
+"""The half-year report (báo cáo 6 tháng): its figures, paragraph, table and chart; /thongke.
 
 Usage (board staff): `/thongke` — dossiers received in the current half-year, as of today;
-`/thongke DD/MM/YYYY DD/MM/YYYY` — another period. `/xuat [DD/MM/YYYY DD/MM/YYYY]` — the
-period's dossiers as an .xlsx file that the import reads back unchanged.
+`/thongke DD/MM/YYYY DD/MM/YYYY` — another period. The period's dossiers as a file are
+`/xuat` (handlers/staff_export.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +22,6 @@ from domain.periods import DECREE_09_YEAR_START
 from domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
 from handlers import apology, rating
 from handlers.dossier_import import parse_date
-from handlers.excel import dossiers_xlsx
 from handlers.formatting import vn_date, vn_number, vn_percent
 from handlers.messages import Incoming, Reply
 from handlers.roles import STAFF
@@ -33,8 +32,6 @@ from handlers.texts import report as t
 #: Withdrawn and stopped dossiers are finished without a result: neither resolved nor pending.
 CLOSED = frozenset({Status.withdrawn, Status.stopped})
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-#: Beyond this a chat document gets too heavy to build and send; the CLI export has no limit.
-MAX_CHAT_EXPORT_ROWS = 50_000
 
 
 class ReportInputError(Exception):
@@ -433,7 +430,6 @@ def register(router: Router) -> None:
     router.command(
         "thongke", thongke, t.COMMAND_DESCRIPTIONS["thongke"], roles=STAFF, slow=period_given
     )
-    router.command("xuat", xuat, t.COMMAND_DESCRIPTIONS["xuat"], roles=STAFF, slow=period_given)
 
 
 def period_given(args: str, services: Services) -> bool:
@@ -476,37 +472,6 @@ async def thongke(incoming: Incoming, services: Services, args: str) -> list[Rep
         Reply(text),
         Reply(caption, image=png, image_name=f"thong-ke-{_stamp(period)}.png"),
     ]
-
-
-async def xuat(incoming: Incoming, services: Services, args: str) -> list[Reply]:
-    """The period's dossiers as an .xlsx document."""
-    try:
-        period = period_from_args(
-            args, services.today(), t.EXPORT_USAGE, services.settings.report_year_start
-        )
-    except ReportInputError as exc:
-        return [Reply(str(exc))]
-    repository = services.reports
-    count = await repository.count_received(period.start, period.end)
-    if count == 0:
-        return [Reply(_empty_message(period))]
-    if count > MAX_CHAT_EXPORT_ROWS:
-        return [
-            Reply(
-                t.EXPORT_TOO_MANY.format(
-                    count=vn_number(count), limit=vn_number(MAX_CHAT_EXPORT_ROWS)
-                )
-            )
-        ]
-    batches = repository.export_rows(period.start, period.end)
-    # A file sent in chat can be forwarded: it leaves out the citizens' second factor
-    # (the command-line export keeps it, for the round trip with the import).
-    rows = [replace(row, phone_last4="") async for batch in batches for row in batch]
-    document = await asyncio.to_thread(dossiers_xlsx, rows)
-    caption = t.EXPORT_CAPTION.format(
-        count=vn_number(len(rows)), start=vn_date(period.start), end=vn_date(period.end)
-    )
-    return [Reply(caption, document=document, document_name=f"ho-so-{_stamp(period)}.xlsx")]
 
 
 def _empty_message(period: Period) -> str:

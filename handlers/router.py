@@ -6,11 +6,13 @@ import logging
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from db.connection import NeedsEventLoop
 from db.models import Conversation
 from domain.safe_text import strip_escape_sequences
 from domain.text import MAX_INPUT_CHARS, fold, normalize_input
+from handlers.buttons import ButtonData, StaleButton
 from handlers.messages import Attachment, Channel, Choice, Incoming, Reply
 from handlers.services import Services
 from handlers.texts import common as t
@@ -22,11 +24,22 @@ PayloadHandler = Callable[[Incoming, Services, str], Awaitable[list[Reply]]]
 FlowHandler = Callable[[Incoming, Services, Conversation], Awaitable[list[Reply]]]
 TextHandler = Callable[[Incoming, Services], Awaitable[list[Reply] | None]]
 RoleResolver = Callable[[Incoming, Services], Awaitable[str]]
+ButtonT = TypeVar("ButtonT", bound=ButtonData)
 
+#: Channels that show buttons when no runtime said otherwise (tests, the command line); the
+#: runtime sets `BotCore.button_channels` from its channel classes' `has_buttons`.
 BUTTON_CHANNELS = frozenset({Channel.telegram.value})
 #: A reply's `extra` saying "that was no answer to the numbered choices": they stay offered
 #: and, where there are no buttons, are shown again under the reply.
 REPEAT_CHOICES = {"keep_choices": "repeat"}
+
+
+class DuplicateOwner(ValueError):
+    """A command, button prefix or flow registered twice: the later one would win silently."""
+
+
+class RouterAttached(RuntimeError):
+    """A router attached a second time (aiogram 3's rule: one parent per router)."""
 
 
 @dataclass
@@ -43,6 +56,9 @@ class Command:
     #: A function of the arguments says so only for those that start the work (not for
     #: `/thongke abc`, which is answered at once with the usage).
     slow: bool | Callable[[str, Services], bool] = False
+    #: Its owner lets a later feature take it over by wrapping it (/huy: each flow cancels
+    #: its own step, then hands over to the earlier handler); any other command has one owner.
+    wrappable: bool = False
 
 
 async def citizen_role(_incoming: Incoming, _services: Services) -> str:
@@ -60,6 +76,37 @@ class Router:
     role_of: RoleResolver = citizen_role
     #: What a role that may not use a command or button hears: (role, the roles allowed).
     refusal: Callable[[str, frozenset[str]], str] = lambda _role, _allowed: t.UNKNOWN_COMMAND
+    #: Who registered each `command:NAME`, `payload:PREFIX` and `flow:NAME` (module.function).
+    owners: dict[str, str] = field(default_factory=dict)
+    #: What this router was attached to (a parent router or a BotCore); once only.
+    attached_to: str | None = None
+
+    def _claim(self, key: str, handler: Callable[..., Any]) -> None:
+        owner = f"{getattr(handler, '__module__', '?')}.{getattr(handler, '__qualname__', '?')}"
+        if key in self.owners:
+            raise DuplicateOwner(f"{key} is owned by {self.owners[key]}, not also by {owner}")
+        self.owners[key] = owner
+
+    def attach(self, parent: str) -> None:
+        """Mark this router as in use by `parent`; a second attach raises RouterAttached."""
+        if self.attached_to is not None:
+            raise RouterAttached(f"router already attached to {self.attached_to}")
+        self.attached_to = parent
+
+    def include(self, child: Router) -> None:
+        """Take over a feature's router: its commands, buttons, flows and text handlers."""
+        if child is self:
+            raise RouterAttached("a router cannot include itself")
+        child.attach("a parent router")
+        for key, owner in child.owners.items():
+            if key in self.owners:
+                raise DuplicateOwner(f"{key} is owned by {self.owners[key]}, not also by {owner}")
+        self.owners.update(child.owners)
+        self.commands.update(child.commands)
+        self.payloads.update(child.payloads)
+        self.flows.update(child.flows)
+        self.guarded.update(child.guarded)
+        self.text_handlers += child.text_handlers
 
     def command(
         self,
@@ -70,19 +117,52 @@ class Router:
         roles: frozenset[str] | None = None,
         listed: bool = True,
         slow: bool | Callable[[str, Services], bool] = False,
+        wrappable: bool = False,
     ) -> None:
-        self.commands[name] = Command(name, handler, description, roles, listed, slow)
+        """`wrappable`: see Command.wrappable; a later registration must wrap this one."""
+        earlier = self.commands.get(name)
+        if earlier is not None and earlier.wrappable:
+            log.debug("/%s wrapped by %s", name, getattr(handler, "__module__", "?"))
+            self.owners.pop(f"command:{name}", None)
+            wrappable = True
+        self._claim(f"command:{name}", handler)
+        self.commands[name] = Command(name, handler, description, roles, listed, slow, wrappable)
 
     def payload(
         self, prefix: str, handler: PayloadHandler, *, roles: frozenset[str] | None = None
     ) -> None:
+        """A button prefix whose handler parses the plain text after `PREFIX:` itself."""
+        self._claim(f"payload:{prefix}", handler)
         self.payloads[prefix] = handler
         if roles is not None:
             self.guarded[f"payload:{prefix}"] = roles
 
+    def button(
+        self,
+        kind: type[ButtonT],
+        handler: Callable[[Incoming, Services, ButtonT], Awaitable[list[Reply]]],
+        *,
+        roles: frozenset[str] | None = None,
+    ) -> None:
+        """A typed button: the handler gets `kind.parse(...)`; one that does not parse is
+        answered with the stale-button message and never reaches the handler."""
+
+        async def typed(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+            try:
+                data = kind.parse(rest)
+            except StaleButton as exc:
+                log.info("stale %s button: %s", kind.prefix, exc)
+                return [Reply(t.STALE_BUTTON)]
+            return await handler(incoming, services, data)
+
+        typed.__module__ = handler.__module__
+        typed.__qualname__ = handler.__qualname__
+        self.payload(kind.prefix, typed, roles=roles)
+
     def flow(self, name: str, handler: FlowHandler, *, roles: frozenset[str] | None = None) -> None:
         """`roles`: every message of the flow is checked, so a revoked officer, or a citizen
         typing in a group where an officer opened the flow, is refused at each step."""
+        self._claim(f"flow:{name}", handler)
         self.flows[name] = handler
         if roles is not None:
             self.guarded[f"flow:{name}"] = roles
@@ -145,9 +225,18 @@ def split_command(text: str) -> tuple[str, str] | None:
 class BotCore:
     """The whole bot behind every channel: one `handle` call per incoming message."""
 
-    def __init__(self, router: Router, services: Services) -> None:
+    def __init__(
+        self,
+        router: Router,
+        services: Services,
+        *,
+        button_channels: frozenset[str] = BUTTON_CHANNELS,
+    ) -> None:
+        router.attach("a BotCore")
         self.router = router
         self.services = services
+        #: Channels that show choices as buttons; elsewhere they are numbered and remembered.
+        self.button_channels = button_channels
         #: Commands and button prefixes seen to need the event loop (a file built in a thread):
         #: their messages skip batching rather than run twice.
         self._on_loop: set[str] = set()
@@ -178,7 +267,7 @@ class BotCore:
         except Exception:
             log.exception("handler failed for %s chat", incoming.channel)
             return [Reply(t.INTERNAL_ERROR)]
-        if incoming.channel not in BUTTON_CHANNELS:
+        if incoming.channel not in self.button_channels:
             replies = await self._repeat_choices(incoming, replies)
             await self._remember_choices(incoming, replies)
         return replies or [Reply(t.NOT_UNDERSTOOD.format(example=_example()))]
@@ -241,7 +330,7 @@ class BotCore:
         if text is not None and len(text) > MAX_INPUT_CHARS:
             return [Reply(t.TOO_LONG.format(length=len(text), limit=MAX_INPUT_CHARS))]
         payload = valid_unicode(incoming.payload) if incoming.payload is not None else None
-        if payload is None and text and incoming.channel not in BUTTON_CHANNELS:
+        if payload is None and text and incoming.channel not in self.button_channels:
             offered = await services.conversations.offered_choices(
                 incoming.channel, incoming.chat_id
             )

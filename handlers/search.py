@@ -11,6 +11,8 @@ from db.casework import Found
 from domain.codes import normalize_code
 from domain.search import quick_fold
 from handlers import bulk_update
+from handlers.buttons import ButtonData
+from handlers.casework_buttons import OpenDossier
 from handlers.dossier_view import open_label
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF
@@ -29,8 +31,22 @@ MAX_QUERY_BYTES = 48
 
 def register(router: Router) -> None:
     router.command("tim", search, t.COMMANDS["tim"], roles=STAFF)
-    router.payload("tm", on_page, roles=STAFF)
-    router.payload("tb", on_bulk, roles=STAFF)
+    router.button(SearchPage, on_page, roles=STAFF)
+    router.button(SearchBulk, on_bulk, roles=STAFF)
+
+
+class SearchPage(ButtonData, prefix="tm"):
+    """A page of /tim's results; the query (folded, at most MAX_QUERY_BYTES) goes last."""
+
+    page: int
+    query: str
+
+
+class SearchBulk(ButtonData, prefix="tb"):
+    """Cập nhật nhiều hồ sơ trong trang: the rows of this page of results."""
+
+    page: int
+    query: str
 
 
 def clean_query(text: str) -> str:
@@ -48,19 +64,19 @@ async def search(incoming: Incoming, services: Services, args: str) -> list[Repl
     return await _page(services, query, 1, args.strip()[:60])
 
 
-async def on_page(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    raw_page, _, query = rest.partition(":")
-    if not raw_page.isdecimal() or not 1 <= int(raw_page) <= 9999 or len(query) < MIN_CHARS:
+async def on_page(incoming: Incoming, services: Services, button: SearchPage) -> list[Reply]:
+    page, query = button.page, button.query
+    if not 1 <= page <= 9999 or len(query) < MIN_CHARS:
         return [Reply(tc.STALE_BUTTON)]
-    return await _page(services, query, int(raw_page), query)
+    return await _page(services, query, page, query)
 
 
-async def on_bulk(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+async def on_bulk(incoming: Incoming, services: Services, button: SearchBulk) -> list[Reply]:
     """ "Cập nhật nhiều hồ sơ trong trang": which rows of this page, by number."""
-    raw_page, _, query = rest.partition(":")
-    if not raw_page.isdecimal() or not 1 <= int(raw_page) <= 9999 or len(query) < MIN_CHARS:
+    page, query = button.page, button.query
+    if not 1 <= page <= 9999 or len(query) < MIN_CHARS:
         return [Reply(tc.STALE_BUTTON)]
-    offset = (int(raw_page) - 1) * PAGE_SIZE
+    offset = (page - 1) * PAGE_SIZE
     found = (await services.casework.search(query, limit=MAX_RESULTS))[offset : offset + PAGE_SIZE]
     if not found:
         return [Reply(tc.STALE_BUTTON)]
@@ -87,12 +103,14 @@ async def _page(services: Services, query: str, page: int, shown: str) -> list[R
     if pages > 1:
         lines.append(t.PAGE.format(page=page, pages=pages))
     lines.append(t.SEARCH_PICK)
-    choices = [Choice(open_label(item.nominee, item.code), f"ho:{item.code}") for item in found]
+    choices = [
+        Choice(open_label(item.nominee, item.code), OpenDossier(item.code).pack()) for item in found
+    ]
     if page < pages:
-        choices.append(Choice(t.NEXT_PAGE, f"tm:{page + 1}:{query}"))
+        choices.append(Choice(t.NEXT_PAGE, SearchPage(page + 1, query).pack()))
     if page > 1:
-        choices.append(Choice(t.PREVIOUS_PAGE, f"tm:{page - 1}:{query}"))
-    choices.append(Choice(t.ACTION_BULK, f"tb:{page}:{query}"))
+        choices.append(Choice(t.PREVIOUS_PAGE, SearchPage(page - 1, query).pack()))
+    choices.append(Choice(t.ACTION_BULK, SearchBulk(page, query).pack()))
     return [Reply("\n".join(lines), choices=tuple(choices))]
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from db.models import Invite
 from db.staff import InviteFailures
 from domain.text import fold
+from handlers.buttons import ButtonData
 from handlers.formatting import vn_datetime
 from handlers.messages import Choice, Incoming, Reply
 from handlers.nomination.units import invite_unit, join_unit
@@ -36,7 +37,14 @@ def register(router: Router) -> None:
     router.command("moi", invite, t.COMMANDS["moi"], roles=LEADERS)
     router.command("dangky", join, t.COMMANDS["dangky"], listed=False)
     router.command("canbo", list_staff, t.COMMANDS["canbo"], roles=STAFF)
-    router.payload("rv", revoke_button)
+    router.button(Revoke, revoke_button)
+
+
+class Revoke(ButtonData, prefix="rv"):
+    """Thu hồi quyền: `ask` shows the confirmation, `yes` revokes, `no` keeps the member."""
+
+    action: str
+    member_id: int = 0
 
 
 def new_invite_code() -> str:
@@ -172,24 +180,24 @@ async def list_staff(incoming: Incoming, services: Services, _args: str) -> list
     choices: tuple[Choice, ...] = ()
     if await _is_admin(incoming, services):
         choices = tuple(
-            Choice(t.REVOKE_LABEL.format(name=m.name), f"rv:ask:{m.id}") for m in members
+            Choice(t.REVOKE_LABEL.format(name=m.name), Revoke("ask", m.id).pack()) for m in members
         )
     return [Reply("\n".join(lines), choices=choices)]
 
 
-async def revoke_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+async def revoke_button(incoming: Incoming, services: Services, button: Revoke) -> list[Reply]:
     if not await _is_admin(incoming, services):
         from handlers.roles import ADMINS, refusal, role_of
 
         return [Reply(refusal(await role_of(incoming, services), ADMINS))]
-    action, _, raw_id = rest.partition(":")
+    action = button.action
     if action == "no":
         return [Reply(t.KEPT)]
-    if not raw_id.isdecimal() or action not in ("ask", "yes"):
+    if button.member_id < 1 or action not in ("ask", "yes"):
         from handlers.texts import common
 
         return [Reply(common.STALE_BUTTON)]
-    member = await services.staff.get(int(raw_id))
+    member = await services.staff.get(button.member_id)
     if member is None or not member.active:
         return [Reply(t.REVOKE_GONE)]
     if action == "ask":
@@ -197,8 +205,8 @@ async def revoke_button(incoming: Incoming, services: Services, rest: str) -> li
             Reply(
                 t.REVOKE_CONFIRM.format(name=member.name, role=t.ROLE_NAMES[member.role]),
                 choices=(
-                    Choice(t.REVOKE_YES, f"rv:yes:{member.id}"),
-                    Choice(t.REVOKE_NO, "rv:no"),
+                    Choice(t.REVOKE_YES, Revoke("yes", member.id).pack()),
+                    Choice(t.REVOKE_NO, Revoke("no").pack()),
                 ),
             )
         ]

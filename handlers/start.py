@@ -42,4 +42,5 @@ def register(router: Router) -> None:
 
     router.command("start", start, t.COMMAND_DESCRIPTIONS["start"])
     router.command("help", help_, t.COMMAND_DESCRIPTIONS["help"])
-    router.command("huy", cancel, t.COMMAND_DESCRIPTIONS["huy"])
+    # Open to wrapping: a flow's own /huy (the nomination's) cancels its step, then this one.
+    router.command("huy", cancel, t.COMMAND_DESCRIPTIONS["huy"], wrappable=True)

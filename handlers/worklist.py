@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from domain.text import fold
 from handlers import bulk_update, supplement
+from handlers.buttons import ButtonData
+from handlers.casework_buttons import OpenDossier, WorkPage
 from handlers.dossier_view import open_label
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
@@ -35,8 +37,15 @@ def register(router: Router) -> None:
     router.command("viec", show_work, t.COMMANDS["viec"], roles=STAFF)
     router.command("quahan", show_overdue, t.COMMANDS["quahan"], roles=STAFF)
     router.command("nhacnho", switch_reminders, t.COMMANDS["nhacnho"], roles=STAFF)
-    router.payload("wl", on_page, roles=STAFF)
-    router.payload("wb", on_bulk, roles=STAFF)
+    router.button(WorkPage, on_page, roles=STAFF)
+    router.button(BulkPage, on_bulk, roles=STAFF)
+
+
+class BulkPage(ButtonData, prefix="wb"):
+    """Cập nhật nhiều hồ sơ trong trang: the rows of this worklist page."""
+
+    kind: str
+    page: int
 
 
 async def show_work(incoming: Incoming, services: Services, _args: str) -> list[Reply]:
@@ -47,21 +56,20 @@ async def show_overdue(incoming: Incoming, services: Services, _args: str) -> li
     return await _page(incoming, services, OVERDUE, 1)
 
 
-async def on_page(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    kind, _, raw_page = rest.partition(":")
-    if kind not in (ALL_DUE, OVERDUE) or not raw_page.isdecimal() or not 1 <= int(raw_page) <= 9999:
+async def on_page(incoming: Incoming, services: Services, button: WorkPage) -> list[Reply]:
+    kind, page = button.kind, button.page
+    if kind not in (ALL_DUE, OVERDUE) or not 1 <= page <= 9999:
         return [Reply(tc.STALE_BUTTON)]
     if await role_of(incoming, services) not in STAFF:
         return [Reply(ts.REFUSED)]
-    return await _page(incoming, services, kind, int(raw_page))
+    return await _page(incoming, services, kind, page)
 
 
-async def on_bulk(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+async def on_bulk(incoming: Incoming, services: Services, button: BulkPage) -> list[Reply]:
     """ "Cập nhật nhiều hồ sơ trong trang": which rows of this page, by number or by code."""
-    kind, _, raw_page = rest.partition(":")
-    if kind not in (ALL_DUE, OVERDUE) or not raw_page.isdecimal() or not 1 <= int(raw_page) <= 9999:
+    kind, page = button.kind, button.page
+    if kind not in (ALL_DUE, OVERDUE) or not 1 <= page <= 9999:
         return [Reply(tc.STALE_BUTTON)]
-    page = int(raw_page)
     items, _total = await services.reminders.worklist(
         officer_id=await _viewer(incoming, services),
         overdue_before=services.today() if kind == OVERDUE else None,
@@ -139,12 +147,14 @@ async def _page(incoming: Incoming, services: Services, kind: str, page: int) ->
         lines.append(t.LIST_SUPPLEMENT.format(count=waiting))
     if late:
         lines += ["", *late]
-    choices = [Choice(open_label(item.nominee, item.code), f"ho:{item.code}") for item in items]
+    choices = [
+        Choice(open_label(item.nominee, item.code), OpenDossier(item.code).pack()) for item in items
+    ]
     if page < pages:
-        choices.append(Choice(t.NEXT_PAGE, f"wl:{kind}:{page + 1}"))
+        choices.append(Choice(t.NEXT_PAGE, WorkPage(kind, page + 1).pack()))
     if page > 1:
-        choices.append(Choice(t.PREVIOUS_PAGE, f"wl:{kind}:{page - 1}"))
-    choices.append(Choice(tw.ACTION_BULK, f"wb:{kind}:{page}"))
+        choices.append(Choice(t.PREVIOUS_PAGE, WorkPage(kind, page - 1).pack()))
+    choices.append(Choice(tw.ACTION_BULK, BulkPage(kind, page).pack()))
     return [Reply("\n".join(lines), choices=tuple(choices))]
 
 

@@ -19,9 +19,6 @@ PAGE_FAILED = "Không mở được trang tra cứu hồ sơ: {detail}"
 CONFIG_INVALID = "Cấu hình không hợp lệ — {detail}"
 CATALOG_INVALID = "Cấu hình không hợp lệ — TDKT_AWARD_CATALOG: {detail}"
 PROGRESS_UNIT = " dòng"
-ZALO_START_FAILED = (
-    "TDKT_ZALO_TOKEN: Zalo từ chối getMe, bot không khởi động được kênh Zalo ({detail})"
-)
 LISTEN_FAILED = "TDKT_HTTP_HOST/TDKT_HTTP_PORT: không mở được cổng {host}:{port} ({detail})"
 
 # --- which database a CLI command uses (issue 14) ---------------------------------------------

@@ -517,11 +517,14 @@ async def test_scheduler_loop_is_installed_once_and_stops(
     import asyncio
 
     import bot.scheduler
-    from bot.runtime import BACKGROUND_LOOPS
+    from bot.channel import BackgroundLoops
+    from bot.runtime import background_loops
 
-    install()
-    install()
-    assert BACKGROUND_LOOPS.count(run_scheduler) == 1
+    loops = BackgroundLoops()
+    install(loops)
+    install(loops)
+    assert loops.count(run_scheduler) == 1
+    assert background_loops().count(run_scheduler) == 1
     stop = asyncio.Event()
     ticks: list[int] = []
 

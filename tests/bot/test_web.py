@@ -13,11 +13,10 @@ import httpx
 import pytest
 from telegram.ext import Application
 
-from bot.app import App
 from bot.inbound import UpdateRunner
 from bot.outbox import OutboxDispatcher
 from bot.telegram_channel import TelegramSender, TelegramUpdates
-from bot.web import Webhook, bind, build_web_app, start_webhooks
+from bot.web import Webhook, build_web_app
 from bot.zalo_channel import ZaloChannel, ZaloSender
 from bot.zalo_client import ZaloClient
 from config.settings import Settings, SettingsError, load_settings
@@ -25,13 +24,12 @@ from db.connection import Database
 from domain.statuses import Status
 from handlers.lookup import FREE_STRANGER_FAILURES
 from handlers.messages import Reply
-from handlers.router import BotCore, Router
+from handlers.router import BotCore
 from handlers.services import Services
 from handlers.texts import follow as tf
 from handlers.texts import lookup as tl
 from handlers.texts import status as ts
 from tests.bot.test_zalo import CHAT, CODE, DIGITS, FakeZalo, ZaloUpdates
-from tests.bot.test_zns import new_key
 from tests.conftest import MovableClock
 from tests.fakes import USER_ID, FakeBotApi, Updates, buttons_of, running_application
 from tests.handlers.test_status_update import seed_dossier
@@ -469,54 +467,7 @@ async def test_document_reply_becomes_a_link(
     assert response.content == b"PK-xlsx"
 
 
-# --- start-up ----------------------------------------------------------------------------
-
-
-async def test_start_webhooks_registers_both_channels(
-    settings: Settings,
-    db: Database,
-    services: Services,
-    core: BotCore,
-    runner: UpdateRunner,
-    tg_app: Application,
-    tg_api: FakeBotApi,
-    zalo: ZaloChannel,
-    zalo_api: FakeZalo,
-) -> None:
-    configured = settings.model_copy(
-        update={
-            "public_url": "https://bot.example.vn",
-            "telegram_webhook_secret": None,
-            "zalo_webhook_secret": load_settings(
-                _env_file=None, zalo_webhook_secret=ZALO_SECRET
-            ).zalo_webhook_secret,
-        }
-    )
-    app = App(settings=configured, db=db, services=services, core=core)
-    sock = bind("127.0.0.1", 0)
-    try:
-        server = await start_webhooks(app, configured, runner, sock, tg_app, zalo)
-    finally:
-        sock.close()
-    (telegram_hook,) = [call for call in tg_api.calls if call.method == "setWebhook"]
-    assert telegram_hook.params["url"] == "https://bot.example.vn/telegram"
-    # No secret configured: a random one, long enough, and the same the app checks.
-    assert len(telegram_hook.params["secret_token"]) >= 32
-    (zalo_hook,) = zalo_api.sent("setWebhook")
-    assert zalo_hook.params == {"url": "https://bot.example.vn/zalo", "secret_token": ZALO_SECRET}
-    transport = httpx.ASGITransport(app=server.server.config.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        update = Updates().text("/start")
-        refused = await client.post("/telegram", json=update, headers={TELEGRAM_HEADER: "x" * 40})
-        assert refused.status_code == 403
-        accepted = await client.post(
-            "/telegram",
-            json=update,
-            headers={TELEGRAM_HEADER: telegram_hook.params["secret_token"]},
-        )
-        assert accepted.status_code == 200
-    await runner.drain()
-    assert len(tg_api.sent()) == 1
+# --- start-up (the channels' own webhooks: tests/bot/test_channels.py) ---------------------
 
 
 def test_webhook_settings_are_validated(tmp_path: Path) -> None:
@@ -591,36 +542,3 @@ async def test_500_simultaneous_guesses_through_the_webhook_check_at_most_the_al
     shown = {chat for chat in chats if any(t.startswith("📄 Hồ sơ") for t in zalo_api.texts(chat))}
     assert shown <= right
     assert chats[0] in shown
-
-
-async def test_healthz_watches_the_zns_backlog_when_phone_notices_are_on(
-    settings: Settings, db: Database, services: Services, runner: UpdateRunner, clock: MovableClock
-) -> None:
-    """ZNS sends from this process beside the chats: its stuck notices make /healthz 503."""
-    secrets = load_settings(_env_file=None, zns_access_token="t", phone_key=new_key())
-    configured = settings.model_copy(
-        update={
-            "public_url": "https://bot.example.vn",
-            "zns_template_status": "123456",
-            "zns_access_token": secrets.zns_access_token,
-            "phone_key": secrets.phone_key,
-        }
-    )
-    app = App(settings=configured, db=db, services=services, core=BotCore(Router(), services))
-    await services.outbox.enqueue(
-        key="z1", channel="zns", chat_id="dossier-1", payload={"text": "x"}, at=services.now()
-    )
-    sock = bind("127.0.0.1", 0)
-    try:
-        server = await start_webhooks(app, configured, runner, sock, None, None)
-    finally:
-        sock.close()
-    transport = httpx.ASGITransport(app=server.server.config.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        fresh = await client.get("/healthz")
-        clock.advance(minutes=20)
-        stuck = await client.get("/healthz")
-    assert fresh.status_code == 200
-    assert fresh.json()["last_sent"] == {"zns": None}
-    assert stuck.status_code == 503
-    assert stuck.json()["problems"] == ["outbox_backlog:zns"]

@@ -11,8 +11,9 @@ from db.models import DossierInput
 from domain.codes import make_code
 from domain.periods import default_period, half_year, reporting_year
 from domain.statuses import Status
+from handlers import build_router
 from handlers.report import Period, build_report, report_text
-from handlers.router import BotCore, Router
+from handlers.router import BotCore
 from handlers.services import Services
 from tests.cli import run_cli
 from tests.conftest import ChatDriver, MovableClock
@@ -138,13 +139,13 @@ async def test_cli_reissues_the_boards_2017_report_exactly(
 
 
 def staff_chat(services: Services) -> ChatDriver:
-    from handlers import report
+    """The real router, with every sender an officer."""
 
     async def officer(_incoming: object, _services: object) -> str:
         return "officer"
 
-    router = Router(role_of=officer)  # type: ignore[arg-type]
-    report.register(router)
+    router = build_router()
+    router.role_of = officer  # type: ignore[assignment]
     return ChatDriver(BotCore(router, services))
 
 
