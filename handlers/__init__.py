@@ -21,6 +21,7 @@ def build_router() -> Router:
         privacy,
         qr,
         report,
+        review,
         search,
         staff,
         staff_export,
@@ -39,4 +40,6 @@ def build_router() -> Router:
     # The officer's working day (issue 14): search, the dossier view, history, bulk updates.
     for feature in (search, dossier_view, history, bulk_update, staff_export):
         feature.register(router)
+    # Issue 25: the board works a submission to the decision.
+    review.register(router)
     return router
