@@ -120,3 +120,4 @@ UNIT_DECISION_LINE = "• {nominee} — {award}"
 EXPORT_NONE = "Không có quyết định số {number}."
 EXPORT_HEADERS = ("STT", "Họ và tên / Tên tập thể", "Chức vụ, đơn vị", "Hình thức khen thưởng")
 EXPORT_SHEET = "Danh sách kèm QĐ"
+EXPORT_DONE = "Đã ghi danh sách kèm quyết định {number} vào {path}."

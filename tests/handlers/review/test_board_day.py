@@ -8,12 +8,14 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from config.settings import Settings
 from db.connection import Database
 from handlers.services import Services
 from handlers.texts import review as t
+from tests.cli import run_cli
 from tests.conftest import ChatDriver, MovableClock
 from tests.handlers.nomination.test_units import ROWS, join_unit, list_file
 from tests.handlers.test_lookup import verified_card
@@ -74,7 +76,12 @@ async def outbox(db: Database, chat_id: str) -> list[tuple[str, str]]:
 
 
 async def test_a_submission_from_inbox_to_decision(
-    services: Services, chat: ChatDriver, db: Database, clock: MovableClock, tmp_path: Path
+    settings: Settings,
+    services: Services,
+    chat: ChatDriver,
+    db: Database,
+    clock: MovableClock,
+    tmp_path: Path,
 ) -> None:
     await make_staff(services, "off1", "Cán bộ Hà", "officer")
     await make_staff(services, "lead1", "Lãnh đạo Minh", "leader")
@@ -169,3 +176,20 @@ async def test_a_submission_from_inbox_to_decision(
         assert who in history, history
     assert "nộp lại trước 10/12/2026" in history and "123/QĐ-UBND" in history
     assert "Đơn vị nộp lại hồ sơ đã bổ sung: sua.xlsx" in history
+
+    # The list attached to the decision, as boards print it.
+    target = tmp_path / "qd.xlsx"
+    done = run_cli(
+        settings, "export", "--what", "decision", "--decision", "123/QĐ-UBND", "-o", str(target)
+    )
+    assert done.returncode == 0, done.stderr
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == list(t.EXPORT_HEADERS)
+    assert [row[:2] for row in rows[1:]] == [[n, name] for n, name in enumerate(NAMES, 1)]
+    assert rows[1][2] == "Giáo viên, " + UNIT
+    assert rows[1][3] == "Bằng khen của Chủ tịch UBND tỉnh"
+    missing = run_cli(
+        settings, "export", "--what", "decision", "--decision", "9/QĐ-UBND", "-o", str(target)
+    )
+    assert missing.returncode == 1 and "9/QĐ-UBND" in missing.stderr
