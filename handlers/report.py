@@ -113,6 +113,8 @@ class Tally:
     passed: int = 0
     failed: int = 0
     on_time: int = 0
+    #: Of on_time, resolved before the due date (trước hẹn); the rest on the day (đúng hẹn).
+    early: int = 0
     pending_within_deadline: int = 0
     overdue: int = 0
     closed: int = 0
@@ -120,6 +122,14 @@ class Tally:
     @property
     def pending(self) -> int:
         return self.pending_within_deadline + self.overdue
+
+    @property
+    def on_day(self) -> int:
+        return self.on_time - self.early
+
+    @property
+    def late(self) -> int:
+        return self.resolved - self.on_time
 
     def add(self, group: ReportGroup) -> None:
         count = group.dossiers
@@ -133,6 +143,8 @@ class Tally:
                 self.failed += count
             if group.on_time:
                 self.on_time += count
+            if group.early:
+                self.early += count
         elif status in CLOSED and group.closed:
             self.closed += count
         elif group.past_due:
@@ -270,6 +282,23 @@ def carried_over_line(figures: ReportFigures) -> str:
     return line + "."
 
 
+def timeliness_lines(figures: ReportFigures) -> list[str]:
+    """Issue 25: resolved early (trước hẹn), on the day (đúng hẹn) and late, as the seed says."""
+    total = figures.total
+    if total.resolved == 0:
+        return []
+    return [
+        t.TIMELINESS.format(
+            early=vn_number(total.early),
+            early_pct=report_percent(total.early, total.resolved),
+            on_day=vn_number(total.on_day),
+            on_day_pct=report_percent(total.on_day, total.resolved),
+            late=vn_number(total.late),
+            late_pct=report_percent(total.late, total.resolved),
+        )
+    ]
+
+
 def _pending_clause(total: Tally) -> str:
     within, overdue = total.pending_within_deadline, total.overdue
     if within and overdue:
@@ -318,6 +347,7 @@ def report_text(
         report_heading(figures.period),
         report_paragraph(figures),
         carried_over_line(figures),
+        *timeliness_lines(figures),
         "",
         *award_kind_lines(figures, catalog),
     ]
@@ -368,6 +398,8 @@ def report_json(figures: ReportFigures, catalog: AwardCatalog) -> dict[str, Any]
             code: {"name": catalog.name_of(code), **_tally_json(tally)}
             for code, tally in sorted(figures.by_award_kind.items())
         },
+        # Issue 25: resolved before the due date, on it, and after it.
+        "timeliness": {"early": total.early, "on_day": total.on_day, "late": total.late},
         "by_status": {status.value: count for status, count in figures.by_status.items()},
         "carried_over": {
             **_tally_json(figures.carried_over),
