@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 from config.settings import Settings
 from handlers.report import Period, build_report, report_json, report_text
@@ -30,11 +29,11 @@ async def test_early_on_the_day_and_late_of_the_hand_made_set(services: Services
 
 
 async def test_the_seed_report_says_early_and_on_the_day_as_two_figures(
-    services: Services, settings: Settings, tmp_path: Path
+    services: Services, settings: Settings
 ) -> None:
     await services.dossiers.upsert_many(board_2017(), actor="test", now=services.now())
     args = ["report", "--from", "2017-01-01", "--to", "2017-06-30", "--as-of", "2017-06-26"]
-    done = run_cli(settings, *args, "--format", "json", cwd=tmp_path)
+    done = run_cli(settings, *args, "--format", "json")
     data = json.loads(done.stdout)
     assert (data["received"], data["resolved"], data["passed"], data["failed"]) == (
         3829,
@@ -45,7 +44,7 @@ async def test_the_seed_report_says_early_and_on_the_day_as_two_figures(
     assert data["pending_within_deadline"] == 445
     # "100% hồ sơ được giải quyết đúng và trước hẹn": all of the seed's 3,384 came early.
     assert data["timeliness"] == {"early": 3384, "on_day": 0, "late": 0}
-    lines = run_cli(settings, *args, cwd=tmp_path).stdout.splitlines()
+    lines = run_cli(settings, *args).stdout.splitlines()
     assert (
         lines[3]
         == "Trong số đã giải quyết: trước hẹn 3.384 (100%), đúng hẹn 0 (0%), trễ hẹn 0 (0%)."
