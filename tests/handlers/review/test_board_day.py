@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from config.settings import Settings
 from db.connection import Database
@@ -35,13 +34,6 @@ def six_rows() -> list[list[object]]:
     judgement[0] = 6
     rows.append(judgement)
     return rows
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None, database=tmp_path / "tdkt.sqlite3", admins=["console:boss"]
-    )
 
 
 async def make_staff(services: Services, user_id: str, name: str, role: str) -> None:
