@@ -176,6 +176,7 @@ class ReviewRepository:
         reasons: str,
         resubmit_by: date,
         returned_on: date,
+        within_limit: bool,
         actor: str,
         now: datetime,
         reminder: tuple[str, str, dict[str, Any], datetime] | None,
@@ -185,13 +186,15 @@ class ReviewRepository:
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO review_returns (submission_id, dossier_id, reasons, resubmit_by,"
-                " returned_on, returned_by, returned_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " returned_on, within_limit, returned_by, returned_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     submission_id,
                     dossier_id,
                     reasons,
                     resubmit_by.isoformat(),
                     returned_on.isoformat(),
+                    int(within_limit),
                     actor,
                     instant_to_db(now),
                 ),
@@ -421,6 +424,54 @@ class ReviewRepository:
         )
         items = [Awarded(r["nominee"], r["unit"], r["award_kind"], r["unit_name"]) for r in rows]
         return date.fromisoformat(head["signed_on"]), items
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFigures:
+    """The report's lines on submissions received in a period, as they stood on a day."""
+
+    submissions: int
+    rows: int
+    #: Campaign or topic (the submission's) → rows; "" for none named.
+    by_campaign: dict[str, int]
+    returned_rows: int
+    returned_within: int
+    council_passed: int
+    council_failed: int
+
+
+async def review_figures(db: Database, start: date, end: date, as_of_end_utc: str) -> ReviewFigures:
+    """Submissions received in [start, end]; returns and votes made before `as_of_end_utc`."""
+    bounds = (start.isoformat(), end.isoformat())
+    campaigns = await db.fetch_all(
+        "SELECT s.campaign, COUNT(DISTINCT s.id) AS subs, COUNT(r.dossier_id) AS n"
+        " FROM submissions s LEFT JOIN submission_rows r ON r.submission_id = s.id"
+        " WHERE s.submitted_on BETWEEN ? AND ? GROUP BY s.campaign ORDER BY n DESC, s.campaign",
+        bounds,
+    )
+    returns = await db.fetch_one(
+        "SELECT COUNT(DISTINCT x.dossier_id), COUNT(DISTINCT CASE WHEN x.within_limit = 1"
+        " THEN x.dossier_id END) FROM review_returns x JOIN submissions s ON s.id = x.submission_id"
+        " WHERE s.submitted_on BETWEEN ? AND ? AND x.returned_at < ?",
+        (*bounds, as_of_end_utc),
+    )
+    votes = await db.fetch_one(
+        "SELECT COALESCE(SUM(c.passed = 1), 0), COALESCE(SUM(c.passed = 0), 0) FROM council_rows c"
+        " JOIN submission_rows r ON r.dossier_id = c.dossier_id"
+        " JOIN submissions s ON s.id = r.submission_id"
+        " WHERE s.submitted_on BETWEEN ? AND ? AND c.recorded_at < ?",
+        (*bounds, as_of_end_utc),
+    )
+    assert returns is not None and votes is not None  # aggregates always give a row
+    return ReviewFigures(
+        submissions=sum(row["subs"] for row in campaigns),
+        rows=sum(row["n"] for row in campaigns),
+        by_campaign={row["campaign"]: row["n"] for row in campaigns},
+        returned_rows=returns[0],
+        returned_within=returns[1],
+        council_passed=votes[0],
+        council_failed=votes[1],
+    )
 
 
 def _head(row: Any) -> SubmissionHead:

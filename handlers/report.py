@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from config.catalog import AwardCatalog
 from db.models import instant_to_db
 from db.reports import ReportGroup, ReportRepository
+from db.review import ReviewFigures, review_figures
 from domain import periods
 from domain.periods import DECREE_09_YEAR_START
 from domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
@@ -24,6 +25,7 @@ from handlers.dossier_import import parse_date
 from handlers.excel import dossiers_xlsx
 from handlers.formatting import vn_date, vn_number, vn_percent
 from handlers.messages import Incoming, Reply
+from handlers.review.figures import review_json, review_lines
 from handlers.roles import STAFF
 from handlers.router import Router
 from handlers.services import Services
@@ -167,6 +169,8 @@ class ReportFigures:
     #: Received before the period and still open at its start (hồ sơ kỳ trước chuyển sang),
     #: counted as they stood on the as-of day; not part of `total`.
     carried_over: Tally = field(default_factory=Tally)
+    #: Issue 25: the units' submissions received in the period (None when not asked).
+    review: ReviewFigures | None = None
 
     @property
     def empty(self) -> bool:
@@ -214,6 +218,9 @@ async def build_report(
     )
     for group in carried:
         figures.carried_over.add(group)
+    figures.review = await review_figures(
+        reports.db, period.start, period.received_until, as_of_end_utc
+    )
     return figures
 
 
@@ -353,6 +360,8 @@ def report_text(
     ]
     if with_statuses:
         lines += ["", *status_lines(figures)]
+    if review := review_lines(figures.review):
+        lines += ["", *review]
     return "\n".join(lines)
 
 
@@ -400,6 +409,7 @@ def report_json(figures: ReportFigures, catalog: AwardCatalog) -> dict[str, Any]
         },
         # Issue 25: resolved before the due date, on it, and after it.
         "timeliness": {"early": total.early, "on_day": total.on_day, "late": total.late},
+        "submissions": review_json(figures.review),
         "by_status": {status.value: count for status, count in figures.by_status.items()},
         "carried_over": {
             **_tally_json(figures.carried_over),

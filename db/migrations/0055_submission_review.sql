@@ -9,6 +9,8 @@ CREATE TABLE review_returns (
     reasons         TEXT NOT NULL,
     resubmit_by     TEXT NOT NULL,
     returned_on     TEXT NOT NULL,
+    -- Returned within the limit (5 working days from the submission): for the report.
+    within_limit    INTEGER NOT NULL DEFAULT 0,
     returned_by     TEXT NOT NULL,
     returned_at     TEXT NOT NULL,
     resubmitted_at  TEXT,

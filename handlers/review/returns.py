@@ -53,6 +53,7 @@ async def return_rows(incoming: Incoming, services: Services, args: str) -> list
     head, dossiers = found
     note = t.RETURN_NOTE.format(date=vn_date(resubmit_by), reasons=text)
     count = 0
+    late = services.today() > return_due(head.submitted_on, rules().limits, services.calendar)
     for dossier in dossiers:
         if await change_status(services, dossier, Status.needs_supplement, note, incoming.actor):
             await repository(services).record_return(
@@ -61,12 +62,12 @@ async def return_rows(incoming: Incoming, services: Services, args: str) -> list
                 reasons=text,
                 resubmit_by=resubmit_by,
                 returned_on=services.today(),
+                within_limit=not late,
                 actor=incoming.actor,
                 now=services.now(),
                 reminder=_reminder(services, head, dossier, text, resubmit_by),
             )
             count += 1
-    late = services.today() > return_due(head.submitted_on, rules().limits, services.calendar)
     done = t.RETURN_DONE.format(
         count=count, date=vn_date(resubmit_by), late=t.RETURN_LATE if late else ""
     )

@@ -121,3 +121,11 @@ EXPORT_NONE = "Không có quyết định số {number}."
 EXPORT_HEADERS = ("STT", "Họ và tên / Tên tập thể", "Chức vụ, đơn vị", "Hình thức khen thưởng")
 EXPORT_SHEET = "Danh sách kèm QĐ"
 EXPORT_DONE = "Đã ghi danh sách kèm quyết định {number} vào {path}."
+REPORT_SUBMISSIONS = (
+    "Tờ trình của đơn vị: {submissions} tờ trình, {rows} dòng đề nghị, thuộc {topics} phong trào,"
+    " chuyên đề:"
+)
+REPORT_CAMPAIGN = "• {name}: {rows} dòng"
+REPORT_NO_CAMPAIGN = "(không ghi phong trào, chuyên đề)"
+REPORT_RETURNS = "Trả lại để bổ sung {returned} dòng, trong đó {within} trong hạn 5 ngày làm việc."
+REPORT_COUNCIL = "Hội đồng Thi đua – Khen thưởng: thông qua {passed}, không thông qua {failed}."

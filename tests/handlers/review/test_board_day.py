@@ -29,6 +29,7 @@ def six_rows() -> list[list[object]]:
     for index, name in enumerate(NAMES, 1):
         row = list(ELIGIBLE)
         row[0], row[1], row[13] = index, name, f"09100000{index:02d}"
+        row[5] = "Chung sức xây dựng nông thôn mới"
         rows.append(row)
     judgement = list(JUDGEMENT)
     judgement[0] = 6
@@ -168,6 +169,13 @@ async def test_a_submission_from_inbox_to_decision(
         assert who in history, history
     assert "nộp lại trước 10/12/2026" in history and "123/QĐ-UBND" in history
     assert "Đơn vị nộp lại hồ sơ đã bổ sung: sua.xlsx" in history
+
+    # The report: the submission's rows by campaign, returns within 5 days, the council.
+    report = await chat.say("/thongke 25/11/2026 07/12/2026", sender_id="lead1")
+    assert "Tờ trình của đơn vị: 1 tờ trình, 6 dòng đề nghị, thuộc 1 phong trào" in report, report
+    assert "• Chung sức xây dựng nông thôn mới: 6 dòng" in report
+    assert "Trả lại để bổ sung 2 dòng, trong đó 2 trong hạn 5 ngày làm việc." in report
+    assert "Hội đồng Thi đua – Khen thưởng: thông qua 5, không thông qua 1." in report
 
     # The list attached to the decision, as boards print it.
     target = tmp_path / "qd.xlsx"
