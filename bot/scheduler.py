@@ -34,6 +34,7 @@ from handlers.reminders import (
     officer_digest_items,
     sweep_spec,
 )
+from handlers.review.inbox import step_line as review_steps
 from handlers.services import Services
 
 if TYPE_CHECKING:
@@ -148,6 +149,10 @@ async def _board_digest(
         officer_id=None, overdue_before=window.today, limit=BOARD_TOP, offset=0
     )
     payload = leader_digest(counts, most_overdue, window, rules, index)
+    # Issue 25: the units' submissions, rows per step and overdue per step.
+    steps = await review_steps(services)
+    if payload is not None and steps:
+        payload = {**payload, "text": f"{payload['text']}\n\n{steps}"}
     return payload, counts.running + counts.supplement
 
 

@@ -30,20 +30,10 @@ async def inbox(incoming: Incoming, services: Services, args: str) -> list[Reply
         return [Reply(t.INBOX_EMPTY)]
     today = services.today()
     lines, choices = [t.INBOX_HEAD], []
-    steps: Counter[Step] = Counter()
-    overdue: Counter[Step] = Counter()
     for item in items:
         head = await repository(services).submission(item.code)
         assert head is not None  # listed a moment ago; submissions are never deleted
         rows = await repository(services).rows(head.id)
-        for row in rows:
-            step = step_of(row)
-            if step is Step.done:
-                continue
-            steps[step] += 1
-            due = step_due(services, head, row)
-            if due is not None and today > due:
-                overdue[step] += 1
         checking = any(step_of(row) is Step.check for row in rows)
         lines.append(
             t.INBOX_LINE.format(
@@ -57,6 +47,32 @@ async def inbox(incoming: Incoming, services: Services, args: str) -> list[Reply
             )
         )
         choices.append(Choice(item.code, f"{PREFIX}:s:{item.code}"))
+    steps = await step_line(services)
+    if steps:
+        lines.append(steps)
+    return [Reply("\n".join(lines), choices=tuple(choices))]
+
+
+async def step_line(services: Services, limit: int = 1000) -> str | None:
+    """Rows per step and overdue per step over the waiting submissions (the inbox and the
+    leaders' digest); None when nothing waits."""
+    items = await repository(services).inbox(limit=limit)
+    if not items:
+        return None
+    today = services.today()
+    steps: Counter[Step] = Counter()
+    overdue: Counter[Step] = Counter()
+    for item in items:
+        head = await repository(services).submission(item.code)
+        assert head is not None
+        for row in await repository(services).rows(head.id):
+            step = step_of(row)
+            if step is Step.done:
+                continue
+            steps[step] += 1
+            due = step_due(services, head, row)
+            if due is not None and today > due:
+                overdue[step] += 1
     counts = [
         t.INBOX_STEP_COUNT.format(
             label=t.STEP_LABELS[step.value], count=steps[step], overdue=overdue[step]
@@ -64,8 +80,7 @@ async def inbox(incoming: Incoming, services: Services, args: str) -> list[Reply
         for step in Step
         if step is not Step.done
     ]
-    lines.append(t.INBOX_STEPS.format(steps="; ".join(counts)))
-    return [Reply("\n".join(lines), choices=tuple(choices))]
+    return t.INBOX_STEPS.format(steps="; ".join(counts))
 
 
 def _limit_text(services: Services, submitted_on: date, today: date) -> str:
