@@ -21,6 +21,8 @@ from tests.handlers.test_lookup import verified_card
 
 UNIT = "Trường THCS Lê Lợi"
 ELIGIBLE, JUDGEMENT = ROWS[0], ROWS[2]  # BKCT fully met; CSTDT needs an officer's look
+#: The name the console gives a unit's officer who joins with /dangky (no name on the console).
+UNIT_PERSON = "u1"
 NAMES = ["Nguyễn Văn An", "Trần Văn Bảo", "Lê Thị Cúc", "Phạm Văn Dũng", "Hoàng Thị Én"]
 
 
@@ -165,7 +167,7 @@ async def test_a_submission_from_inbox_to_decision(
 
     # /lichsu: every step with who did it.
     history = await chat.say(f"/lichsu {codes[0]}", sender_id="off1")
-    for who in ("Cán bộ Hà", "Lãnh đạo Minh"):
+    for who in ("Cán bộ Hà", "Lãnh đạo Minh", f"— {UNIT_PERSON} ({UNIT}): Yêu cầu bổ sung"):
         assert who in history, history
     assert "nộp lại trước 10/12/2026" in history and "123/QĐ-UBND" in history
     assert "Đơn vị nộp lại hồ sơ đã bổ sung: sua.xlsx" in history
