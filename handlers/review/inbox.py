@@ -174,3 +174,18 @@ def row_view(services: Services, head: SubmissionHead, row: RowView) -> Reply:
         lines.append(t.ROW_VOTE.format(share=share_text(row.votes_for, row.members), result=result))
     lines += ["", t.ROW_ACTIONS.format(code=dossier.code)]
     return Reply("\n".join(lines))
+
+
+async def step_text(services: Services, dossier: Dossier) -> str | None:
+    """For `/hoso`: the submission row's step and its last day; None outside a submission."""
+    head = await repository(services).submission_of(dossier.id)
+    if head is None:
+        return None
+    (row,) = await repository(services).rows(head.id, dossier.id)
+    due = step_due(services, head, row)
+    return t.VIEW_STEP.format(
+        submission=head.code,
+        row=row.row_number,
+        step=t.STEP_LABELS[step_of(row).value],
+        due=f" — hạn {vn_date(due)}" if due else "",
+    )

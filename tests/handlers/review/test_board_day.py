@@ -97,6 +97,8 @@ async def test_a_submission_from_inbox_to_decision(
     row = await chat.say(payload=f"dx:r:{codes[0]}", sender_id="off1")
     assert f"Mã hồ sơ: {codes[0]}" in row and "Kiểm tra hồ sơ — hạn 02/12/2026" in row
     assert await chat.say("/denghimoi", sender_id="u1") != listed  # not for units
+    view = await chat.say(f"/hoso {codes[0]}", sender_id="off1")
+    assert f"Tờ trình {submission}, dòng 2: Kiểm tra hồ sơ — hạn 02/12/2026" in view, view
 
     # 2. Two rows returned on Mon 30/11 with reasons and a date; the unit is told at once.
     clock.advance(days=5)
