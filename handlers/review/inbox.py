@@ -55,7 +55,13 @@ async def inbox(incoming: Incoming, services: Services, args: str) -> list[Reply
 
 async def step_line(services: Services, limit: int = 1000) -> str | None:
     """Rows per step and overdue per step over the waiting submissions (the inbox and the
-    leaders' digest); None when nothing waits."""
+    staff's digests); None when nothing waits."""
+    summary = await step_summary(services, limit)
+    return summary[0] if summary else None
+
+
+async def step_summary(services: Services, limit: int = 1000) -> tuple[str, int] | None:
+    """`step_line`'s text and how many rows are past their step's limit."""
     items = await repository(services).inbox(limit=limit)
     if not items:
         return None
@@ -80,7 +86,7 @@ async def step_line(services: Services, limit: int = 1000) -> str | None:
         for step in Step
         if step is not Step.done
     ]
-    return t.INBOX_STEPS.format(steps="; ".join(counts))
+    return t.INBOX_STEPS.format(steps="; ".join(counts)), sum(overdue.values())
 
 
 def _limit_text(services: Services, submitted_on: date, today: date) -> str:

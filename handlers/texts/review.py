@@ -26,7 +26,7 @@ INBOX_LINE = (
     "• {code} — {unit} — {rows} dòng (đủ điều kiện {eligible}, cần cán bộ xem {review})"
     " — nộp {submitted} — {limit}"
 )
-INBOX_STEPS = "Theo bước: {steps}"
+INBOX_STEPS = "Tờ trình của đơn vị, số dòng theo bước: {steps}"
 INBOX_STEP_COUNT = "{label} {count} (quá hạn {overdue})"
 LIMIT_LEFT = "còn {days} ngày làm việc để trả lại"
 LIMIT_TODAY = "hôm nay là hạn trả lại"
