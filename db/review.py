@@ -33,6 +33,17 @@ _DOSSIER_COLUMNS = (
 )
 
 
+_ROWS_SQL = (
+    f"SELECT r.row_number, r.verdict_text, {_DOSSIER_COLUMNS},"
+    " (SELECT x.resubmit_by FROM review_returns x WHERE x.dossier_id = d.id"
+    "  AND x.resubmitted_at IS NULL ORDER BY x.id DESC LIMIT 1) AS resubmit_by,"
+    " m.meets_on, c.votes_for, c.members, c.passed"
+    " FROM submission_rows r JOIN dossiers d ON d.id = r.dossier_id"
+    " LEFT JOIN council_rows c ON c.dossier_id = d.id"
+    " LEFT JOIN council_meetings m ON m.id = c.meeting_id"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class InboxItem:
     submission_id: int
@@ -143,30 +154,22 @@ class ReviewRepository:
         params: tuple[object, ...] = (submission_id,)
         if dossier_id is not None:
             params += (dossier_id,)
-        rows = await self.db.fetch_all(
-            f"SELECT r.row_number, r.verdict_text, {_DOSSIER_COLUMNS},"
-            " (SELECT x.resubmit_by FROM review_returns x WHERE x.dossier_id = d.id"
-            "  AND x.resubmitted_at IS NULL ORDER BY x.id DESC LIMIT 1) AS resubmit_by,"
-            " m.meets_on, c.votes_for, c.members, c.passed"
-            " FROM submission_rows r JOIN dossiers d ON d.id = r.dossier_id"
-            " LEFT JOIN council_rows c ON c.dossier_id = d.id"
-            " LEFT JOIN council_meetings m ON m.id = c.meeting_id"
-            f" WHERE r.submission_id = ?{only} ORDER BY r.row_number",
-            params,
+        found = await self.db.fetch_all(
+            _ROWS_SQL + f" WHERE r.submission_id = ?{only} ORDER BY r.row_number", params
         )
-        return [
-            RowView(
-                row["row_number"],
-                row["verdict_text"],
-                Dossier.from_row(row),
-                _date(row["resubmit_by"]),
-                _date(row["meets_on"]),
-                row["votes_for"],
-                row["members"],
-                None if row["passed"] is None else bool(row["passed"]),
-            )
-            for row in rows
-        ]
+        return [_row_view(row) for row in found]
+
+    async def waiting_rows(self) -> list[tuple[date, RowView]]:
+        """Every row still being worked on, with its submission's date: one query, for the
+        counts per step of the inbox and the digests."""
+        marks = ", ".join("?" * len(WAITING))
+        found = await self.db.fetch_all(
+            _ROWS_SQL.replace("SELECT ", "SELECT s.submitted_on AS submitted_on, ", 1)
+            + " JOIN submissions s ON s.id = r.submission_id"
+            f" WHERE d.status IN ({marks})",
+            WAITING,
+        )
+        return [(date.fromisoformat(row["submitted_on"]), _row_view(row)) for row in found]
 
     async def record_return(
         self,
@@ -471,6 +474,19 @@ async def review_figures(db: Database, start: date, end: date, as_of_end_utc: st
         returned_within=returns[1],
         council_passed=votes[0],
         council_failed=votes[1],
+    )
+
+
+def _row_view(row: Any) -> RowView:
+    return RowView(
+        row["row_number"],
+        row["verdict_text"],
+        Dossier.from_row(row),
+        _date(row["resubmit_by"]),
+        _date(row["meets_on"]),
+        row["votes_for"],
+        row["members"],
+        None if row["passed"] is None else bool(row["passed"]),
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from config.review import ReviewRules, review_rules
 from db.models import Dossier
-from db.review import ReviewRepository, RowView, SubmissionHead
+from db.review import ReviewRepository, RowView
 from domain.review import Step, decision_due, return_due
 from domain.statuses import Status
 from handlers.messages import Channel, Incoming
@@ -66,12 +66,12 @@ def step_of(row: RowView) -> Step:
     return Step.done
 
 
-def step_due(services: Services, head: SubmissionHead, row: RowView) -> date | None:
+def step_due(services: Services, submitted_on: date, row: RowView) -> date | None:
     """The last day of the row's current step (None once it is done)."""
     step = step_of(row)
     limits = rules().limits
     if step is Step.check:
-        return return_due(head.submitted_on, limits, services.calendar)
+        return return_due(submitted_on, limits, services.calendar)
     if step is Step.returned:
         return row.resubmit_by
     if step is Step.council:

@@ -53,32 +53,29 @@ async def inbox(incoming: Incoming, services: Services, args: str) -> list[Reply
     return [Reply("\n".join(lines), choices=tuple(choices))]
 
 
-async def step_line(services: Services, limit: int = 1000) -> str | None:
+async def step_line(services: Services) -> str | None:
     """Rows per step and overdue per step over the waiting submissions (the inbox and the
     staff's digests); None when nothing waits."""
-    summary = await step_summary(services, limit)
+    summary = await step_summary(services)
     return summary[0] if summary else None
 
 
-async def step_summary(services: Services, limit: int = 1000) -> tuple[str, int] | None:
+async def step_summary(services: Services) -> tuple[str, int] | None:
     """`step_line`'s text and how many rows are past their step's limit."""
-    items = await repository(services).inbox(limit=limit)
-    if not items:
+    rows = await repository(services).waiting_rows()
+    if not rows:
         return None
     today = services.today()
     steps: Counter[Step] = Counter()
     overdue: Counter[Step] = Counter()
-    for item in items:
-        head = await repository(services).submission(item.code)
-        assert head is not None
-        for row in await repository(services).rows(head.id):
-            step = step_of(row)
-            if step is Step.done:
-                continue
-            steps[step] += 1
-            due = step_due(services, head, row)
-            if due is not None and today > due:
-                overdue[step] += 1
+    for submitted_on, row in rows:
+        step = step_of(row)
+        if step is Step.done:
+            continue
+        steps[step] += 1
+        due = step_due(services, submitted_on, row)
+        if due is not None and today > due:
+            overdue[step] += 1
     counts = [
         t.INBOX_STEP_COUNT.format(
             label=t.STEP_LABELS[step.value], count=steps[step], overdue=overdue[step]
@@ -137,7 +134,7 @@ async def submission_view(services: Services, head: SubmissionHead) -> Reply:
     ]
     choices = []
     for row in rows:
-        due = step_due(services, head, row)
+        due = step_due(services, head.submitted_on, row)
         step = t.STEP_LABELS[step_of(row).value] + (f" (hạn {vn_date(due)})" if due else "")
         lines.append(
             t.SUBMISSION_ROW.format(
@@ -168,7 +165,7 @@ def row_view(services: Services, head: SubmissionHead, row: RowView) -> Reply:
             status=dossier.status.label,
             verdict=row.verdict_text,
             step=t.STEP_LABELS[step_of(row).value],
-            due=vn_date(step_due(services, head, row)),
+            due=vn_date(step_due(services, head.submitted_on, row)),
         )
     ]
     if row.resubmit_by is not None:
@@ -188,7 +185,7 @@ async def step_text(services: Services, dossier: Dossier) -> str | None:
     if head is None:
         return None
     (row,) = await repository(services).rows(head.id, dossier.id)
-    due = step_due(services, head, row)
+    due = step_due(services, head.submitted_on, row)
     return t.VIEW_STEP.format(
         submission=head.code,
         row=row.row_number,
