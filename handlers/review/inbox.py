@@ -68,12 +68,19 @@ async def step_summary(services: Services) -> tuple[str, int] | None:
     today = services.today()
     steps: Counter[Step] = Counter()
     overdue: Counter[Step] = Counter()
+    # Many rows share a submission: its return limit is worked out on the calendar once.
+    return_limits: dict[date, date] = {}
     for submitted_on, row in rows:
         step = step_of(row)
         if step is Step.done:
             continue
         steps[step] += 1
-        due = step_due(services, submitted_on, row)
+        if step is Step.check:
+            due = return_limits.get(submitted_on)
+            if due is None:
+                due = return_limits[submitted_on] = step_due(services, submitted_on, row)
+        else:
+            due = step_due(services, submitted_on, row)
         if due is not None and today > due:
             overdue[step] += 1
     counts = [
