@@ -369,12 +369,6 @@ class ReviewRepository:
             ) as cursor:
                 if await cursor.fetchone() is not None:
                     return None
-            cursor = await conn.execute(
-                "INSERT INTO award_decisions (number, signed_on, file_name, file_bytes,"
-                " recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (number, signed_on.isoformat(), file_name, content, actor, stamp),
-            )
-            decision_id = int(cursor.lastrowid or 0)
             async with conn.execute(
                 f"SELECT {_DOSSIER_COLUMNS}, s.channel AS unit_channel, s.chat_id AS unit_chat,"
                 " u.name AS unit_name FROM council_rows c JOIN dossiers d ON d.id = c.dossier_id"
@@ -386,6 +380,14 @@ class ReviewRepository:
                 (Status.passed.value,),
             ) as cursor:
                 rows = list(await cursor.fetchall())
+            if not rows:
+                return []
+            cursor = await conn.execute(
+                "INSERT INTO award_decisions (number, signed_on, file_name, file_bytes,"
+                " recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (number, signed_on.isoformat(), file_name, content, actor, stamp),
+            )
+            decision_id = int(cursor.lastrowid or 0)
             by_unit: dict[tuple[str, str, str], list[Awarded]] = {}
             awarded = []
             for row in rows:

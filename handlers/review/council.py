@@ -69,6 +69,8 @@ async def vote(incoming: Incoming, services: Services, args: str) -> list[Reply]
     if dossier is None:
         return [Reply(t.NOT_FOUND.format(text=code[:60]))]
     agenda = await repository(services).meeting_of(dossier.id)
+    if agenda is not None and agenda[2] is not None:
+        return [Reply(t.VOTE_ALREADY.format(code=dossier.code))]
     if agenda is None or dossier.status is not Status.in_review:
         return [Reply(t.VOTE_NOT_ON_AGENDA.format(code=dossier.code))]
     threshold = rules().threshold(dossier.award_kind)

@@ -138,7 +138,7 @@ async def test_a_submission_from_inbox_to_decision(
     assert "không thông qua: 8/10 (80%), dưới ngưỡng từ 90% trở lên" in failed
     assert "Điều 30" in failed
     again = await chat.say(f"/bophieu {codes[5]} 10/10", sender_id="lead1")
-    assert again == t.VOTE_NOT_ON_AGENDA.format(code=codes[5])
+    assert again == t.VOTE_ALREADY.format(code=codes[5])
     minutes = tmp_path / "bien ban.pdf"
     minutes.write_bytes(b"%PDF-1.4 minutes")
     assert "bien ban.pdf" in await chat.say(f"/bienban 1 {minutes}", sender_id="lead1")
