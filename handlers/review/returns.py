@@ -1,7 +1,8 @@
 """Return with reasons (trả lại để bổ sung) and the unit's corrected file (nộp lại).
 
 `/tralai CODE 1,3 | ghi chú | dd/mm/yyyy`: CODE is a dossier (one row) or a submission (every
-row still at the check). Each row moves to needs_supplement with the reasons and the date as
+row still at the check). The one-stop rule holds as for `/capnhat`: a second return of the same
+dossier needs a leader. Each row moves to needs_supplement with the reasons and the date as
 its note, so the unit (which follows its dossiers) and any other follower are told at once by
 the outbox; a reminder waits in the outbox for 2 working days before the date.
 `/nopbosung CODE [file]`: the unit resubmits; the row goes back to review in the same
@@ -16,12 +17,14 @@ from db.models import Dossier
 from db.review import SubmissionHead
 from domain.review import resubmit_reminder_on, return_due
 from domain.statuses import Status
+from domain.transitions import supplement_refused
 from handlers.formatting import vn_date
 from handlers.messages import Incoming, Reply
 from handlers.review.common import change_status, parse_date, repository, rules, sent_file
 from handlers.review.inbox import find_dossier
-from handlers.roles import STAFF, role_of
+from handlers.roles import LEADERS, STAFF, role_of
 from handlers.services import Services
+from handlers.texts import casework as tw
 from handlers.texts import review as t
 
 #: Reminders go out at the start of the office day.
@@ -51,6 +54,16 @@ async def return_rows(incoming: Incoming, services: Services, args: str) -> list
     if isinstance(found, Reply):
         return [found]
     head, dossiers = found
+    leader = await role_of(incoming, services) in LEADERS
+    refused: list[str] = []
+    allowed = []
+    for dossier in dossiers:
+        earlier = await services.casework.supplement_requests(dossier.id)
+        if supplement_refused(Status.needs_supplement, earlier, override=leader):
+            refused.append(tw.SUPPLEMENT_ONCE.format(code=dossier.code, count=earlier))
+        else:
+            allowed.append(dossier)
+    dossiers = allowed
     note = t.RETURN_NOTE.format(date=vn_date(resubmit_by), reasons=text)
     count = 0
     late = services.today() > return_due(head.submitted_on, rules().limits, services.calendar)
@@ -71,7 +84,7 @@ async def return_rows(incoming: Incoming, services: Services, args: str) -> list
     done = t.RETURN_DONE.format(
         count=count, date=vn_date(resubmit_by), late=t.RETURN_LATE if late else ""
     )
-    return [Reply(done)]
+    return [Reply("\n".join([done, *refused] if count else refused))]
 
 
 def _reasons(picked: str) -> list[str] | Reply:
@@ -87,7 +100,8 @@ async def _targets(services: Services, target: str) -> tuple[SubmissionHead, lis
     head = await repository(services).submission(target)
     if head is not None:
         rows = await repository(services).rows(head.id)
-        dossiers = [row.dossier for row in rows if row.dossier.status in _RETURNABLE]
+        # The whole submission: the rows still at the check (a row in appraisal goes alone).
+        dossiers = [row.dossier for row in rows if row.dossier.status is Status.received]
         if not dossiers:
             return Reply(t.RETURN_NOTHING.format(code=head.code))
         return head, dossiers

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from db.connection import Database
 from handlers.services import Services
+from handlers.texts import casework as tw
 from handlers.texts import review as t
 from handlers.texts import staff as ts
 from tests.conftest import ChatDriver, MovableClock
@@ -50,6 +51,13 @@ async def test_returns_refuse_bad_reasons_dates_and_targets(
     assert await count(db, reminders) == 6
     again = await chat.say(f"/tralai {submission} 3 | x | 10/12/2026", sender_id="off1")
     assert again == t.RETURN_NOTHING.format(code=submission)
+    # Resubmitted, then returned a second time: only a leader may (the one-stop rule).
+    await chat.say(f"/nopbosung {codes[0]}", sender_id="u1")
+    second = await chat.say(f"/tralai {codes[0]} 1 | x | 10/12/2026", sender_id="off1")
+    assert second == tw.SUPPLEMENT_ONCE.format(code=codes[0], count=1)
+    await make_staff(services, "lead1", "Lãnh đạo Minh", "leader")
+    by_leader = await chat.say(f"/tralai {codes[0]} 1 | x | 10/12/2026", sender_id="lead1")
+    assert by_leader == t.RETURN_DONE.format(count=1, date="10/12/2026", late="")
 
 
 async def test_the_return_limit_counts_down_and_a_late_return_says_so(
