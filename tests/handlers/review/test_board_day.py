@@ -12,6 +12,7 @@ import openpyxl
 
 from config.settings import Settings
 from db.connection import Database
+from db.review import ReviewRepository
 from handlers.services import Services
 from handlers.texts import review as t
 from tests.cli import run_cli
@@ -142,6 +143,8 @@ async def test_a_submission_from_inbox_to_decision(
     minutes = tmp_path / "bien ban.pdf"
     minutes.write_bytes(b"%PDF-1.4 minutes")
     assert "bien ban.pdf" in await chat.say(f"/bienban 1 {minutes}", sender_id="lead1")
+    kept = await ReviewRepository(db).minutes(1)
+    assert kept == ("bien ban.pdf", b"%PDF-1.4 minutes")
 
     # 4. The decision on 07/12: five rows, one number, one message to the unit.
     clock.advance(days=7)
