@@ -260,9 +260,34 @@ class ReviewRepository:
         return [Dossier.from_row(row) for row in rows]
 
     async def schedule_meeting(
-        self, *, meets_on: date, dossier_ids: list[int], actor: str, now: datetime
+        self,
+        *,
+        meets_on: date,
+        dossier_ids: list[int],
+        actor: str,
+        now: datetime,
+        note: str,
+        already_in_review: list[int],
     ) -> int:
+        """The meeting and its agenda; the rows already in review get a history line saying
+        they go before the council (the others got it with their move into review)."""
         async with self.db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO dossier_history"
+                " (dossier_id, changed_at, actor, from_status, to_status, note)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        dossier_id,
+                        instant_to_db(now),
+                        actor,
+                        Status.in_review.value,
+                        Status.in_review.value,
+                        note,
+                    )
+                    for dossier_id in already_in_review
+                ],
+            )
             cursor = await conn.execute(
                 "INSERT INTO council_meetings (meets_on, scheduled_by, created_at)"
                 " VALUES (?, ?, ?)",

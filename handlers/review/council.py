@@ -30,17 +30,21 @@ async def schedule(incoming: Incoming, services: Services, args: str) -> list[Re
     if not ready:
         return [Reply(t.COUNCIL_NONE)]
     note = t.COUNCIL_NOTE.format(date=vn_date(meets_on))
-    on_agenda = []
+    on_agenda, in_review = [], []
     for dossier in ready:
         if dossier.status is Status.received:
             if not await change_status(services, dossier, Status.in_review, note, incoming.actor):
                 continue
+        else:
+            in_review.append(dossier.id)
         on_agenda.append(dossier)
     meeting = await repository(services).schedule_meeting(
         meets_on=meets_on,
         dossier_ids=[dossier.id for dossier in on_agenda],
         actor=incoming.actor,
         now=services.now(),
+        note=note,
+        already_in_review=in_review,
     )
     lines = [t.COUNCIL_DONE.format(meeting=meeting, date=vn_date(meets_on), count=len(on_agenda))]
     lines += [

@@ -176,6 +176,8 @@ async def test_a_submission_from_inbox_to_decision(
         assert who in history, history
     assert "nộp lại trước 10/12/2026" in history and "123/QĐ-UBND" in history
     assert "Đơn vị nộp lại hồ sơ đã bổ sung: sua.xlsx" in history
+    assert "Đưa ra phiên họp Hội đồng Thi đua – Khen thưởng ngày 04/12/2026" in history
+    assert "Hội đồng thông qua: 9/10 (90%)" in history
 
     # The report: the submission's rows by campaign, returns within 5 days, the council.
     report = await chat.say("/thongke 25/11/2026 07/12/2026", sender_id="lead1")
