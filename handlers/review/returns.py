@@ -122,8 +122,9 @@ def _reminder(
     if not (head.channel and head.chat_id):
         return None
     day = resubmit_reminder_on(resubmit_by, rules().limits, services.calendar)
+    if day <= services.today():
+        return None  # a date that close: the return's own notice is the reminder
     at = datetime.combine(day, REMIND_AT, tzinfo=services.tz).astimezone(UTC)
-    at = max(at, services.now())
     text = t.REMINDER.format(
         code=dossier.code,
         nominee=dossier.nominee,

@@ -56,8 +56,11 @@ async def test_returns_refuse_bad_reasons_dates_and_targets(
     second = await chat.say(f"/tralai {codes[0]} 1 | x | 10/12/2026", sender_id="off1")
     assert second == tw.SUPPLEMENT_ONCE.format(code=codes[0], count=1)
     await make_staff(services, "lead1", "Lãnh đạo Minh", "leader")
-    by_leader = await chat.say(f"/tralai {codes[0]} 1 | x | 10/12/2026", sender_id="lead1")
-    assert by_leader == t.RETURN_DONE.format(count=1, date="10/12/2026", late="")
+    by_leader = await chat.say(f"/tralai {codes[0]} 1 | x | 26/11/2026", sender_id="lead1")
+    assert by_leader == t.RETURN_DONE.format(count=1, date="26/11/2026", late="")
+    # The resubmission dropped its reminder; due tomorrow, the new return adds none (its own
+    # notice is the reminder).
+    assert await count(db, reminders) == 5
 
 
 async def test_the_return_limit_counts_down_and_a_late_return_says_so(
