@@ -35,6 +35,7 @@ from handlers.reminders import (
     officer_digest_items,
     sweep_spec,
 )
+from handlers.review.inbox import step_summary
 from handlers.services import Services
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ async def _digests(
     window = DigestWindow.build(day, rules, index)
     board: tuple[dict[str, Any] | None, int] | None = None
     sections: dict[int | None, tuple[list[WorkItem], dict[str, int]]] | None = None
+    steps: tuple[str, int] | None = None
     sent = 0
     for member in waiting:
         if member.role == "leader":
@@ -137,6 +139,14 @@ async def _digests(
             found, counts = officer_digest_items(sections, member.id)
             payload = officer_digest(member, found, window, rules, index, counts)
             items = sum(counts.values())
+            if steps is None:
+                steps = await step_summary(services) or ("", 0)
+            if payload is None and steps[1]:
+                # Nothing of their own today, but rows past a step's limit (the 5-day return
+                # limit among them): the officers are told like of any overdue due date.
+                payload = {"text": steps[0]}
+            else:
+                payload = _with_steps(payload, steps[0])
         message = None
         if payload is not None:
             message = Outgoing(
@@ -162,12 +172,22 @@ async def _board_digest(
         officer_id=None, overdue_before=window.today, limit=BOARD_TOP, offset=0
     )
     payload = leader_digest(counts, most_overdue, window, rules, index)
+    steps = await step_summary(services)
+    payload = _with_steps(payload, steps[0] if steps else "")
     if payload is not None:
         # Issue 26.5: the citizens' comments since the previous working day's digest.
         comments = await rating.digest_lines(services, _previous_digest(services, window.today))
         if comments:
             payload = {**payload, "text": "\n".join([payload["text"], "", *comments])}
     return payload, counts.running + counts.supplement
+
+
+def _with_steps(payload: dict[str, Any] | None, steps: str) -> dict[str, Any] | None:
+    """Issue 25: a digest ends with the units' submissions' rows per step and overdue per step
+    (the 5-day return limit among them)."""
+    if payload is None or not steps:
+        return payload
+    return {**payload, "text": f"{payload['text']}\n\n{steps}"}
 
 
 def _previous_digest(services: Services, today: date) -> datetime:

@@ -21,10 +21,13 @@ _SEARCH = (
     " ORDER BY rank, d.status NOT IN ('received', 'in_review', 'needs_supplement'),"
     " d.due_on, d.id LIMIT ?"
 )
-#: The names a history row's actor is shown by: staff registered from that chat account.
+#: The names a history row's actor is shown by: staff registered from that chat account, else
+#: a unit's emulation officer as "name (unit)" (issue 25: the unit's resubmission in /lichsu).
 _ACTOR_NAME = (
-    "(SELECT st.name FROM staff st WHERE st.channel || ':' || st.user_id = h.actor"
-    " ORDER BY st.active DESC, st.id DESC LIMIT 1)"
+    "COALESCE((SELECT st.name FROM staff st WHERE st.channel || ':' || st.user_id = h.actor"
+    " ORDER BY st.active DESC, st.id DESC LIMIT 1),"
+    " (SELECT m.name || ' (' || u.name || ')' FROM unit_members m JOIN units u"
+    " ON u.id = m.unit_id WHERE m.channel || ':' || m.user_id = h.actor LIMIT 1))"
 )
 
 

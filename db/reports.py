@@ -33,12 +33,13 @@ SELECT award_kind,
        status,
        {_RESOLVED_AS_OF} AS resolved,
        ({_RESOLVED_AS_OF} AND resolved_on <= due_on) AS on_time,
+       ({_RESOLVED_AS_OF} AND resolved_on < due_on) AS early,
        (due_on < ? AND status <> 'needs_supplement') AS past_due,
        {_CLOSED_BY} AS closed,
        COUNT(*) AS dossiers
 FROM dossiers
 """
-_GROUPS_SQL = _FLAGS + "WHERE received_on BETWEEN ? AND ?\nGROUP BY 1, 2, 3, 4, 5, 6, 7\n"
+_GROUPS_SQL = _FLAGS + "WHERE received_on BETWEEN ? AND ?\nGROUP BY 1, 2, 3, 4, 5, 6, 7, 8\n"
 # Carried over (chuyển sang): received before the period and still open at its start, i.e.
 # not resolved before it and not withdrawn or stopped by then.
 _CARRIED_SQL = (
@@ -46,7 +47,7 @@ _CARRIED_SQL = (
     + f"""WHERE received_on < ?
   AND NOT ({_IN_RESOLVED} AND (resolved_on IS NULL OR resolved_on < ?))
   AND NOT {_CLOSED_BY}
-GROUP BY 1, 2, 3, 4, 5, 6, 7
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """
 )
 
@@ -69,6 +70,8 @@ class ReportGroup:
     dossiers: int
     #: Withdrawn or stopped by the as-of day (a later withdrawal was still pending then).
     closed: bool = False
+    #: Resolved before its due date (trước hẹn); on_time and not early is on the day (đúng hẹn).
+    early: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ def _groups(rows: list[Any]) -> list[ReportGroup]:
             past_due=bool(row["past_due"]),
             dossiers=row["dossiers"],
             closed=bool(row["closed"]),
+            early=bool(row["early"]),
         )
         for row in rows
     ]
@@ -128,6 +132,8 @@ class ReportRepository:
             day,
             *_RESOLVED_KEYS,
             day,
+            *_RESOLVED_KEYS,
+            day,
             day,
             as_of_end_utc or (as_of + timedelta(days=1)).isoformat(),
             start.isoformat(),
@@ -151,6 +157,8 @@ class ReportRepository:
         day = as_of.isoformat()
         first = start.isoformat()
         params = (
+            *_RESOLVED_KEYS,
+            day,
             *_RESOLVED_KEYS,
             day,
             *_RESOLVED_KEYS,

@@ -25,6 +25,7 @@ def build_router() -> Router:
         qr,
         rating,
         report,
+        review,
         search,
         several_codes,
         staff,
@@ -44,6 +45,8 @@ def build_router() -> Router:
     # The officer's working day (issue 14): search, the dossier view, history, bulk updates.
     for feature in (search, dossier_view, history, bulk_update, staff_export):
         feature.register(router)
+    # Issue 25: the board works a submission to the decision.
+    review.register(router)
     # Late with an apology (issue 26.4): /doihan, /xinloi and the draft's buttons.
     apology.register(router)
     # What a newcomer trips over (issue 22): several codes in one citizen's message.

@@ -16,6 +16,7 @@ from handlers.casework_buttons import OfferAssignment, OpenDossier, ShowHistory
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.reminders import RUNNING, WorkdayIndex, deadline_phrase
+from handlers.review.inbox import step_text
 from handlers.roles import LEADERS, STAFF, Role, role_of
 from handlers.router import Router
 from handlers.services import Services
@@ -93,6 +94,8 @@ async def view(incoming: Incoming, services: Services, code: str) -> list[Reply]
     ]
     if dossier.decision_no:
         lines.append(t.VIEW_DECISION.format(decision=dossier.decision_no))
+    if review_step := await step_text(services, dossier):  # issue 25: its submission's step
+        lines.append(review_step)
     snoozed = found.snoozed_until is not None and found.snoozed_until > today
     if snoozed and dossier.status in _SNOOZABLE:
         lines.append(t.VIEW_SNOOZED.format(until=vn_date(found.snoozed_until)))

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from config.catalog import AwardCatalog
 from db.models import instant_to_db
 from db.reports import ReportGroup, ReportRepository
+from db.review import ReviewFigures, review_figures
 from domain import periods
 from domain.periods import DECREE_09_YEAR_START
 from domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
@@ -24,6 +25,7 @@ from handlers import apology, rating
 from handlers.dossier_import import parse_date
 from handlers.formatting import vn_date, vn_number, vn_percent
 from handlers.messages import Incoming, Reply
+from handlers.review.figures import review_json, review_lines
 from handlers.roles import STAFF
 from handlers.router import Router
 from handlers.services import Services
@@ -111,6 +113,8 @@ class Tally:
     passed: int = 0
     failed: int = 0
     on_time: int = 0
+    #: Of on_time, resolved before the due date (trước hẹn); the rest on the day (đúng hẹn).
+    early: int = 0
     pending_within_deadline: int = 0
     overdue: int = 0
     closed: int = 0
@@ -118,6 +122,14 @@ class Tally:
     @property
     def pending(self) -> int:
         return self.pending_within_deadline + self.overdue
+
+    @property
+    def on_day(self) -> int:
+        return self.on_time - self.early
+
+    @property
+    def late(self) -> int:
+        return self.resolved - self.on_time
 
     def add(self, group: ReportGroup) -> None:
         count = group.dossiers
@@ -131,6 +143,8 @@ class Tally:
                 self.failed += count
             if group.on_time:
                 self.on_time += count
+            if group.early:
+                self.early += count
         elif status in CLOSED and group.closed:
             self.closed += count
         elif group.past_due:
@@ -153,6 +167,8 @@ class ReportFigures:
     #: Received before the period and still open at its start (hồ sơ kỳ trước chuyển sang),
     #: counted as they stood on the as-of day; not part of `total`.
     carried_over: Tally = field(default_factory=Tally)
+    #: Issue 25: the units' submissions received in the period (None when not asked).
+    review: ReviewFigures | None = None
 
     @property
     def empty(self) -> bool:
@@ -200,6 +216,9 @@ async def build_report(
     )
     for group in carried:
         figures.carried_over.add(group)
+    figures.review = await review_figures(
+        reports.db, period.start, period.received_until, as_of_end_utc
+    )
     return figures
 
 
@@ -268,6 +287,23 @@ def carried_over_line(figures: ReportFigures) -> str:
     return line + "."
 
 
+def timeliness_lines(figures: ReportFigures) -> list[str]:
+    """Issue 25: resolved early (trước hẹn), on the day (đúng hẹn) and late, as the seed says."""
+    total = figures.total
+    if total.resolved == 0:
+        return []
+    return [
+        t.TIMELINESS.format(
+            early=vn_number(total.early),
+            early_pct=report_percent(total.early, total.resolved),
+            on_day=vn_number(total.on_day),
+            on_day_pct=report_percent(total.on_day, total.resolved),
+            late=vn_number(total.late),
+            late_pct=report_percent(total.late, total.resolved),
+        )
+    ]
+
+
 def _pending_clause(total: Tally) -> str:
     within, overdue = total.pending_within_deadline, total.overdue
     if within and overdue:
@@ -316,11 +352,14 @@ def report_text(
         report_heading(figures.period),
         report_paragraph(figures),
         carried_over_line(figures),
+        *timeliness_lines(figures),
         "",
         *award_kind_lines(figures, catalog),
     ]
     if with_statuses:
         lines += ["", *status_lines(figures)]
+    if review := review_lines(figures.review):
+        lines += ["", *review]
     return "\n".join(lines)
 
 
@@ -366,6 +405,9 @@ def report_json(figures: ReportFigures, catalog: AwardCatalog) -> dict[str, Any]
             code: {"name": catalog.name_of(code), **_tally_json(tally)}
             for code, tally in sorted(figures.by_award_kind.items())
         },
+        # Issue 25: resolved before the due date, on it, and after it.
+        "timeliness": {"early": total.early, "on_day": total.on_day, "late": total.late},
+        "submissions": review_json(figures.review),
         "by_status": {status.value: count for status, count in figures.by_status.items()},
         "carried_over": {
             **_tally_json(figures.carried_over),

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.app import open_app
+from bot.commands.export_decision import export_decision
 from bot.commands.report import OptionError, add_period_arguments, parse_period
 from bot.progress import progress_bar
 from config.settings import Settings
@@ -143,7 +144,8 @@ EXPORTERS: dict[str, Exporter] = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--what", choices=sorted(EXPORTERS), default="dossiers")
+    parser.add_argument("--what", choices=sorted([*EXPORTERS, "decision"]), default="dossiers")
+    parser.add_argument("--decision", metavar="NUMBER", help="with --what decision: its number")
     add_period_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx|FILE.csv")
     parser.add_argument(
@@ -165,6 +167,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     target: Path = args.output
+    if args.what == "decision":  # issue 25: the list attached to a decision
+        return await _export_decision(settings, args.decision, target)
     if target.suffix.lower() not in WRITERS:
         print(t.EXPORT_BAD_TARGET.format(name=target.name), file=sys.stderr)
         return EXIT_FAILED
@@ -190,6 +194,14 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         if args.for_staff and args.what == "dossiers":
             return await export_staff(app.services, start, end, target, statuses)
         return await EXPORTERS[args.what](app.services, start, end, target)
+    finally:
+        await app.close()
+
+
+async def _export_decision(settings: Settings, number: str | None, target: Path) -> int:
+    app = await open_app(settings)
+    try:
+        return await export_decision(app.services, number, target)
     finally:
         await app.close()
 

@@ -111,3 +111,8 @@ XLSX_MERGED_CELLS = "Trang tính có ô bị gộp ({ranges}). Hãy bỏ gộp �
 XLSX_BLANK_HEADER = (
     "Cột {columns} không có tiêu đề. Mỗi cột có dữ liệu phải có tiêu đề ở dòng đầu tiên."
 )
+# Issue 25: the seed's "đúng và trước hẹn" as two figures, plus the late ones.
+TIMELINESS = (
+    "Trong số đã giải quyết: trước hẹn {early} ({early_pct}), đúng hẹn {on_day} ({on_day_pct}),"
+    " trễ hẹn {late} ({late_pct})."
+)

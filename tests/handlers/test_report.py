@@ -412,11 +412,16 @@ async def test_cli_json_keys_as_of_and_chart(
         "pending_within_deadline",
         "overdue",
         "by_award_kind",
+        "timeliness",
+        "submissions",
         "by_status",
         "carried_over",
         "period",
     ]
     assert (data["received"], data["resolved"], data["pending_within_deadline"]) == (6, 4, 1)
+    # On time splits into early and on the day (issue 25); 75% on time of 4 resolved.
+    timeliness = data["timeliness"]
+    assert (timeliness["early"] + timeliness["on_day"], timeliness["late"]) == (3, 1)
     assert (data["passed_pct"], data["failed_pct"], data["on_time_pct"]) == (75.0, 25.0, 75.0)
     png = chart.read_bytes()
     assert png.startswith(PNG_MAGIC)
