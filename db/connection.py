@@ -24,6 +24,9 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from config.settings import is_postgresql_url, redact_url
+from db import pg
+from db.dialect import POSTGRESQL, SQLITE, identity_tables
 from db.direct import DirectConnection
 from domain.search import match_rank
 
@@ -130,11 +133,16 @@ class Database:
     def __init__(
         self,
         connection: aiosqlite.Connection,
-        path: Path,
+        path: Path | str,
         checkpointer: WalCheckpointer | None = None,
+        *,
+        dialect: str = SQLITE,
     ) -> None:
         self.connection = connection
+        #: The SQLite file, or the PostgreSQL URL with its password hidden.
         self.path = path
+        #: SQLITE or POSTGRESQL: for the few statements db/ writes twice (db/dialect.py).
+        self.dialect = dialect
         self.checkpointer = checkpointer
         self._write_lock = asyncio.Lock()
         #: The worker thread while a batch runs on it; repositories called there use sqlite3.
@@ -372,8 +380,12 @@ async def _on_loop(work: Callable[[], Awaitable[T]], future: asyncio.Future[T]) 
             future.set_result(value)
 
 
-def _migrations() -> list[tuple[int, str, str]]:
+def _migrations(dialect: str = SQLITE) -> list[tuple[int, str, str]]:
+    """The migrations of one engine: db/migrations/*.sql, or their PostgreSQL twins in
+    db/migrations/postgresql/ (same numbers and names; tests/db/test_dialect.py checks)."""
     folder = resources.files("db") / "migrations"
+    if dialect == POSTGRESQL:
+        folder = folder / "postgresql"
     found = []
     for entry in folder.iterdir():
         name = entry.name
@@ -382,33 +394,47 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-async def migrate(connection: aiosqlite.Connection) -> list[str]:
-    """Apply the migrations not yet applied, each in its own transaction; return their names."""
+async def migrate(connection: aiosqlite.Connection, dialect: str = SQLITE) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction; return their names.
+
+    Each is applied under the write lock after checking again that it is still missing: two
+    instances starting at once on one PostgreSQL apply it once.
+    """
+    await connection.execute("BEGIN IMMEDIATE")
     await connection.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
+    await connection.execute("COMMIT")
     async with connection.execute("SELECT version FROM schema_migrations") as cursor:
         applied = {row[0] for row in await cursor.fetchall()}
     done = []
-    for version, name, sql in _migrations():
+    for version, name, sql in _migrations(dialect):
         if version in applied:
             continue
         # executescript would commit on its own; run the statements inside one transaction.
         await connection.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _split_sql(sql):
+            async with connection.execute(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
+            ) as cursor:
+                already = await cursor.fetchone() is not None
+            # PostgreSQL takes a whole file (functions with $$ bodies) as one script.
+            statements = [sql] if dialect == POSTGRESQL else _split_sql(sql)
+            for statement in [] if already else statements:
                 await connection.execute(statement)
-            await connection.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (version, name, datetime.now(UTC).isoformat()),
-            )
+            if not already:
+                await connection.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, name, datetime.now(UTC).isoformat()),
+                )
         except BaseException:
             await connection.execute("ROLLBACK")
             raise
         await connection.execute("COMMIT")
-        log.info("applied migration %s", name)
-        done.append(name)
+        if not already:
+            log.info("applied migration %s", name)
+            done.append(name)
     return done
 
 
@@ -428,7 +454,10 @@ def _split_sql(script: str) -> list[str]:
 
 
 async def open_database(path: Path | str) -> Database:
-    """Open (creating if needed) the database file, set the pragmas and migrate it."""
+    """Open (creating if needed) the database, set it up and migrate it: a `postgresql://`
+    URL is a PostgreSQL server, anything else a SQLite file."""
+    if is_postgresql_url(path):
+        return await open_postgresql(str(path))
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -447,3 +476,15 @@ async def open_database(path: Path | str) -> Database:
         checkpointer = WalCheckpointer(path)
         checkpointer.start()
     return Database(connection, path, checkpointer)
+
+
+async def open_postgresql(url: str) -> Database:
+    """Connect to a PostgreSQL server (its database must exist) and migrate it."""
+    identity = identity_tables([sql for _v, _n, sql in _migrations(POSTGRESQL)])
+    connection = await pg.open_connection(url, identity)
+    try:
+        await migrate(connection, POSTGRESQL)  # type: ignore[arg-type]
+    except BaseException:
+        await connection.close()
+        raise
+    return Database(connection, redact_url(url), dialect=POSTGRESQL)  # type: ignore[arg-type]
