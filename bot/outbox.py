@@ -108,12 +108,16 @@ class OutboxDispatcher:
         messages = await self.repository.due(self.clock(), limit, channels=self.senders)
         self._held_until = None
         accepted = 0
+        skipped: list[OutboxMessage] = []
         for message in messages:
             sender = self.senders.get(message.channel)
             if sender is None or not self._may_send(sender, message):
+                skipped.append(message)
                 continue
             if await self._deliver(sender, message):
                 accepted += 1
+        # Held back by the rate limits: offered again at once, not after a claim's lease.
+        await self.repository.release(skipped)
         return accepted
 
     def _may_send(self, sender: Sender, message: OutboxMessage) -> bool:

@@ -15,6 +15,7 @@ import contextvars
 import logging
 import sqlite3
 import threading
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from datetime import UTC, datetime
@@ -37,6 +38,11 @@ logging.getLogger("aiosqlite").setLevel(logging.INFO)
 BUSY_TIMEOUT_MS = 5000
 
 T = TypeVar("T")
+
+
+def job_lock_key(job: str) -> int:
+    """The advisory lock of a job, the same number in every instance (not Python's hash)."""
+    return zlib.crc32(b"tdkt-job:" + job.encode())
 
 
 class NeedsEventLoop(BaseException):
@@ -151,6 +157,8 @@ class Database:
         self._queue: list[tuple[Callable[[], Awaitable[Any]], asyncio.Future[Any], Any]] = []
         self._drainer: asyncio.Task[None] | None = None
         self._on_loop_tasks: set[asyncio.Task[None]] = set()
+        #: The jobs this instance leads (`lead`).
+        self._leading: set[str] = set()
         #: Batches run and messages in them, for the benchmarks (messages / batches = size).
         self.batch_stats = {"batches": 0, "messages": 0, "on_loop": 0}
 
@@ -312,6 +320,23 @@ class Database:
     def _run_on_worker(self, work: Callable[[], Awaitable[T]], context: contextvars.Context) -> T:
         with self._worker_mode():
             return context.run(_drive, work)
+
+    async def lead(self, job: str) -> bool:
+        """Whether this instance runs `job` (the reminder tick, a polling channel) now.
+
+        On PostgreSQL a session-level advisory lock named after the job: one instance holds it
+        until its connection ends (it stops, dies or loses the network), then the next
+        instance that asks takes it. On SQLite, one process per file: always this one.
+        """
+        if self.dialect != POSTGRESQL:
+            return True
+        if job in self._leading:
+            return True
+        row = await self.fetch_one("SELECT pg_try_advisory_lock(?)", (job_lock_key(job),))
+        if row is not None and row[0]:
+            self._leading.add(job)
+            log.info("this instance now runs %s", job)
+        return job in self._leading
 
     async def schema_version(self) -> int:
         row = await self.fetch_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")

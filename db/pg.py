@@ -183,6 +183,7 @@ class PgConnection:
     def __init__(self, raw: PgRaw, executor: ThreadPoolExecutor) -> None:
         self._conn = raw
         self._executor = executor
+        self._closed = False
 
     async def _execute(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -206,6 +207,9 @@ class PgConnection:
         return self._conn.in_transaction
 
     async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         try:
             await self._execute(self._conn.close)
         finally:
