@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from bot.app import App, open_app
 from bot.nomination_drafts import expire_drafts_loop
@@ -21,6 +23,10 @@ log = logging.getLogger(__name__)
 #: Extra background loops (the reminder scheduler, ...): each gets the app and a stop event.
 BackgroundLoop = Callable[[App, asyncio.Event], Awaitable[None]]
 BACKGROUND_LOOPS: list[BackgroundLoop] = [expire_drafts_loop, erase_phones_loop]
+#: The advisory locks of the polling channels (one instance at a time polls each).
+TELEGRAM_POLLING, ZALO_POLLING = "telegram-polling", "zalo-polling"
+#: How often an instance that does not poll asks whether the polling one has gone (≤ 30 s).
+STANDBY_SECONDS = 15.0
 
 
 def citizen_menu(app: App) -> list[tuple[str, str]]:
@@ -73,7 +79,14 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
             await application.start()
             if sock is None:
                 assert application.updater is not None
-                await application.updater.start_polling(drop_pending_updates=False)
+                updater = application.updater
+                polling = functools.partial(updater.start_polling, drop_pending_updates=False)
+                if await app.services.db.lead(TELEGRAM_POLLING):
+                    await polling()
+                else:  # another instance polls (Telegram refuses two: 409 Conflict)
+                    tasks.append(
+                        asyncio.create_task(_take_over(app, TELEGRAM_POLLING, polling, stop))
+                    )
             senders["telegram"] = TelegramSender(application, rate=settings.send_rate)
             log.info("telegram channel started as @%s", application.bot.username)
         if settings.zalo_token is not None:
@@ -81,8 +94,8 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
 
             zalo, senders["zalo"] = await start_zalo(app.core, settings)
             if sock is None:
-                await runner.resume(zalo)
-                tasks.append(asyncio.create_task(zalo.poll(runner, stop)))
+                zalo_polling = functools.partial(_resume_and_poll, runner, zalo, stop)
+                tasks.append(asyncio.create_task(_take_over(app, ZALO_POLLING, zalo_polling, stop)))
         if sock is not None:
             from bot.web import start_webhooks
 
@@ -127,6 +140,29 @@ async def serve(settings: Settings, *, console: bool = False) -> None:
         if zns_client is not None:
             await zns_client.aclose()
         await app.close()
+
+
+async def _take_over(
+    app: App, job: str, start: Callable[[], Awaitable[Any]], stop: asyncio.Event
+) -> None:
+    """Start polling once this instance leads `job`, asking every STANDBY_SECONDS: with
+    several instances (PostgreSQL) one polls, and another takes over when it dies."""
+    while not stop.is_set():
+        try:
+            leads = await app.services.db.lead(job)
+        except Exception:
+            log.exception("could not tell which instance runs %s", job)
+            leads = False
+        if leads:
+            await start()
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=STANDBY_SECONDS)
+
+
+async def _resume_and_poll(runner: Any, zalo: Any, stop: asyncio.Event) -> None:
+    await runner.resume(zalo)
+    await zalo.poll(runner, stop)
 
 
 async def _until_done(work: Awaitable[None], stop: asyncio.Event) -> None:

@@ -130,6 +130,8 @@ class Settings(BaseSettings):
         `postgresql:`); anything else is a SQLite file."""
         if isinstance(value, str):
             value = value.strip()
+            if not value:
+                return None
             if is_postgresql_url(value):
                 return value
             if "://" in value:
