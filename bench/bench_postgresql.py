@@ -9,7 +9,8 @@
    throwaway PostgreSQL cluster on this machine (tests/postgres.py), rounds interleaved.
 
 Figures are medians of three runs. BENCH_PG_DOSSIERS sets the size (default 100,000: the copy
-into PostgreSQL takes seconds rather than minutes); BENCH_PG_LOOKUPS the lookups per run.
+into PostgreSQL takes seconds rather than minutes); BENCH_PG_LOOKUPS the lookups per run,
+BENCH_PG_READS the driver's reads per run.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,8 +31,8 @@ from db.copy import copy_sqlite_to_postgresql
 from handlers.messages import Incoming
 
 DOSSIERS = int(os.environ.get("BENCH_PG_DOSSIERS", "100000"))
-LOOKUPS = int(os.environ.get("BENCH_PG_LOOKUPS", "3000"))
-READS = 5000
+LOOKUPS = int(os.environ.get("BENCH_PG_LOOKUPS", "1000"))
+READS = int(os.environ.get("BENCH_PG_READS", "2000"))
 RUNS = 3
 CONCURRENCY = (1, 10, 100)
 POOL = 10
@@ -90,6 +92,7 @@ async def drivers(url: str) -> list[dict[str, Any]]:
                 for name, read in ways.items():
                     rate = await _rate(read, readers, seed=attempt)
                     figures.setdefault((name, readers), []).append(rate)
+            print(f"  drivers: round {attempt + 1} of {RUNS} done", file=sys.stderr, flush=True)
     finally:
         await thread.close()
         await apg.close()
@@ -139,6 +142,7 @@ async def run() -> list[dict[str, Any]]:
         started = time.perf_counter()
         await copy_sqlite_to_postgresql(fresh_copy(source, "pg-source"), url)
         copy_seconds = time.perf_counter() - started
+        print(f"  copied into PostgreSQL in {copy_seconds:.1f} s", file=sys.stderr, flush=True)
         rows = await drivers(url)
         engines = {
             "SQLite": Settings(_env_file=None, database=fresh_copy(source, "pg-sqlite")),  # type: ignore[call-arg]
@@ -156,6 +160,7 @@ async def run() -> list[dict[str, Any]]:
                     for name, app in apps.items():
                         rate = await lookups(app, chats, seed=attempt * 1000 + chats)
                         figures.setdefault((name, chats), []).append(rate)
+                print(f"  lookups: round {attempt + 1} of {RUNS} done", file=sys.stderr, flush=True)
         finally:
             for app in apps.values():
                 await app.close()

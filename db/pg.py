@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from functools import partial
@@ -28,6 +28,7 @@ import psycopg
 from aiosqlite.context import Result
 from psycopg.adapt import Loader
 from psycopg.pq import TransactionStatus
+from psycopg.types.string import StrDumper
 
 from db.dialect import Statement, translate
 from db.direct import DirectCursor
@@ -130,7 +131,7 @@ class PgRaw:
             self._run("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
             return _EMPTY
         statement = translate(sql, self._identity)
-        params = tuple(parameters)
+        params = parameters if isinstance(parameters, Mapping) else tuple(parameters)
         cursor = self._run(
             statement.text if params else statement.plain,
             statement.arguments(params) if params else None,
@@ -139,7 +140,7 @@ class PgRaw:
 
     def executemany(self, sql: str, seq: Iterable[Iterable[Any]]) -> PgCursor:
         statement = translate(sql, frozenset())
-        rows = [statement.arguments(tuple(params)) for params in seq]
+        rows = [statement.arguments(_params(params)) for params in seq]
         if not rows:
             return _EMPTY
         try:
@@ -157,6 +158,10 @@ class PgRaw:
 
     def close(self) -> None:
         self._connection.close()
+
+
+def _params(parameters: Any) -> Any:
+    return parameters if isinstance(parameters, Mapping) else tuple(parameters or ())
 
 
 def _result(cursor: psycopg.Cursor[Any], statement: Statement) -> PgCursor:
@@ -190,7 +195,7 @@ class PgConnection:
         return await loop.run_in_executor(self._executor, partial(fn, *args))
 
     def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> Result[DirectCursor]:
-        return Result(self._statement(self._conn.execute, sql, tuple(parameters or ())))
+        return Result(self._statement(self._conn.execute, sql, _params(parameters)))
 
     def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> Result[DirectCursor]:
         return Result(self._statement(self._conn.executemany, sql, list(parameters)))
@@ -199,7 +204,7 @@ class PgConnection:
         return DirectCursor(await self._execute(run, *args))  # type: ignore[arg-type]
 
     async def execute_fetchall(self, sql: str, parameters: Iterable[Any] | None = None) -> Any:
-        cursor = await self._execute(self._conn.execute, sql, tuple(parameters or ()))
+        cursor = await self._execute(self._conn.execute, sql, _params(parameters))
         return cursor.fetchall()
 
     @property
@@ -220,6 +225,9 @@ def connect(url: str) -> psycopg.Connection[Any]:
     """One autocommit connection with SQLite-like rows and numbers (blocking: on a thread)."""
     connection = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
     connection.adapters.register_loader("numeric", _NumberLoader)
+    # Strings go typed `text`, as SQLite sees them: `? IS NULL` and GREATEST(col, ?) need a
+    # type, which psycopg's default (`unknown`, for the server to guess) does not give.
+    connection.adapters.register_dumper(str, StrDumper)
     connection.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
     return connection
 

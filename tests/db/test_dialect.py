@@ -51,6 +51,12 @@ def test_numbered_placeholders_reorder_and_repeat_the_parameters() -> None:
     assert statement.arguments(("a", "b")) == ("b", "a", "b")
 
 
+def test_named_parameters_become_psycopgs() -> None:
+    statement = translate("SELECT :today, ':no', x::text FROM t WHERE a = :a", IDS)
+    assert statement.text == "SELECT %(today)s, ':no', x::text FROM t WHERE a = %(a)s"
+    assert statement.arguments({"today": "d", "a": False}) == {"today": "d", "a": 0}
+
+
 def test_sqlite_spellings_become_postgresqls() -> None:
     assert translate("INSERT OR IGNORE INTO follows VALUES (?)", IDS).text == (
         "INSERT INTO follows VALUES (%s) ON CONFLICT DO NOTHING"
@@ -59,6 +65,9 @@ def test_sqlite_spellings_become_postgresqls() -> None:
     assert "IS NOT NULL" in translate("SELECT 1 WHERE a IS NOT NULL", IDS).text
     assert "IS NOT DISTINCT FROM b" in translate("SELECT 1 WHERE a IS b", IDS).text
     assert "string_agg(" in translate("SELECT group_concat(a, ', ') FROM t", IDS).text
+    assert translate("SELECT max(a, 'x,)'), MAX(b), min(c, ?)", IDS).text == (
+        "SELECT GREATEST(a, 'x,)'), MAX(b), LEAST(c, %s)"
+    )
     assert "pg_temp.sweep" in translate("DROP TABLE temp.sweep", IDS).text
     # A comment's words are not SQL: "IS" in it stays as written.
     assert translate("-- it IS here\nSELECT 1", IDS).plain == "-- it IS here\nSELECT 1"
