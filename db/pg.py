@@ -128,7 +128,12 @@ class PgRaw:
     def execute(self, sql: str, parameters: Iterable[Any] = ()) -> PgCursor:
         if sql == "BEGIN IMMEDIATE":
             self._run("BEGIN", None)
-            self._run("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            try:
+                self._run("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            except sqlite3.Error:
+                # Like SQLite's BEGIN IMMEDIATE when busy: no transaction is left open.
+                self._run("ROLLBACK", None)
+                raise
             return _EMPTY
         statement = translate(sql, self._identity)
         params = parameters if isinstance(parameters, Mapping) else tuple(parameters)

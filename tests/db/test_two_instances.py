@@ -179,3 +179,20 @@ async def test_two_instances_starting_at_once_migrate_once(
             await second.close()
     finally:
         postgresql_cluster.drop_database(url)
+
+
+async def test_a_writer_waiting_too_long_gets_an_error_and_no_open_transaction(
+    pair: tuple[Database, Database],
+) -> None:
+    import sqlite3
+
+    first, second = pair
+    await second.fetch_all("SET lock_timeout = '200ms'")
+    async with first.transaction():
+        with pytest.raises(sqlite3.OperationalError):
+            async with second.transaction():
+                pass
+        assert not second.connection.in_transaction
+    # Once the first has committed, the second writes as usual.
+    async with second.transaction() as conn:
+        await conn.execute("DELETE FROM blocked_chats")
