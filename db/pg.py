@@ -170,10 +170,12 @@ def _params(parameters: Any) -> Any:
 
 
 def _result(cursor: psycopg.Cursor[Any], statement: Statement) -> PgCursor:
-    rows = cursor.fetchall() if cursor.description is not None else []
+    # psycopg builds the description anew at each read of it: once.
+    description = cursor.description
+    rows = cursor.fetchall() if description is not None else []
     if statement.returns_id:
         return PgCursor([], cursor.rowcount, rows[0][0] if rows else None, None)
-    return PgCursor(rows, cursor.rowcount, None, cursor.description)
+    return PgCursor(rows, cursor.rowcount, None, description)
 
 
 def _as_sqlite(exc: psycopg.Error) -> sqlite3.Error:
