@@ -21,6 +21,7 @@ lint: $(STAMP)
 
 test: lint
 	@.ci/ensure-chromium
+	@.ci/ensure-postgresql
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -28,7 +28,7 @@ class App:
 
 
 async def open_app(
-    settings: Settings, *, database: Path | None = None, clock: Clock = system_clock
+    settings: Settings, *, database: Path | str | None = None, clock: Clock = system_clock
 ) -> App:
     """Open the database (migrating it) and build the bot core on it."""
     path = database or settings.database_path()

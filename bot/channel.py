@@ -88,6 +88,31 @@ class Host:
         self.spawn(wait_then_call())
 
 
+#: The advisory locks of the polling channels: Telegram refuses two pollers (409 Conflict), so
+#: with several instances on PostgreSQL one polls each and another takes over when it dies.
+TELEGRAM_POLLING, ZALO_POLLING = "telegram-polling", "zalo-polling"
+#: How often an instance that does not poll asks whether the polling one has gone (≤ 30 s).
+STANDBY_SECONDS = 15.0
+
+
+async def lead_then(
+    host: Host, job: str, start: Callable[[], Awaitable[Any]], *, standby: float = STANDBY_SECONDS
+) -> None:
+    """Run `start` once this instance leads `job`, asking every `standby` seconds until then
+    (db.lead: always at once on SQLite, one process per file)."""
+    while not host.stop.is_set():
+        try:
+            leads = await host.app.services.db.lead(job)
+        except Exception:
+            log.exception("could not tell which instance runs %s", job)
+            leads = False
+        if leads:
+            await start()
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(host.stop.wait(), timeout=standby)
+
+
 class ChatChannel(ABC):
     """One channel: `start` connects it, `send` delivers an outbox payload, `stop` ends it."""
 

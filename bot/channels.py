@@ -18,7 +18,16 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Te
 from telegram.request import BaseRequest
 
 from bot.app import App
-from bot.channel import ChannelHealth, ChannelUnavailable, ChatChannel, Host, Webhook
+from bot.channel import (
+    TELEGRAM_POLLING,
+    ZALO_POLLING,
+    ChannelHealth,
+    ChannelUnavailable,
+    ChatChannel,
+    Host,
+    Webhook,
+    lead_then,
+)
 from bot.console_channel import CHAT_ID, run_console
 from bot.console_sender import console_sender
 from bot.redaction import redact
@@ -101,9 +110,17 @@ class TelegramChat(ChatChannel):
             log.info("%s webhook at %s", self.name, url)
         else:
             assert application.updater is not None
-            if not application.updater.running:
-                polling = application.updater.start_polling(drop_pending_updates=False)
-                await _telegram_call(polling, self.token)
+            updater = application.updater
+            if not updater.running:
+
+                async def polling() -> None:
+                    call = updater.start_polling(drop_pending_updates=False)
+                    await _telegram_call(call, self.token)
+
+                if await host.app.services.db.lead(TELEGRAM_POLLING):
+                    await polling()
+                else:  # another instance polls: take over when it goes
+                    host.spawn(lead_then(host, TELEGRAM_POLLING, polling))
         detail = f"@{application.bot.username}"
         log.info(t.CHANNEL_STARTED.format(channel=self.name, detail=detail))
 
@@ -197,9 +214,14 @@ class ZaloChat(ChatChannel):
             await host.runner.resume(self.source)
             log.info("%s webhook at %s", self.name, url)
         elif not self._polling:
-            await host.runner.resume(self.source)
             self._polling = True
-            host.spawn(self.source.poll(host.runner, host.stop))
+            source = self.source
+
+            async def polling() -> None:
+                await host.runner.resume(source)
+                await source.poll(host.runner, host.stop)
+
+            host.spawn(lead_then(host, ZALO_POLLING, polling))
         detail = str(me.get("account_name") or me.get("id") or "?")
         log.info(t.CHANNEL_STARTED.format(channel=self.name, detail=detail))
 

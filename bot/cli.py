@@ -14,6 +14,7 @@ import importlib
 import logging
 import os
 import pkgutil
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,10 +26,17 @@ from bot.app import open_app, setup_logging
 from bot.settings_words import settings_error_text, unknown_variable_warnings
 from bot.zns_client import zns_configured
 from config.catalog import CatalogError
-from config.settings import Settings, SettingsError, load_settings
+from config.settings import (
+    Settings,
+    SettingsError,
+    is_postgresql_url,
+    load_settings,
+    redact_url,
+)
 from handlers.texts import console as tconsole
 from handlers.texts import importing as timport
 from handlers.texts import newuser as tnew
+from handlers.texts import postgresql as tpg
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +126,14 @@ def _main(argv: Sequence[str] | None) -> int:
     except CatalogError as exc:
         print(tconsole.CATALOG_INVALID.format(detail=exc), file=sys.stderr)
         return EXIT_CONFIG
+    except sqlite3.OperationalError as exc:
+        if not is_postgresql_url(settings.database_path()):
+            raise
+        # The server is down or refuses us: one line, not a traceback.
+        target = redact_url(str(settings.database_path()))
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(tpg.DATABASE_UNREACHABLE.format(target=target, detail=detail), file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_OK
 
@@ -132,6 +148,9 @@ def existing_database(settings: Settings) -> str | None:
     from config.settings import DEMO_DATABASE
 
     path = settings.database_path()
+    if is_postgresql_url(path):
+        return None  # a server: whether it answers is told when it is opened
+    path = Path(path)
     if path.is_file():
         return None
     if settings.database is None and DEMO_DATABASE.is_file():
@@ -141,7 +160,9 @@ def existing_database(settings: Settings) -> str | None:
 
 def _database_line(settings: Settings) -> str:
     path = settings.database_path()
-    template = tconsole.DATABASE_USED if path.is_file() else tconsole.DATABASE_NEW
+    if is_postgresql_url(path):
+        return tconsole.DATABASE_USED.format(path=redact_url(str(path)))
+    template = tconsole.DATABASE_USED if Path(path).is_file() else tconsole.DATABASE_NEW
     return template.format(path=path)
 
 
@@ -192,7 +213,7 @@ async def run_console(settings: Settings) -> int:
             ]
             banner += [tconsole.ADMIN_HINT, tnew.ROLE_HINT]
         else:
-            banner.append(tconsole.DATABASE_LINE.format(path=path))
+            banner.append(tconsole.DATABASE_LINE.format(path=app.db.path))
         from bot.scheduler import tick
 
         await tick(app.services)  # reminders due now, like the served bot's first tick

@@ -120,6 +120,7 @@ class OutboxDispatcher:
         messages = await self.repository.due(self.clock(), limit, channels=self.senders)
         self._held_until = None
         accepted = 0
+        skipped: list[OutboxMessage] = []
         for message in messages:
             # In the quiet hours only what a person asked for this minute leaves (a one-time
             # code: handlers/lookup_otp.py); notices and reminders wait for the morning.
@@ -127,9 +128,12 @@ class OutboxDispatcher:
                 continue
             sender = self.senders.get(message.channel)
             if sender is None or not self._may_send(sender, message):
+                skipped.append(message)
                 continue
             if await self._deliver(sender, message):
                 accepted += 1
+        # Held back by the rate limits: offered again at once, not after a claim's lease.
+        await self.repository.release(skipped)
         return accepted
 
     def _may_send(self, sender: Sender, message: OutboxMessage) -> bool:

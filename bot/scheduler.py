@@ -46,6 +46,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60.0
+#: How often an instance that does not tick asks whether the ticking one has gone (≤ 30 s).
+STANDBY_SECONDS = 15.0
+#: The advisory lock's name: one instance at a time runs the reminder tick.
+SCHEDULER_JOB = "scheduler"
 
 
 async def tick(services: Services) -> int:
@@ -219,6 +223,11 @@ async def purge_expired(services: Services) -> int:
 async def run_scheduler(app: App, stop: asyncio.Event) -> None:
     """Tick every minute until `stop`; a failing tick is logged and the next one tries again."""
     while not stop.is_set():
+        if not await _leads(app):
+            # Another instance ticks (PostgreSQL): ask again soon, to take over when it dies.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=STANDBY_SECONDS)
+            continue
         try:
             await tick(app.services)
         except Exception:
@@ -233,6 +242,14 @@ async def run_scheduler(app: App, stop: asyncio.Event) -> None:
             log.exception("retention purge failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)
+
+
+async def _leads(app: App) -> bool:
+    try:
+        return await app.services.db.lead(SCHEDULER_JOB)
+    except Exception:
+        log.exception("could not tell which instance ticks")
+        return False
 
 
 def install(loops: BackgroundLoops) -> None:

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_DATABASE = ROOT / "data" / "tdkt.sqlite3"
 DEMO_DATABASE = ROOT / "data" / "demo.sqlite3"
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{8,256}")
 
 
@@ -59,7 +60,8 @@ class Settings(BaseSettings):
         env_prefix="TDKT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    database: Path | None = None
+    #: A SQLite file, or a `postgresql://…` URL for several instances on one server.
+    database: Path | str | None = None
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_bot_username: str | None = None
@@ -175,6 +177,22 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         """`TDKT_DATABASE=` in a .env template means unset, not the current directory."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _url_or_path(cls, value: object) -> object:
+        """A `postgresql://` URL stays a string (a Path would fold its `//` into a folder named
+        `postgresql:`); anything else is a SQLite file."""
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if is_postgresql_url(value):
+                return value
+            if "://" in value:
+                raise ValueError(f"only postgresql:// URLs or a SQLite file path, not {value!r}")
+            return Path(value)
+        return value
 
     @field_validator("reminder_days_before", mode="before")
     @classmethod
@@ -417,11 +435,22 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def database_path(self, *, console: bool = False) -> Path:
-        """The SQLite file: TDKT_DATABASE, else the demo file (console) or data/tdkt.sqlite3."""
+    def database_path(self, *, console: bool = False) -> Path | str:
+        """The SQLite file or PostgreSQL URL: TDKT_DATABASE, else the demo file (console) or
+        data/tdkt.sqlite3."""
         if self.database is not None:
             return self.database
         return DEMO_DATABASE if console else DEFAULT_DATABASE
+
+
+def is_postgresql_url(target: object) -> bool:
+    """`postgresql://…` or `postgres://…` (libpq's two spellings) names a PostgreSQL server."""
+    return isinstance(target, str) and target.startswith(POSTGRESQL_SCHEMES)
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password hidden, for banners and logs."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -56,12 +56,12 @@ class ProbeState:
 _CHAT_LIMITS = (
     "SELECT 0, attempted_at, NULL FROM (SELECT attempted_at FROM lookup_attempts"
     " WHERE channel = ?1 AND chat_id = ?2 AND attempted_at > ?3 AND succeeded = 0"
-    " ORDER BY attempted_at DESC LIMIT ?4)"
+    " ORDER BY attempted_at DESC LIMIT ?4) AS failures"
     " UNION ALL SELECT 1, MAX(probed_at), code FROM lookup_probes"
     " WHERE channel = ?1 AND chat_id = ?2 AND probed_at > ?3 GROUP BY code"
     " UNION ALL SELECT 2, probed_at, NULL FROM (SELECT probed_at FROM lookup_probes"
     " WHERE channel = ?1 AND chat_id = ?2 AND probed_at > ?3 AND found = 0"
-    " ORDER BY probed_at DESC LIMIT ?5)"
+    " ORDER BY probed_at DESC LIMIT ?5) AS not_found"
 )
 
 # The three figures of the stranger policy in one statement (each a range of its own index).

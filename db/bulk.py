@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from db.connection import Database
+from db.dialect import POSTGRESQL
 from db.dossiers import DATA_FIELDS, INSERT_SQL, REMINDED_STATUSES, insert_row
 from db.models import DossierInput, instant_to_db
 
@@ -137,7 +138,9 @@ def is_bulk(estimated_rows: int, stored_rows: int, *, minimum: int = 20_000) -> 
 
 async def bulk_settings(db: Database) -> list[tuple[str, Any]]:
     """Outside a transaction: temp_store=MEMORY, a bigger page cache and sorter threads;
-    returns the old settings."""
+    returns the old settings. PostgreSQL has no such settings: nothing to change."""
+    if db.dialect == POSTGRESQL:
+        return []
     previous = []
     for pragma, value in (
         ("temp_store", 2),
@@ -160,7 +163,10 @@ async def restore_settings(db: Database, previous: list[tuple[str, Any]]) -> Non
 
 async def suspend_indexes(db: Database) -> list[str]:
     """Inside the import's transaction: drop the secondary indexes of the dossier tables and
-    the redundant insert trigger; returns the SQL that creates them again."""
+    the redundant insert trigger; returns the SQL that creates them again. On PostgreSQL
+    (several instances reading meanwhile) the indexes stay: nothing to rebuild."""
+    if db.dialect == POSTGRESQL:
+        return []
     tables = ", ".join("?" * len(_BULK_TABLES))
     triggers = ", ".join("?" * len(_BULK_TRIGGERS))
     rows = await db.fetch_all(

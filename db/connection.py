@@ -15,6 +15,7 @@ import contextvars
 import logging
 import sqlite3
 import threading
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from datetime import UTC, datetime
@@ -24,6 +25,9 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from config.settings import is_postgresql_url, redact_url
+from db import pg
+from db.dialect import POSTGRESQL, SQLITE, identity_tables
 from db.direct import DirectConnection
 from domain.search import match_rank
 
@@ -34,6 +38,11 @@ logging.getLogger("aiosqlite").setLevel(logging.INFO)
 BUSY_TIMEOUT_MS = 5000
 
 T = TypeVar("T")
+
+
+def job_lock_key(job: str) -> int:
+    """The advisory lock of a job, the same number in every instance (not Python's hash)."""
+    return zlib.crc32(b"tdkt-job:" + job.encode())
 
 
 class NeedsEventLoop(BaseException):
@@ -130,11 +139,16 @@ class Database:
     def __init__(
         self,
         connection: aiosqlite.Connection,
-        path: Path,
+        path: Path | str,
         checkpointer: WalCheckpointer | None = None,
+        *,
+        dialect: str = SQLITE,
     ) -> None:
         self.connection = connection
+        #: The SQLite file, or the PostgreSQL URL with its password hidden.
         self.path = path
+        #: SQLITE or POSTGRESQL: for the few statements db/ writes twice (db/dialect.py).
+        self.dialect = dialect
         self.checkpointer = checkpointer
         self._write_lock = asyncio.Lock()
         #: The worker thread while a batch runs on it; repositories called there use sqlite3.
@@ -143,6 +157,8 @@ class Database:
         self._queue: list[tuple[Callable[[], Awaitable[Any]], asyncio.Future[Any], Any]] = []
         self._drainer: asyncio.Task[None] | None = None
         self._on_loop_tasks: set[asyncio.Task[None]] = set()
+        #: The jobs this instance leads (`lead`).
+        self._leading: set[str] = set()
         #: Batches run and messages in them, for the benchmarks (messages / batches = size).
         self.batch_stats = {"batches": 0, "messages": 0, "on_loop": 0}
 
@@ -305,6 +321,23 @@ class Database:
         with self._worker_mode():
             return context.run(_drive, work)
 
+    async def lead(self, job: str) -> bool:
+        """Whether this instance runs `job` (the reminder tick, a polling channel) now.
+
+        On PostgreSQL a session-level advisory lock named after the job: one instance holds it
+        until its connection ends (it stops, dies or loses the network), then the next
+        instance that asks takes it. On SQLite, one process per file: always this one.
+        """
+        if self.dialect != POSTGRESQL:
+            return True
+        if job in self._leading:
+            return True
+        row = await self.fetch_one("SELECT pg_try_advisory_lock(?)", (job_lock_key(job),))
+        if row is not None and row[0]:
+            self._leading.add(job)
+            log.info("this instance now runs %s", job)
+        return job in self._leading
+
     async def schema_version(self) -> int:
         row = await self.fetch_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
         return int(row[0]) if row else 0
@@ -372,8 +405,12 @@ async def _on_loop(work: Callable[[], Awaitable[T]], future: asyncio.Future[T]) 
             future.set_result(value)
 
 
-def _migrations() -> list[tuple[int, str, str]]:
+def _migrations(dialect: str = SQLITE) -> list[tuple[int, str, str]]:
+    """The migrations of one engine: db/migrations/*.sql, or their PostgreSQL twins in
+    db/migrations/postgresql/ (same numbers and names; tests/db/test_dialect.py checks)."""
     folder = resources.files("db") / "migrations"
+    if dialect == POSTGRESQL:
+        folder = folder / "postgresql"
     found = []
     for entry in folder.iterdir():
         name = entry.name
@@ -382,33 +419,47 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-async def migrate(connection: aiosqlite.Connection) -> list[str]:
-    """Apply the migrations not yet applied, each in its own transaction; return their names."""
+async def migrate(connection: aiosqlite.Connection, dialect: str = SQLITE) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction; return their names.
+
+    Each is applied under the write lock after checking again that it is still missing: two
+    instances starting at once on one PostgreSQL apply it once.
+    """
+    await connection.execute("BEGIN IMMEDIATE")
     await connection.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
+    await connection.execute("COMMIT")
     async with connection.execute("SELECT version FROM schema_migrations") as cursor:
         applied = {row[0] for row in await cursor.fetchall()}
     done = []
-    for version, name, sql in _migrations():
+    for version, name, sql in _migrations(dialect):
         if version in applied:
             continue
         # executescript would commit on its own; run the statements inside one transaction.
         await connection.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _split_sql(sql):
+            async with connection.execute(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
+            ) as cursor:
+                already = await cursor.fetchone() is not None
+            # PostgreSQL takes a whole file (functions with $$ bodies) as one script.
+            statements = [sql] if dialect == POSTGRESQL else _split_sql(sql)
+            for statement in [] if already else statements:
                 await connection.execute(statement)
-            await connection.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (version, name, datetime.now(UTC).isoformat()),
-            )
+            if not already:
+                await connection.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, name, datetime.now(UTC).isoformat()),
+                )
         except BaseException:
             await connection.execute("ROLLBACK")
             raise
         await connection.execute("COMMIT")
-        log.info("applied migration %s", name)
-        done.append(name)
+        if not already:
+            log.info("applied migration %s", name)
+            done.append(name)
     return done
 
 
@@ -428,7 +479,10 @@ def _split_sql(script: str) -> list[str]:
 
 
 async def open_database(path: Path | str) -> Database:
-    """Open (creating if needed) the database file, set the pragmas and migrate it."""
+    """Open (creating if needed) the database, set it up and migrate it: a `postgresql://`
+    URL is a PostgreSQL server, anything else a SQLite file."""
+    if is_postgresql_url(path):
+        return await open_postgresql(str(path))
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -450,3 +504,15 @@ async def open_database(path: Path | str) -> Database:
         checkpointer = WalCheckpointer(path)
         checkpointer.start()
     return Database(connection, path, checkpointer)
+
+
+async def open_postgresql(url: str) -> Database:
+    """Connect to a PostgreSQL server (its database must exist) and migrate it."""
+    identity = identity_tables([sql for _v, _n, sql in _migrations(POSTGRESQL)])
+    connection = await pg.open_connection(url, identity)
+    try:
+        await migrate(connection, POSTGRESQL)  # type: ignore[arg-type]
+    except BaseException:
+        await connection.close()
+        raise
+    return Database(connection, redact_url(url), dialect=POSTGRESQL)  # type: ignore[arg-type]

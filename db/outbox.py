@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
 from db.connection import Database
+from db.dialect import POSTGRESQL
 from db.models import OutboxMessage, instant_to_db
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
+#: On PostgreSQL (several instances) a claimed notice is not offered again for this long: the
+#: instance sends it meanwhile, or dies and the claim lapses, and another instance sends it.
+CLAIM_LEASE = timedelta(seconds=60)
 
 
 #: A payload flag: a person asked for this message just now (a one-time code), so it leaves
@@ -72,14 +76,40 @@ class OutboxRepository:
         if channels is not None:
             only = f" AND channel IN ({', '.join('?' * len(channels))})"
             params += sorted(channels)
-        rows = await self.db.fetch_all(
+        heads = (
             "SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox"
             " WHERE state = 'pending'" + only + " GROUP BY channel, chat_id) head"
             " ON o.id = head.id WHERE o.next_attempt_at <= ?"
-            " ORDER BY o.next_attempt_at, o.id LIMIT ?",
-            (*params, instant_to_db(now), limit),
+            " ORDER BY o.next_attempt_at, o.id LIMIT ?"
         )
+        params += [instant_to_db(now), limit]
+        if self.db.dialect == POSTGRESQL:
+            return await self._claim(heads, params, now)
+        rows = await self.db.fetch_all(heads, params)
         return [OutboxMessage.from_row(row) for row in rows]
+
+    async def _claim(self, heads: str, params: list[object], now: datetime) -> list[OutboxMessage]:
+        """`due` for several instances: the rows are claimed (FOR UPDATE SKIP LOCKED, a row
+        another instance is claiming is passed over) by moving them a lease ahead."""
+        async with self.db.transaction() as conn:
+            rows = await conn.execute_fetchall(heads + " FOR UPDATE OF o SKIP LOCKED", params)
+            if rows:
+                placeholders = ", ".join("?" * len(rows))
+                await conn.execute(
+                    f"UPDATE outbox SET next_attempt_at = ? WHERE id IN ({placeholders})",
+                    (instant_to_db(now + CLAIM_LEASE), *(row["id"] for row in rows)),
+                )
+        return [OutboxMessage.from_row(row) for row in rows]
+
+    async def release(self, messages: list[OutboxMessage]) -> None:
+        """Give back claimed messages that were not sent (rate limits): due again at once."""
+        if self.db.dialect != POSTGRESQL or not messages:
+            return
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND state = 'pending'",
+                [(instant_to_db(message.next_attempt_at), message.id) for message in messages],
+            )
 
     async def next_attempt_at(self) -> datetime | None:
         row = await self.db.fetch_one(

@@ -243,7 +243,7 @@ CREATE TEMP TABLE sweep_target AS
 SELECT o.id, o.rule, o.day, o.seq, t.id AS staff_id
 FROM temp.sweep_occ o
 JOIN temp.sweep_cand c ON c.id = o.id
-JOIN temp.sweep_staff t ON t.reachable AND (
+JOIN temp.sweep_staff t ON t.reachable = 1 AND (
     (o.rule = 'escalate' AND t.role = 'leader')
     OR (o.rule <> 'escalate' AND c.officer_sid IS NULL AND t.role = 'officer')
     OR (o.rule <> 'escalate' AND t.id = c.officer_sid))

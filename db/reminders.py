@@ -279,7 +279,7 @@ class ReminderRepository:
             " THEN 'wait' WHEN d.due_on < ? THEN 'overdue'"
             " WHEN d.due_on <= ? THEN 'today' ELSE 'soon' END AS section"
             f" FROM dossiers d {_OFFICER_JOIN} WHERE {OPEN}"
-            " AND (d.due_on <= ? OR d.status = 'needs_supplement')))"
+            " AND (d.due_on <= ? OR d.status = 'needs_supplement')) AS items) AS ranked"
             " WHERE place <= ? ORDER BY due_on, id",
             (today.isoformat(), today_until.isoformat(), soon_until.isoformat(), limit),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +15,7 @@ from handlers import build_router
 from handlers.messages import Incoming, Reply
 from handlers.router import BotCore
 from handlers.services import Services, build_services
+from tests.postgres import Cluster, start_cluster
 
 
 @dataclass
@@ -41,9 +42,52 @@ def clock() -> MovableClock:
     return MovableClock(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
 
 
+@pytest.fixture(scope="session")
+def postgresql_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the whole run, started at the first test that
+    asks; the PostgreSQL tests are skipped, with the reason, when it cannot start."""
+    started = start_cluster()
+    if isinstance(started, str):
+        pytest.skip(f"PostgreSQL tests SKIPPED: {started}")
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+@pytest.fixture(scope="session")
+def postgresql_template(postgresql_cluster: Cluster) -> str:
+    """A database migrated once; each test's database is a copy of it (CREATE DATABASE …
+    TEMPLATE, a file copy: a fraction of the migrations' time)."""
+    import asyncio
+
+    url = postgresql_cluster.create_database()
+
+    async def migrate() -> None:
+        await (await open_database(url)).close()
+
+    asyncio.run(migrate())
+    return url.rsplit("/", 1)[1]
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, database=tmp_path / "tdkt.sqlite3")  # type: ignore[call-arg]
+def engine(request: pytest.FixtureRequest) -> str:
+    """The database engine of `settings.database`: SQLite, unless a test folder's conftest
+    parametrises it (tests/db runs every `db` test on both engines)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, engine: str, request: pytest.FixtureRequest) -> Iterator[Settings]:
+    if engine == "sqlite":
+        yield Settings(_env_file=None, database=tmp_path / "tdkt.sqlite3")  # type: ignore[call-arg]
+        return
+    cluster: Cluster = request.getfixturevalue("postgresql_cluster")
+    url = cluster.create_database(template=request.getfixturevalue("postgresql_template"))
+    try:
+        yield Settings(_env_file=None, database=url)  # type: ignore[call-arg]
+    finally:
+        cluster.drop_database(url)
 
 
 @pytest.fixture

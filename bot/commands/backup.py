@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from config.settings import Settings
+from config.settings import Settings, is_postgresql_url, redact_url
 
 NAME = "backup"
 #: Opens an existing database only: the CLI checks it is there and says which it is.
@@ -27,9 +27,14 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     from db.backup import BackupError, backup
     from handlers.formatting import vn_number
     from handlers.texts import backup as t
+    from handlers.texts import postgresql as tpg
 
+    source = settings.database_path()
+    if is_postgresql_url(source):
+        print(tpg.BACKUP_USE_PG_DUMP.format(target=redact_url(str(source))), file=sys.stderr)
+        return 1
     try:
-        summary = await backup(settings.database_path(), args.file)
+        summary = await backup(Path(source), args.file)
     except BackupError as exc:
         reason = t.REASONS[exc.reason].format(detail=exc.detail)
         print(t.FAILED.format(reason=reason), file=sys.stderr)

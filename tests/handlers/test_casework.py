@@ -18,6 +18,7 @@ from handlers.texts import casework as tw
 from handlers.texts import staff as tstaff
 from handlers.texts import status as t
 from tests.conftest import ChatDriver, MovableClock
+from tests.engines import on_both_engines as pytest_generate_tests
 from tests.handlers.test_status_update import (
     follow_verified,
     history,
@@ -33,6 +34,9 @@ NOMINEES = [
     ("Lê Văn Anh", "Công ty Điện lực An Giang"),
     ("Phạm Thị Hoa", "Trường Tiểu học Nguyễn Trãi"),
 ]
+
+# Staff search, snoozes and the reminder sweep run on both engines.
+__all__ = ["pytest_generate_tests"]
 
 
 def code(seq: int) -> str:

@@ -11,9 +11,12 @@ from handlers.router import BotCore
 from handlers.services import Services, build_services
 from handlers.texts import lookup as tl
 from tests.conftest import ChatDriver, MovableClock
+from tests.engines import on_both_engines as pytest_generate_tests
 from tests.handlers.test_lookup import CODE, DIGITS, add_dossier, verified_card
 
 CARD_START = f"📄 Hồ sơ {CODE}"
+# The second factor's limits under simultaneous guesses hold on both engines.
+__all__ = ["pytest_generate_tests"]
 
 
 def outcome(replies: list[Reply]) -> str | None:
@@ -30,7 +33,8 @@ async def say(core: BotCore, chat_id: str, text: str, channel: str = "zalo") -> 
 async def attempts(services: Services, code: str = CODE) -> tuple[int, int]:
     """(failures, successes) recorded for the dossier: every digit comparison made."""
     row = await services.db.fetch_one(
-        "SELECT COALESCE(SUM(succeeded = 0), 0), COALESCE(SUM(succeeded), 0)"
+        "SELECT COALESCE(SUM(CASE WHEN succeeded = 0 THEN 1 ELSE 0 END), 0),"
+        " COALESCE(SUM(succeeded), 0)"
         " FROM lookup_attempts WHERE dossier_code = ?",
         (code,),
     )

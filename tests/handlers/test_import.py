@@ -18,6 +18,10 @@ from db.dossiers import DossierRepository
 from domain.statuses import Status
 from handlers.dossier_import import ParsedImport, parse_csv, parse_date, phone_last4
 from handlers.services import Services
+from tests.engines import on_both_engines as pytest_generate_tests
+
+# The import writes the same rows on both engines (all or nothing).
+__all__ = ["pytest_generate_tests"]
 
 HEADER = "code,award_kind,nominee,unit,phone,received_on,due_on,status,resolved_on,decision_no,note"
 ROW_1 = (
