@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     #: Decision numbers (issue 14): a regular expression, matched ignoring case, that a
     #: number must fit before it is stored and sent to citizens (default `123/QĐ-UBND`).
     decision_no_pattern: str = r"\d{1,6}(/\d{4})?/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*"
+    #: The import lists this many errors with their lines and only counts the rest, so a file
+    #: of millions of bad lines neither prints nor holds millions of messages.
+    import_max_errors: int = Field(default=1000, ge=1, le=1_000_000)
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod

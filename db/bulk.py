@@ -67,7 +67,7 @@ async def insert_dossiers(
 
 # --- new dossiers of an import, as compact rows ------------------------------------------------
 
-#: The columns an import's compact row starts with (handlers.dossier_import.ImportRow): the
+#: The columns an import's compact row starts with (handlers.importing.columns.ImportRow): the
 #: code and the stored fields up to the note; supplement_since, the stamps and remind_on are
 #: worked out by SQL, so that a row goes to executemany without a new tuple per field.
 NEW_ROW_COLUMNS = ("code", *DATA_FIELDS[: DATA_FIELDS.index("supplement_since")])

@@ -20,9 +20,9 @@ from db.reports import ReportGroup, ReportRepository
 from domain import periods
 from domain.periods import DECREE_09_YEAR_START
 from domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
-from handlers.dossier_import import parse_date
 from handlers.excel import dossiers_xlsx
 from handlers.formatting import vn_date, vn_number, vn_percent
+from handlers.importing.columns import parse_date
 from handlers.messages import Incoming, Reply
 from handlers.roles import STAFF
 from handlers.router import Router

@@ -16,7 +16,7 @@ from db.reminders import BoardCounts, UnknownOfficerError, WorkItem
 from domain.calendar import WorkCalendar
 from domain.codes import EXAMPLE_CODE
 from domain.statuses import Status
-from handlers.dossier_import import parse_csv
+from handlers.importing.readers import parse_csv
 from handlers.messages import Reply
 from handlers.reminders import (
     DigestWindow,

@@ -14,7 +14,7 @@ from config.settings import Settings
 from db.models import DossierInput
 from domain.codes import make_code
 from domain.statuses import Status
-from handlers.dossier_import import parse_xlsx
+from handlers.importing.readers import parse_xlsx
 from handlers.report import (
     Period,
     ReportInputError,

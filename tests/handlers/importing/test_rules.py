@@ -12,11 +12,13 @@ from db.dossiers import ForbiddenMove
 from db.models import DossierInput
 from domain.statuses import Status
 from domain.transitions import can_reach
-from handlers.dossier_import import parse_csv, parse_date, prepare
+from handlers.importing.columns import parse_date
+from handlers.importing.readers import parse_csv
+from handlers.importing.writer import prepare
 from handlers.notices import status_notice_renderer
 from handlers.services import Services
 from tests.conftest import MovableClock
-from tests.handlers.test_import import run_bot
+from tests.handlers.importing.test_readers import run_bot
 
 HEADER = "code,award_kind,nominee,phone,received_on,status,resolved_on,decision_no"
 CODE_A = "000.00.21.H01-261102-0001"

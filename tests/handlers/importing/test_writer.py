@@ -6,9 +6,10 @@ from pathlib import Path
 
 from db.connection import Database
 from domain.statuses import Status
-from handlers.dossier_import import ImportOutcome, csv_chunks, import_chunks
+from handlers.importing.files import csv_chunks
+from handlers.importing.writer import ImportOutcome, import_chunks
 from handlers.services import Services
-from tests.handlers.test_import import HEADER
+from tests.handlers.importing.test_readers import HEADER
 
 BIG = 10**7  # an estimate that puts any table into bulk mode
 

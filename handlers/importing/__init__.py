@@ -1,0 +1,14 @@
+"""The import of the one-stop system's export (nhập từ hệ thống một cửa), CSV or .xlsx.
+
+A map of the package, in the order a file goes through it (imports point down this list):
+
+- `columns`  the columns and their Vietnamese headers; dates, phones; ParsedImport, ImportRow
+- `rules`    the ONE row checker (RowRules, RowChecker) and the chunked checking of records
+- `sheet`    an .xlsx workbook's first sheet as records
+- `readers`  CSV and .xlsx behind one reader: `parse_csv`/`parse_xlsx` of bytes, `read_here`
+- `reading_process`  the second process that reads a big file while this one writes
+- `files`    the one entry for a file: `read_chunks` (here or in the reading process)
+- `writer`   `import_chunks`: the checked chunks into the database, all or nothing
+
+Nothing is re-exported here: import from the module that owns a name.
+"""
