@@ -6,7 +6,7 @@ import asyncio
 import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from operator import itemgetter
 
 from db.bulk import (
@@ -17,7 +17,7 @@ from db.bulk import (
     restore_settings,
     suspend_indexes,
 )
-from db.dossiers import NoticeRenderer
+from db.dossiers import ImportedHistory, NoticeRenderer
 from db.models import Dossier, ImportCounts, instant_to_db
 from domain.calendar import WorkCalendar
 from domain.statuses import Status
@@ -88,6 +88,13 @@ def prepare(
         )
 
 
+def imported_history(services: Services) -> ImportedHistory:
+    """An imported dossier's history: received on its day (local midnight), then the status
+    the one-stop system gave it, "nhập từ hệ thống một cửa" at the import's time."""
+    offset = services.local_now().utcoffset() or timedelta(0)
+    return ImportedHistory(f"{-int(offset.total_seconds())} seconds", t.HISTORY_NOTE)
+
+
 @dataclass
 class ImportOutcome:
     """What an import did: the rows read, every error found (then nothing was written), and
@@ -150,6 +157,7 @@ async def import_chunks(
     outcome = ImportOutcome(bulk=is_bulk(estimated_rows, await services.dossiers.count()))
     today, now = services.today(), services.now()
     stamp = instant_to_db(now)
+    imported = imported_history(services)
     previous = await bulk_settings(db) if outcome.bulk else []
     # A million rows are millions of young objects (handed over or read here): the cyclic
     # collector would walk them again and again, while an import makes no cycles worth
@@ -175,7 +183,12 @@ async def import_chunks(
                     writing = asyncio.ensure_future(
                         db.on_worker(
                             lambda records=chunk.records: insert_new(
-                                db, records, actor=actor, stamp=stamp, today=today
+                                db,
+                                records,
+                                actor=actor,
+                                stamp=stamp,
+                                today=today,
+                                imported=imported,
                             )
                         )
                     )
@@ -200,6 +213,7 @@ async def import_chunks(
                             allowed_move=allowed_move,
                             seal_phone=seal_phone,
                             all_new=empty,
+                            imported=imported,
                         )
                     )
                 )

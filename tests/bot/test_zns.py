@@ -583,8 +583,8 @@ async def test_a_finished_dossier_reimported_after_retention_keeps_no_number(
     services: Services, settings: Settings, tmp_path: Path
 ) -> None:
     path = tmp_path / "export.csv"
-    code = "000.00.21.H01-201120-0001"  # received on its code's day, long ago
-    returned = f"{code},BKCT,Nguyễn Văn An,,{PHONE},2020-11-20,2020-12-28,returned,2020-12-01,,"
+    # Received on its code's day, returned a few days ago.
+    returned = f"{CODE},BKCT,Nguyễn Văn An,,{PHONE},2026-11-20,2026-12-28,returned,2026-12-01,,"
     path.write_text(f"{HEADER}\n{returned}\n", encoding="utf-8")
     assert await import_file(settings, path) == 0
     phones = PhoneRepository(services.db)

@@ -15,7 +15,7 @@ from handlers.importing.columns import ParsedImport
 from handlers.importing.files import csv_chunks
 from handlers.importing.readers import parse_csv
 from handlers.importing.reading_process import ImportReaderError
-from handlers.importing.writer import import_chunks, prepare
+from handlers.importing.writer import import_chunks, imported_history, prepare
 from handlers.services import Services
 from tests.handlers.importing.test_readers import HEADER
 from tests.handlers.importing.test_writer import BIG, row, schema_objects, write
@@ -167,6 +167,8 @@ async def test_new_dossiers_are_stored_as_the_repository_stores_them(
         await conn.execute("DELETE FROM dossiers")
     parsed = parse_csv(path.read_bytes(), services.catalog, services.calendar)
     prepare(parsed, {}, services.today(), services.calendar)
-    await services.dossiers.upsert_many(parsed.rows, actor="import", now=services.now())
+    await services.dossiers.upsert_many(
+        parsed.rows, actor="import", now=services.now(), imported=imported_history(services)
+    )
     assert await stored(db) == compact
     assert {item[7] for item in compact[:39]} >= {"needs_supplement", "returned", "received"}
