@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -44,6 +45,7 @@ _CACHED = 65_536
 #: million-row file never sits in memory whole.
 CHUNK_ROWS = 20_000
 _RESOLVED = frozenset(status.value for status in RESOLVED)
+_LIMITS = LIMITS["nominee"], LIMITS["unit"], LIMITS["decision_no"], LIMITS["note"]
 _UNSEEN: Any = object()
 T = TypeVar("T")
 
@@ -95,16 +97,19 @@ class RowChecker:
 
     def __init__(self, rules: RowRules) -> None:
         self.rules = rules
+        self.keep_phones = rules.keep_phones
         self.today = rules.today.isoformat() if rules.today is not None else None
         self.kinds: dict[str, AwardKind | None] = {}
         self.dates: dict[str, str | None] = {}
         self.days: dict[str, bool] = {}  # the YYMMDD of a code: a real day?
-        self.statuses: dict[tuple[str, bool], tuple[str | None, str | None]] = {}
+        #: A status cell's (status, problem), without and with a decision number (they differ
+        #: only for the portal's state 9).
+        self.statuses: tuple[dict[str, tuple[str | None, str | None]], ...] = ({}, {})
         self.decisions: dict[str, str | None] = {}
         self.due_dates: dict[tuple[str, int], str] = {}
         self.interned: dict[str, str] = {}
 
-    def check(self, cells: tuple[str, ...]) -> ImportRow | list[str]:
+    def check(self, *cells: str) -> ImportRow | list[str]:
         (code_cell, kind_cell, nominee, unit, phone, received_cell, due_cell, status_cell,
          resolved_cell, decision_cell, note, officer, type_cell) = cells  # fmt: skip
         if not (code_cell and kind_cell and nominee and received_cell):
@@ -113,16 +118,45 @@ class RowChecker:
                 for name, value in zip(REQUIRED, (*cells[:3], received_cell), strict=True)
                 if not value
             ]
-        problems = self._lengths(nominee, unit, decision_cell, note)
-        code = self._code(code_cell, problems)
-        kind = self._kind(kind_cell, type_cell, problems)
-        received_on = self._date(received_cell, "received_on", problems)
-        due_on = self._date(due_cell, "due_on", problems) if due_cell else None
-        resolved_on = self._date(resolved_cell, "resolved_on", problems) if resolved_cell else ""
-        decision_no = self._decision(decision_cell, problems) if decision_cell else ""
+        problems: list[str] = []
+        # Each cell's rule is worked out once per distinct value (the helpers), then looked up.
+        if (
+            len(nominee) > _LIMITS[0]
+            or len(unit) > _LIMITS[1]
+            or len(decision_cell) > _LIMITS[2]
+            or len(note) > _LIMITS[3]
+        ):
+            problems += self._lengths(nominee, unit, decision_cell, note)
+        code = (
+            code_cell if self.days.get(code_cell[-11:-5]) and CODE_RE.fullmatch(code_cell) else None
+        )
+        if code is None:
+            code = self._code(code_cell, problems)
+        kind = self.kinds.get(kind_cell)
+        if kind is None or type_cell:
+            kind = self._kind(kind_cell, type_cell, problems)
+        dates = self.dates
+        received_on = dates.get(received_cell) or self._date(received_cell, "received_on", problems)
+        due_on = (
+            (dates.get(due_cell) or self._date(due_cell, "due_on", problems)) if due_cell else None
+        )
+        resolved_on = ""
+        if resolved_cell:
+            resolved_on = dates.get(resolved_cell) or self._date(
+                resolved_cell, "resolved_on", problems
+            )
+        decision_no = ""
+        if decision_cell:
+            decision_no = self.decisions.get(decision_cell) or self._decision(
+                decision_cell, problems
+            )
         status = self._status(status_cell, decision_no, problems)
-        last4 = self._phone(phone, problems)
-        self._dates_agree(code, received_on, due_on, resolved_on, problems)
+        if phone.isdecimal() and phone.isascii() and 9 <= len(phone) <= 12:
+            last4 = phone[-4:]
+        else:
+            last4 = self._phone(phone, problems)
+        if received_on:
+            self._dates_agree(code, received_on, due_on, resolved_on, problems)
         if status is not None:
             if status in _RESOLVED:
                 if not resolved_cell:
@@ -135,12 +169,13 @@ class RowChecker:
             return problems
         if due_on is None:
             due_on = self._due_for(received_on, kind)
+        interned = self.interned
         return (
             code,
             kind.code,
             nominee,
-            self._shared(unit),  # repeated values as one object each: handed over faster
-            self._shared(last4),
+            interned.get(unit) or self._shared(unit),  # one object per value: handed over faster
+            interned.get(last4) or self._shared(last4),
             received_on,
             due_on,
             status,
@@ -148,7 +183,7 @@ class RowChecker:
             decision_no or "",
             note,
             officer or None,
-            (phone or None) if self.rules.keep_phones else None,
+            (phone or None) if self.keep_phones else None,
             not due_cell,
         )
 
@@ -226,10 +261,10 @@ class RowChecker:
     def _status(self, cell: str, decision_no: str | None, problems: list[str]) -> str | None:
         if not cell:
             return Status.received.value
-        key = (cell, bool(decision_no))
-        found = self.statuses.get(key)
+        known = self.statuses[1 if decision_no else 0]
+        found = known.get(cell)
         if found is None:
-            found = _remember(self.statuses, key, _status_of(cell, decision_no or ""))
+            found = _remember(known, cell, _status_of(cell, decision_no or ""))
         status, problem = found
         if problem is not None:
             problems.append(problem)
@@ -238,8 +273,6 @@ class RowChecker:
     def _phone(self, phone: str, problems: list[str]) -> str:
         if not phone:
             return ""
-        if phone.isdecimal() and phone.isascii() and 9 <= len(phone) <= 12:
-            return phone[-4:]
         last4 = phone_last4(phone)
         if last4 is None:
             problems.append(t.BAD_PHONE.format(value=phone[:30]))
@@ -256,8 +289,6 @@ class RowChecker:
     ) -> None:
         """The row's days against each other, the code's day and today (ISO text of years
         1945–2100, parse_date's range, compares as the days it names)."""
-        if not received_on:
-            return
         if due_on and due_on < received_on:
             problems.append(t.DUE_BEFORE_RECEIVED)
         if resolved_on and resolved_on < received_on:
@@ -298,6 +329,12 @@ class RowChecker:
             due = self.rules.calendar.due_date(date.fromisoformat(received_on), kind.working_days)
             due_on = _remember(self.due_dates, key, due.isoformat())
         return due_on
+
+
+@lru_cache(maxsize=8192)
+def _yymmdd(iso: str) -> str:
+    """`2026-02-13` as a code writes it: `260213`."""
+    return iso[2:4] + iso[5:7] + iso[8:]
 
 
 def _dmy(yymmdd: str) -> str:
@@ -352,11 +389,11 @@ class BatchChecker:
                 continue
             picked = pick([*cells, *("",) * (width + 1 - len(cells))])
             if POISON.search(joined) is None:
-                checked = check(tuple(map(str.strip, picked)))
+                checked = check(*map(str.strip, picked))
             else:
                 # Control characters and bidi overrides never reach a name or a note.
                 checked = check(
-                    tuple(
+                    *(
                         clean_text(value.strip(), multiline=name == "note").strip()
                         for name, value in zip(CELLS, picked, strict=True)
                     )
