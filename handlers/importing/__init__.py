@@ -3,7 +3,9 @@
 A map of the package, in the order a file goes through it (imports point down this list):
 
 - `columns`  the columns and their Vietnamese headers; dates, phones; ParsedImport, ImportRow
-- `rules`    the ONE row checker (RowRules, RowChecker) and the chunked checking of records
+- `rules`    the ONE rule set (RowRules, RowChecker): `check` of a row, wording every problem,
+             and `check_columns` of a well-formed batch, the same rules once per distinct value
+- `batches`  a file's rows checked a batch at a time (`parse_chunks`), codes seen across batches
 - `sheet`    an .xlsx workbook's first sheet as records
 - `readers`  CSV and .xlsx behind one reader: `parse_csv`/`parse_xlsx` of bytes, `read_here`
 - `reading_process`  the second process that reads a big file while this one writes

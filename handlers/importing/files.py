@@ -8,10 +8,11 @@ from pathlib import Path
 
 from config.catalog import AwardCatalog
 from domain.calendar import WorkCalendar
+from handlers.importing.batches import CHUNK_ROWS
 from handlers.importing.columns import ParsedImport
 from handlers.importing.readers import XLSX, ChunkTracker, read_here
 from handlers.importing.reading_process import read_elsewhere
-from handlers.importing.rules import CHUNK_ROWS, RowRules
+from handlers.importing.rules import RowRules
 
 #: CSV files this big (about 50,000 rows) are read in a second process while this one writes.
 PARALLEL_BYTES = 8 << 20
@@ -25,7 +26,7 @@ def read_chunks(
     size: int = CHUNK_ROWS,
     parallel: bool | None = None,
 ) -> Iterator[ParsedImport]:
-    """The file's rows checked chunk by chunk (see `rules.parse_chunks`), never held whole.
+    """The file's rows checked chunk by chunk (see `batches.parse_chunks`), never held whole.
 
     `parallel` (by default: a CSV file of PARALLEL_BYTES or more) reads and checks the file in
     a second process, so that it runs on another core while this one writes; the chunks and

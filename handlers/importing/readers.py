@@ -12,8 +12,9 @@ from typing import Any
 
 from config.catalog import AwardCatalog
 from domain.calendar import WorkCalendar
+from handlers.importing.batches import CHUNK_ROWS, parse_batches, parse_rows, unescaped
 from handlers.importing.columns import ParsedImport, vietnamese_number
-from handlers.importing.rules import CHUNK_ROWS, RowRules, parse_batches, parse_rows, unescaped
+from handlers.importing.rules import RowRules
 from handlers.importing.sheet import SheetError, read_sheet
 from handlers.texts import importing as t
 

@@ -7,30 +7,26 @@ type, an officer's name that matches no officer (or several).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import islice
-from operator import itemgetter
+from itertools import repeat
+from operator import not_
 from typing import Any, TypeVar
 
 from config.catalog import AwardCatalog, AwardKind
 from domain.calendar import WorkCalendar
 from domain.codes import CODE_RE, normalize_code
 from domain.decisions import DEFAULT_PATTERN, normalize_decision_no
-from domain.safe_text import POISON, clean_text, unescape_formula
 from domain.statuses import RESOLVED, Status, parse_portal_state, parse_status, status_from_portal
 from domain.text import fold
 from handlers.importing.columns import (
-    CELLS,
     LIMITS,
     MAX_ERRORS,
     NOMINEE_TYPES,
     REQUIRED,
     ImportRow,
-    ParsedImport,
-    header_map,
     parse_date,
     phone_last4,
 )
@@ -41,10 +37,9 @@ from handlers.texts import reminders as treminders
 #: dates and a handful of kinds and statuses; a hostile file of a million distinct cells must
 #: not grow the caches without end.
 _CACHED = 65_536
-#: Rows validated (and written) at a time: big enough for executemany, small enough that a
-#: million-row file never sits in memory whole.
-CHUNK_ROWS = 20_000
 _RESOLVED = frozenset(status.value for status in RESOLVED)
+#: Phone cells `_plain_phone` takes as they are: the last 4 digits (our own export), a number.
+_PHONE_LENGTHS = frozenset({4, 9, 10, 11, 12})
 _LIMITS = LIMITS["nominee"], LIMITS["unit"], LIMITS["decision_no"], LIMITS["note"]
 _UNSEEN: Any = object()
 T = TypeVar("T")
@@ -151,18 +146,9 @@ class RowChecker:
                 decision_cell, problems
             )
         status = self._status(status_cell, decision_no, problems)
-        if phone.isdecimal() and phone.isascii() and 9 <= len(phone) <= 12:
-            last4 = phone[-4:]
-        else:
-            last4 = self._phone(phone, problems)
-        if received_on:
-            self._dates_agree(code, received_on, due_on, resolved_on, problems)
-        if status is not None:
-            if status in _RESOLVED:
-                if not resolved_cell:
-                    problems.append(t.RESOLVED_MISSING.format(label=Status(status).label))
-            elif resolved_on:
-                problems.append(t.RESOLVED_NOT_ALLOWED.format(label=Status(status).label))
+        last4 = phone[-4:] if _plain_phone(phone) else self._phone(phone, problems)
+        code_day = code[-11:-5] if code is not None else None
+        problems += self._cross(code_day, received_on, due_on, resolved_on, status, resolved_cell)
         if officer:
             self._officer(officer, code or code_cell, problems)
         if problems or code is None or kind is None or received_on is None or status is None:
@@ -185,6 +171,97 @@ class RowChecker:
             officer or None,
             (phone or None) if self.keep_phones else None,
             not due_cell,
+        )
+
+    def check_columns(self, columns: list[list[str]]) -> list[ImportRow] | None:
+        """The ImportRows `check` gives for a batch of rows given as columns of stripped cells
+        (in CELLS' order), when not one row has a problem; None when any might (then `check`
+        goes through them row by row, wording each problem).
+
+        The same rules, called once per distinct value, or per distinct combination of the
+        values a rule between cells reads, instead of once per row: a real export repeats its
+        kinds, dates and statuses. This way never words a problem, so it cannot word one
+        differently; it only finds that there is none."""
+        if not _plainly_formed(columns):
+            return None
+        values = self._column_values(columns)
+        return None if values is None else self._column_records(columns, *values)
+
+    def _column_values(self, columns: list[list[str]]) -> tuple[Any, ...] | None:
+        """The batch's cells through the rules, once per distinct value: (kind per kind and
+        type cells, ISO day per date cell, decisions, statuses), or None on any problem."""
+        (codes, kind_cells, _nominees, _units, _phones, received_cells, due_cells, status_cells,
+         resolved_cells, decision_cells, _notes, officers, type_cells) = columns  # fmt: skip
+        problems: list[str] = []
+        code_days = [code[-11:-5] for code in codes]
+        for code in dict(zip(code_days, codes, strict=True)).values():
+            self._code(code, problems)  # one code of each day: is its day a real one?
+        kind_of = {pair: self._kind(*pair, problems) for pair in
+                   set(zip(kind_cells, type_cells, strict=True))}  # fmt: skip
+        iso_of = {"": ""}
+        for name, cells in (
+            ("received_on", received_cells),
+            ("due_on", due_cells),
+            ("resolved_on", resolved_cells),
+        ):
+            for cell in set(cells).difference(iso_of):
+                iso_of[cell] = self._date(cell, name, problems) or ""
+        decision_of = {cell: self._decision(cell, problems) or "" for cell in set(decision_cells)
+                       if cell}  # fmt: skip
+        decision_of[""] = ""
+        decisions = list(map(decision_of.__getitem__, decision_cells))
+        status_of = {
+            (cell, bool(decision)): self._status(cell, decision, problems)
+            for cell, decision in set(zip(status_cells, decisions, strict=True))
+        }
+        statuses = [status_of[key] for key in zip(status_cells, map(bool, decisions), strict=True)]
+        for cell in set(officers).difference([""]):
+            self._officer(cell, "", problems)
+        for combination in set(
+            zip(code_days, map(iso_of.__getitem__, received_cells),
+                map(iso_of.__getitem__, due_cells), map(iso_of.__getitem__, resolved_cells),
+                statuses, resolved_cells, strict=True)
+        ):  # fmt: skip
+            problems += self._cross(*combination)
+        return None if problems else (kind_of, iso_of, decisions, statuses)
+
+    def _column_records(
+        self,
+        columns: list[list[str]],
+        kind_of: dict[tuple[str, str], AwardKind],
+        iso_of: dict[str, str],
+        decisions: list[str],
+        statuses: list[str],
+    ) -> list[ImportRow]:
+        (codes, kind_cells, nominees, units, phones, received_cells, due_cells, _status_cells,
+         resolved_cells, _decision_cells, notes, officers, type_cells) = columns  # fmt: skip
+        received = list(map(iso_of.__getitem__, received_cells))
+        kinds = [kind_of[pair] for pair in zip(kind_cells, type_cells, strict=True)]
+        due = list(map(iso_of.__getitem__, due_cells))
+        if "" in due_cells:  # computed as `check` computes it
+            due = [
+                day or self._due_for(received_on, kind)
+                for day, received_on, kind in zip(due, received, kinds, strict=True)
+            ]
+        interned, shared = self.interned, self._shared
+        return list(
+            zip(
+                codes,
+                [kind.code for kind in kinds],
+                nominees,
+                [interned.get(unit) or shared(unit) for unit in units],
+                [interned.get(phone[-4:]) or shared(phone[-4:]) for phone in phones],
+                received,
+                due,
+                statuses,
+                list(map(iso_of.__getitem__, resolved_cells)),
+                decisions,
+                notes,
+                [officer or None for officer in officers],
+                [phone or None for phone in phones] if self.keep_phones else repeat(None),
+                map(not_, due_cells),
+                strict=False,
+            )
         )
 
     def _shared(self, value: str) -> str:
@@ -279,32 +356,39 @@ class RowChecker:
             return ""
         return last4
 
-    def _dates_agree(
+    def _cross(
         self,
-        code: str | None,
+        code_day: str | None,
         received_on: str | None,
         due_on: str | None,
         resolved_on: str | None,
-        problems: list[str],
-    ) -> None:
-        """The row's days against each other, the code's day and today (ISO text of years
-        1945–2100, parse_date's range, compares as the days it names)."""
-        if due_on and due_on < received_on:
-            problems.append(t.DUE_BEFORE_RECEIVED)
-        if resolved_on and resolved_on < received_on:
-            problems.append(t.RESOLVED_BEFORE_RECEIVED)
-        # A dossier is received the day its code says (the code is the receipt's).
-        if (
-            code is not None
-            and code[-11:-5] != received_on[2:4] + received_on[5:7] + received_on[8:]
-        ):
-            problems.append(t.RECEIVED_NOT_CODE_DAY.format(day=_dmy(code[-11:-5])))
-        today = self.today
-        if today is not None:
-            if received_on > today:
+        status: str | None,
+        resolved_cell: str,
+    ) -> list[str]:
+        """The rules between a row's cells: its days against each other, the code's day and
+        today (ISO text of years 1945–2100, parse_date's range, compares as the days it
+        names), and a resolved day exactly for a resolved status."""
+        problems = []
+        if received_on:
+            if due_on and due_on < received_on:
+                problems.append(t.DUE_BEFORE_RECEIVED)
+            if resolved_on and resolved_on < received_on:
+                problems.append(t.RESOLVED_BEFORE_RECEIVED)
+            # A dossier is received the day its code says (the code is the receipt's).
+            if code_day is not None and code_day != _yymmdd(received_on):
+                problems.append(t.RECEIVED_NOT_CODE_DAY.format(day=_dmy(code_day)))
+            today = self.today
+            if today is not None and received_on > today:
                 problems.append(t.AFTER_TODAY.format(field=t.FIELD_NAMES["received_on"]))
-            if resolved_on and resolved_on > today:
+            if today is not None and resolved_on and resolved_on > today:
                 problems.append(t.AFTER_TODAY.format(field=t.FIELD_NAMES["resolved_on"]))
+        if status is not None:
+            if status in _RESOLVED:
+                if not resolved_cell:
+                    problems.append(t.RESOLVED_MISSING.format(label=Status(status).label))
+            elif resolved_on:
+                problems.append(t.RESOLVED_NOT_ALLOWED.format(label=Status(status).label))
+        return problems
 
     def _officer(self, cell: str, code: str, problems: list[str]) -> None:
         officers = self.rules.officers
@@ -337,6 +421,30 @@ def _yymmdd(iso: str) -> str:
     return iso[2:4] + iso[5:7] + iso[8:]
 
 
+def _plainly_formed(columns: list[list[str]]) -> bool:
+    """Whether a batch's columns hold no empty required cell, no cell over its length and only
+    canonical codes and plain phone numbers: else it is checked row by row."""
+    (codes, kind_cells, nominees, units, phones, received_cells, _due, _status, _resolved,
+     decision_cells, notes, _officers, _types) = columns  # fmt: skip
+    return not (
+        "" in codes
+        or "" in kind_cells
+        or "" in nominees
+        or "" in received_cells
+        or max(map(len, nominees)) > _LIMITS[0]
+        or max(map(len, units)) > _LIMITS[1]
+        or max(map(len, decision_cells)) > _LIMITS[2]
+        or max(map(len, notes)) > _LIMITS[3]
+        or not all(map(_plain_phone, phones))
+        or not all(map(CODE_RE.fullmatch, codes))
+    )
+
+
+def _plain_phone(phone: str) -> bool:
+    """An empty phone cell, or plain ASCII digits of a number (or the last 4 an export keeps)."""
+    return not phone or (phone.isdecimal() and phone.isascii() and len(phone) in _PHONE_LENGTHS)
+
+
 def _dmy(yymmdd: str) -> str:
     return f"{yymmdd[4:]}/{yymmdd[2:4]}/20{yymmdd[:2]}"
 
@@ -349,132 +457,3 @@ def officer_names(officers: Iterable[tuple[int, str]]) -> dict[str, int]:
         names[fold(name)] = names.get(fold(name), 0) + 1
         names[str(staff_id)] = 1
     return names
-
-
-def unescaped(cells: list[str]) -> list[str]:
-    if "'" in "".join(cells) and any(cell[:1] == "'" for cell in cells):
-        # Our export put a "'" before cells a spreadsheet would run as formulas.
-        return [unescape_formula(cell) for cell in cells]
-    return cells
-
-
-@dataclass
-class BatchChecker:
-    """Checks a file's rows a batch at a time, remembering the codes seen (duplicates are
-    found across batches) and how many errors were listed (past `max_errors`, only counted)."""
-
-    names: list[str | None]
-    rules: RowRules
-    seen: dict[str, int] = field(default_factory=dict)
-    listed: int = 0
-
-    def __post_init__(self) -> None:
-        positions = {name: index for index, name in enumerate(self.names) if name is not None}
-        self.width = len(self.names)
-        #: Where each of CELLS is in a row; a missing column reads the "" put after the row.
-        self.pick = itemgetter(*(positions.get(name, self.width) for name in CELLS))
-        self.check = RowChecker(self.rules).check
-
-    def batch(self, lines: list[int], rows: list[list[str]]) -> ParsedImport:
-        """The rows (cells as read, lines where they start) checked, as one chunk."""
-        result = ParsedImport(max_errors=self.rules.max_errors)
-        width, pick, check, seen = self.width, self.pick, self.check, self.seen
-        records, kept_lines, errors = result.records, result.lines, []
-        for line, cells in zip(lines, rows, strict=True):
-            joined = "".join(cells)
-            if not joined or joined.isspace():
-                continue
-            if len(cells) > width:
-                errors.append((line, t.TOO_MANY_COLUMNS))
-                continue
-            picked = pick([*cells, *("",) * (width + 1 - len(cells))])
-            if POISON.search(joined) is None:
-                checked = check(*map(str.strip, picked))
-            else:
-                # Control characters and bidi overrides never reach a name or a note.
-                checked = check(
-                    *(
-                        clean_text(value.strip(), multiline=name == "note").strip()
-                        for name, value in zip(CELLS, picked, strict=True)
-                    )
-                )
-            if type(checked) is list:
-                errors.extend((line, problem) for problem in checked)
-                continue
-            code = checked[0]
-            first = seen.setdefault(code, line)
-            if first != line:
-                errors.append((line, t.DUPLICATE_CODE.format(code=code, line=first)))
-            else:
-                records.append(checked)
-                kept_lines.append(line)
-        room = max(self.rules.max_errors - self.listed, 0)
-        result.errors = errors[:room]
-        result.more_errors = len(errors) - len(result.errors)
-        self.listed += len(result.errors)
-        return result
-
-
-def parse_batches(
-    batches: Iterable[tuple[list[int], list[list[str]]]],
-    header: list[str],
-    rules: RowRules,
-    *,
-    unescape: bool,
-) -> Iterator[ParsedImport]:
-    """One ParsedImport per batch of (lines, rows of cells); at least one. `unescape`: the
-    cells are as read from a CSV file, formula escapes and all."""
-    names, unknown = header_map(header)
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        yield ParsedImport(errors=[(1, t.MISSING_COLUMNS.format(columns=", ".join(missing)))])
-        return
-    if unknown:
-        yield ParsedImport(errors=[(1, t.UNKNOWN_COLUMNS.format(columns=", ".join(unknown)))])
-        return
-    checker = BatchChecker(names, rules)
-    parsed = None
-    for lines, rows in batches:
-        parsed = checker.batch(lines, list(map(unescaped, rows)) if unescape else rows)
-        yield parsed
-    if parsed is None:
-        yield ParsedImport()
-
-
-def parse_chunks(
-    records: Iterable[tuple[int, list[str]]],
-    header: list[str],
-    catalog: AwardCatalog,
-    calendar: WorkCalendar,
-    *,
-    size: int = CHUNK_ROWS,
-    keep_phones: bool = False,
-    rules: RowRules | None = None,
-) -> Iterator[ParsedImport]:
-    """The records (line, cells) checked a chunk of `size` at a time, so a big file is
-    validated (and written) while it is read, never held whole."""
-    rules = rules or RowRules(catalog, calendar, keep_phones=keep_phones)
-    records = iter(records)  # a list too: islice must go on where it stopped
-    batches = (
-        ([line for line, _cells in batch], [cells for _line, cells in batch])
-        for batch in iter(lambda: list(islice(records, size)), [])
-    )
-    return parse_batches(batches, header, rules, unescape=False)
-
-
-def parse_rows(
-    records: Iterable[tuple[int, list[str]]],
-    header: list[str],
-    catalog: AwardCatalog,
-    calendar: WorkCalendar,
-    *,
-    keep_phones: bool = False,
-    rules: RowRules | None = None,
-) -> ParsedImport:
-    """Every record checked, as one ParsedImport (`keep_phones`, ZNS on: each row's phone
-    cell is kept for the import to seal; otherwise only its last 4 digits)."""
-    rules = rules or RowRules(catalog, calendar, keep_phones=keep_phones)
-    result = ParsedImport(max_errors=rules.max_errors)
-    for chunk in parse_chunks(records, header, catalog, calendar, rules=rules):
-        result.extend(chunk)
-    return result

@@ -6,7 +6,7 @@ import asyncio
 import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from operator import itemgetter
 
 from db.bulk import (
@@ -155,9 +155,16 @@ async def import_chunks(
     """
     db = services.db
     outcome = ImportOutcome(bulk=is_bulk(estimated_rows, await services.dossiers.count()))
-    today, now = services.today(), services.now()
-    stamp = instant_to_db(now)
-    imported = imported_history(services)
+    now = services.now()
+    chunk_writer = _ChunkWriter(
+        services,
+        actor,
+        now,
+        imported_history(services),
+        notice=notice,
+        allowed_move=allowed_move,
+        seal_phone=seal_phone,
+    )
     previous = await bulk_settings(db) if outcome.bulk else []
     # A million rows are millions of young objects (handed over or read here): the cyclic
     # collector would walk them again and again, while an import makes no cycles worth
@@ -178,45 +185,7 @@ async def import_chunks(
                 if writing is not None:
                     _add_counts(outcome, await writing)
                     writing = None
-                if empty and seal_phone is None and not any(map(_officer_of, chunk.records)):
-                    # New dossiers only: the compact rows go to executemany as they are.
-                    writing = asyncio.ensure_future(
-                        db.on_worker(
-                            lambda records=chunk.records: insert_new(
-                                db,
-                                records,
-                                actor=actor,
-                                stamp=stamp,
-                                today=today,
-                                imported=imported,
-                            )
-                        )
-                    )
-                    continue
-                stored: dict[str, Dossier] = {}
-                if not empty:
-                    codes = [row.code for row in chunk.rows]
-                    stored = await db.on_worker(
-                        lambda codes=codes: services.dossiers.get_many(codes)
-                    )
-                prepare(chunk, stored, today, services.calendar)
-                if chunk.errors:
-                    outcome.add(chunk)
-                    continue
-                writing = asyncio.ensure_future(
-                    db.on_worker(
-                        lambda rows=chunk.rows: services.dossiers.upsert_many(
-                            rows,
-                            actor=actor,
-                            now=now,
-                            notice=notice,
-                            allowed_move=allowed_move,
-                            seal_phone=seal_phone,
-                            all_new=empty,
-                            imported=imported,
-                        )
-                    )
-                )
+                writing = await chunk_writer.start(chunk, outcome, empty=empty)
             if writing is not None:
                 _add_counts(outcome, await writing)
             if not outcome.ok:
@@ -233,6 +202,63 @@ async def import_chunks(
 
 
 _officer_of = itemgetter(OFFICER)
+
+
+@dataclass
+class _ChunkWriter:
+    """Starts the write of one checked chunk on the database's worker."""
+
+    services: Services
+    actor: str
+    now: datetime
+    imported: ImportedHistory
+    notice: NoticeRenderer | None = None
+    allowed_move: Callable[[Status, Status], bool] | None = None
+    seal_phone: Callable[[str, str], bytes | None] | None = None
+
+    async def start(
+        self, chunk: ParsedImport, outcome: ImportOutcome, *, empty: bool
+    ) -> asyncio.Future[ImportCounts | int] | None:
+        """The chunk's write in flight; None when `prepare` found a forbidden move (then
+        the outcome has its errors and nothing more is written)."""
+        services, db = self.services, self.services.db
+        today, stamp = services.today(), instant_to_db(self.now)
+        if empty and self.seal_phone is None and not any(map(_officer_of, chunk.records)):
+            # New dossiers only: the compact rows go to executemany as they are.
+            return asyncio.ensure_future(
+                db.on_worker(
+                    lambda: insert_new(
+                        db,
+                        chunk.records,
+                        actor=self.actor,
+                        stamp=stamp,
+                        today=today,
+                        imported=self.imported,
+                    )
+                )
+            )
+        stored: dict[str, Dossier] = {}
+        if not empty:
+            codes = [row.code for row in chunk.rows]
+            stored = await db.on_worker(lambda: services.dossiers.get_many(codes))
+        prepare(chunk, stored, today, services.calendar)
+        if chunk.errors:
+            outcome.add(chunk)
+            return None
+        return asyncio.ensure_future(
+            db.on_worker(
+                lambda: services.dossiers.upsert_many(
+                    chunk.rows,
+                    actor=self.actor,
+                    now=self.now,
+                    notice=self.notice,
+                    allowed_move=self.allowed_move,
+                    seal_phone=self.seal_phone,
+                    all_new=empty,
+                    imported=self.imported,
+                )
+            )
+        )
 
 
 def _add_counts(outcome: ImportOutcome, counts: ImportCounts | int) -> None:

@@ -1,5 +1,5 @@
-"""The import's chunks: a file checked in chunks of any size gives exactly what checking it
-whole gives (one row checker, no second way); the cyclic collector paused during an import is
+"""The import's fast ways: a batch checked by columns (the same rules, once per distinct value)
+gives exactly what checking row by row gives; the cyclic collector paused during an import is
 running again after it."""
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+from handlers.importing.batches import parse_chunks
 from handlers.importing.columns import ParsedImport
 from handlers.importing.files import csv_chunks
 from handlers.importing.readers import parse_csv
-from handlers.importing.rules import parse_chunks
+from handlers.importing.rules import RowChecker
 from handlers.importing.writer import import_chunks
 from handlers.services import Services
 from tests.handlers.test_excel import HEADER_VN
@@ -96,57 +97,74 @@ def export(rng: random.Random, rows: int, *, odd: float = 0.08) -> str:
     return out.getvalue()
 
 
-def both_ways(services: Services, data: bytes) -> tuple[ParsedImport, ParsedImport]:
-    """`parse_csv` of the whole file, and the same file checked a row per chunk, merged."""
-    whole = parse_csv(data, services.catalog, services.calendar)
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    records = [(line, cells) for line, cells in enumerate(rows[1:], start=2)]
-    merged = ParsedImport()
-    for chunk in parse_chunks(records, rows[0], services.catalog, services.calendar, size=1):
-        merged.extend(chunk)
-    return whole, merged
+def row_by_row(patch: pytest.MonkeyPatch) -> None:
+    """Every batch checked the careful way, one row at a time."""
+    patch.setattr(RowChecker, "check_columns", lambda self, columns: None)
 
 
-def flat(chunks: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
-    records: list[Any] = []
-    errors: list[Any] = []
-    lines: list[Any] = []
-    for chunk_records, chunk_errors, chunk_lines in chunks:
-        records += chunk_records
-        errors += chunk_errors
-        lines += chunk_lines
-    return records, errors, lines
+def fast_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the batches the column check accepts (so a test knows the fast way ran)."""
+    accepted: list[int] = []
+    check_columns = RowChecker.check_columns
+
+    def counting(self: RowChecker, columns: list[list[str]]) -> Any:
+        records = check_columns(self, columns)
+        if records is not None:
+            accepted.append(len(records))
+        return records
+
+    monkeypatch.setattr(RowChecker, "check_columns", counting)
+    return accepted
 
 
-def read(services: Services, path: Path, *, keep_phones: bool, size: int = 8) -> list[Any]:
+def both_ways(
+    services: Services, data: bytes, monkeypatch: pytest.MonkeyPatch
+) -> tuple[ParsedImport, ParsedImport, list[int]]:
+    """`parse_csv` as it runs, then row by row; and the sizes of the batches read by columns."""
+    accepted = fast_batches(monkeypatch)
+    fast = parse_csv(data, services.catalog, services.calendar)
+    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        row_by_row(patch)
+        careful = parse_csv(data, services.catalog, services.calendar)
+    return fast, careful, accepted
+
+
+def read(services: Services, path: Path, *, keep_phones: bool) -> list[Any]:
     chunks = csv_chunks(
-        path,
-        services.catalog,
-        services.calendar,
-        size=size,
-        parallel=False,
-        keep_phones=keep_phones,
+        path, services.catalog, services.calendar, size=8, parallel=False, keep_phones=keep_phones
     )
     return [(chunk.records, chunk.errors, chunk.lines) for chunk in chunks]
 
 
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("keep_phones", [False, True])
-def test_chunks_of_any_size_give_the_same_rows_errors_and_lines(
-    services: Services, tmp_path: Path, seed: int, keep_phones: bool
+def test_columns_and_rows_give_the_same_rows_errors_and_lines(
+    services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    keep_phones: bool,
 ) -> None:
     path = tmp_path / "export.csv"
     path.write_text(export(random.Random(seed), 240), encoding="utf-8-sig", newline="")
-    fast = flat(read(services, path, keep_phones=keep_phones))
-    careful = flat(read(services, path, keep_phones=keep_phones, size=1))
+    accepted = fast_batches(monkeypatch)
+    fast = read(services, path, keep_phones=keep_phones)
+    assert accepted, "no batch was checked by columns"
+    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        row_by_row(patch)
+        careful = read(services, path, keep_phones=keep_phones)
     assert fast == careful
-    assert careful[1]
+    assert any(errors for _records, errors, _lines in careful)
 
 
-def test_a_whole_file_read_at_once_is_checked_the_same(services: Services, tmp_path: Path) -> None:
+def test_a_whole_file_read_at_once_is_checked_the_same(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = export(random.Random(99), 300, odd=0).encode("utf-8")
-    fast, careful = both_ways(services, data)
-    assert len(fast.records) == 300
+    fast, careful, accepted = both_ways(services, data, monkeypatch)
+    assert accepted == [300]
     assert (fast.records, fast.errors, fast.lines) == (
         careful.records,
         careful.errors,
@@ -154,7 +172,9 @@ def test_a_whole_file_read_at_once_is_checked_the_same(services: Services, tmp_p
     )
 
 
-def test_a_clean_batch_is_read_with_its_lines(services: Services, tmp_path: Path) -> None:
+def test_a_clean_batch_is_read_by_columns_with_its_lines(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rng = random.Random(5)
     rows = [clean_row(rng, number) for number in range(1, 17)]
     rows[3][10] = "dòng 1\ndòng 2"  # a quoted note over two lines: line numbers shift
@@ -163,9 +183,12 @@ def test_a_clean_batch_is_read_with_its_lines(services: Services, tmp_path: Path
     writer.writerows([HEADER, *rows])
     path = tmp_path / "export.csv"
     path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    accepted = fast_batches(monkeypatch)
     chunks: list[ParsedImport] = list(
         csv_chunks(path, services.catalog, services.calendar, size=8, parallel=False)
     )
+    # The first batch holds a control character (the line break): row by row; the second not.
+    assert accepted == [8]
     assert [chunk.lines for chunk in chunks] == [
         [2, 3, 4, 5, 7, 8, 9, 10],
         [11, 12, 13, 14, 15, 16, 17, 18],
@@ -207,7 +230,9 @@ def test_rows_given_as_a_list_are_read_once(services: Services) -> None:
     assert not any(chunk.errors for chunk in read)
 
 
-def test_our_own_export_with_last_4_digits_is_read(services: Services) -> None:
+def test_our_own_export_with_last_4_digits_is_read_by_columns(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rng = random.Random(8)
     rows = [clean_row(rng, number) for number in range(1, 41)]
     for row in rows:
@@ -215,8 +240,8 @@ def test_our_own_export_with_last_4_digits_is_read(services: Services) -> None:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows([HEADER, *rows])
     data = out.getvalue().encode("utf-8")
-    fast, careful = both_ways(services, data)
-    assert len(fast.records) == 40 and fast.ok
+    fast, careful, accepted = both_ways(services, data, monkeypatch)
+    assert accepted == [40]
     assert (fast.records, fast.errors) == (careful.records, careful.errors)
     assert {row.phone_last4 for row in fast.rows} == {"5678"}
 
@@ -230,12 +255,12 @@ def test_our_own_export_with_last_4_digits_is_read(services: Services) -> None:
     ],
 )
 def test_digits_other_than_ascii_are_refused_both_ways(
-    services: Services, column: int, cell: str
+    services: Services, monkeypatch: pytest.MonkeyPatch, column: int, cell: str
 ) -> None:
     rows = [clean_row(random.Random(1), number) for number in range(1, 4)]
     rows[1][column] = cell
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows([HEADER, *rows])
-    fast, careful = both_ways(services, out.getvalue().encode("utf-8"))
+    fast, careful, _accepted = both_ways(services, out.getvalue().encode("utf-8"), monkeypatch)
     assert [line for line, _message in fast.errors] == [3]
     assert fast.errors == careful.errors
