@@ -9,6 +9,7 @@ import gc
 import io
 import random
 from collections.abc import Iterator
+from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,9 @@ import pytest
 
 from handlers.importing.batches import parse_chunks
 from handlers.importing.columns import ParsedImport
-from handlers.importing.files import csv_chunks
+from handlers.importing.files import csv_chunks, read_chunks
 from handlers.importing.readers import parse_csv
-from handlers.importing.rules import RowChecker
+from handlers.importing.rules import RowChecker, RowRules
 from handlers.importing.writer import import_chunks
 from handlers.services import Services
 from tests.handlers.test_excel import HEADER_VN
@@ -264,3 +265,51 @@ def test_digits_other_than_ascii_are_refused_both_ways(
     fast, careful, _accepted = both_ways(services, out.getvalue().encode("utf-8"), monkeypatch)
     assert [line for line, _message in fast.errors] == [3]
     assert fast.errors == careful.errors
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_chats_rules_give_the_same_rows_errors_and_lines_both_ways(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """Today, decision numbers, officers and nominee types: by columns as row by row."""
+    rng = random.Random(seed)
+    header = [*HEADER, "officer", "nominee_type"]
+    rows = []
+    for number in range(1, 121):
+        cells, officer, kind_type = clean_row(rng, number), "", ""
+        odd = rng.random() < 0.04  # about one batch of 8 in four has one odd row
+        if odd and cells[9]:
+            cells[8] = rng.choice(["11/03/2026", cells[8]])  # resolved after today, or not
+            cells[9] = rng.choice(["abc", "12/QĐ", "12 / qd - ubnd"])
+        if odd or rng.random() < 0.2:
+            officer = rng.choice(
+                ["Nguyễn Thị Lan", "nguyen thi lan", "7", "Ai Đó"] if odd else [""]
+            )
+            kind_type = rng.choice(
+                ["cá nhân", "tập thể", "hộ gia đình", "ai"] if odd else ["cá nhân"]
+            )
+        rows.append([*cells, officer, kind_type])
+    path = tmp_path / "export.csv"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *rows])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    rules = RowRules(
+        services.catalog,
+        services.calendar,
+        today=date(2026, 3, 10),
+        officers={"nguyen thi lan": 1, "7": 1},
+    )
+
+    def read() -> list[Any]:
+        chunks = read_chunks(path, rules, size=8, parallel=False)
+        return [(chunk.records, chunk.errors, chunk.lines) for chunk in chunks]
+
+    accepted = fast_batches(monkeypatch)
+    fast = read()
+    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        row_by_row(patch)
+        careful = read()
+    assert fast == careful
+    assert accepted, "no batch was checked by columns"
+    assert any(errors for _records, errors, _lines in careful)
