@@ -15,8 +15,8 @@ def run_cli(settings: Settings, *args: str, cwd: Path = ROOT) -> subprocess.Comp
     are left out, so only the test's settings count."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("TDKT_")}
     env["TDKT_DATABASE"] = str(settings.database)
-    # This checkout's packages, whatever `cwd` is (not those an editable install points at).
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    # The tree under test, whatever `cwd` is (the venv's editable install may name another).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
