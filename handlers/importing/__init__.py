@@ -7,8 +7,9 @@ A map of the package, in the order a file goes through it (imports point down th
              and `check_columns` of a well-formed batch, the same rules once per distinct value
 - `batches`  a file's rows checked a batch at a time (`parse_chunks`), codes seen across batches
 - `sheet`    an .xlsx workbook's first sheet as records
+- `csv_reading`  a CSV file as batches of records (all the reading process loads)
 - `readers`  CSV and .xlsx behind one reader: `parse_csv`/`parse_xlsx` of bytes, `read_here`
-- `reading_process`  the second process that reads a big file while this one writes
+- `reading_process`  the second process that reads a big CSV file while this one writes
 - `files`    the one entry for a file: `read_chunks` (here or in the reading process)
 - `writer`   `import_chunks`: the checked chunks into the database, all or nothing
 

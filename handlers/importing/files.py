@@ -40,7 +40,7 @@ def read_chunks(
         except OSError:
             parallel = False  # the reading below says what is wrong with the file
     estimate = _estimated_rows(path) if is_csv else None
-    if parallel:
+    if parallel and is_csv:  # the reading process reads CSV only
         chunks = read_elsewhere(path, rules, size=size)
     else:
         chunks = read_here(path, rules, size=size)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from handlers.importing.columns import ParsedImport
-from handlers.importing.readers import read_here
+from handlers.importing.csv_reading import read_csv
 from handlers.importing.rules import RowRules
 from handlers.texts import importing as t
 
@@ -37,8 +37,8 @@ class ImportReaderError(Exception):
 
 
 def read_elsewhere(path: Path, rules: RowRules, *, size: int) -> Iterator[ParsedImport]:
-    """`read_here` run in a second Python process, its chunks handed over through a pipe as
-    they are ready.
+    """`read_csv` of a CSV file run in a second Python process, its chunks handed over through
+    a pipe as they are ready.
 
     The child starts at once, so that its start-up overlaps the caller's. A full pipe stops it,
     so at most about two chunks wait when the writer is slower. A plain subprocess rather than
@@ -110,7 +110,7 @@ def read_in_child(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     path, rules, size, field_limit = pickle.load(stdin)
     csv.field_size_limit(field_limit)  # the parent's limit on a cell, not the default
     try:
-        for chunk in read_here(path, rules, size=size):
+        for chunk in read_csv(path, rules, size=size):
             send(stdout, (chunk.records, chunk.errors, chunk.lines, chunk.more_errors))
     except Exception as exc:  # handed over, so the parent fails the import with it
         send(stdout, f"{type(exc).__name__}: {exc}")
