@@ -24,7 +24,7 @@ from typing import Any
 
 from bench.data import WORK, catalog_and_calendar, write_csv
 from bench.report import median, result
-from handlers.dossier_import import csv_chunks
+from handlers.importing.files import csv_chunks
 
 ROWS = 1_000_000
 TARGET_SECONDS = 15

@@ -8,7 +8,8 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from handlers.dossier_import import ChunkTracker, ParsedImport, RowTracker
+from handlers.importing.columns import ParsedImport
+from handlers.importing.readers import ChunkTracker, RowTracker
 from handlers.texts import console as tconsole
 
 #: Smaller jobs finish before a bar would help; the one-line summary is enough.
@@ -66,15 +67,23 @@ def track_rows(description: str) -> RowTracker:
 
 
 def track_chunks(description: str) -> ChunkTracker:
-    """A chunk tracker for a CSV import: the bar moves by each chunk's rows as it passes."""
+    """A chunk tracker for an import: the bar moves by each chunk's rows as it passes; with
+    no estimate (a workbook) it starts counting once the job proves big."""
 
     def track(chunks: Iterator[ParsedImport], estimated: int | None) -> Iterator[ParsedImport]:
-        bar = progress_bar(estimated, description)
+        bar = progress_bar(estimated, description) if estimated is not None else None
+        seen = 0
         try:
             for chunk in chunks:
                 yield chunk
-                bar.update(len(chunk.records) + len(chunk.errors))
+                rows = len(chunk.records) + len(chunk.errors) + chunk.more_errors
+                seen += rows
+                if bar is not None:
+                    bar.update(rows)
+                elif seen > THRESHOLD:
+                    bar = progress_bar(None, description, initial=seen)
         finally:
-            bar.close()
+            if bar is not None:
+                bar.close()
 
     return track

@@ -171,6 +171,9 @@ class Settings(BaseSettings):
     supplement_clock: Literal["continue", "restart"] = "continue"
     #: The place printed on the apology form ("An Giang, ngày …"); empty leaves a blank line.
     board_place: str = ""
+    #: The import lists this many errors with their lines and only counts the rest, so a file
+    #: of millions of bad lines neither prints nor holds millions of messages.
+    import_max_errors: int = Field(default=1000, ge=1, le=1_000_000)
 
     @field_validator("database", "telegram_token", "telegram_bot_username", mode="before")
     @classmethod

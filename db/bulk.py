@@ -19,15 +19,17 @@ from typing import Any
 
 from db.connection import Database
 from db.dialect import POSTGRESQL
-from db.dossiers import DATA_FIELDS, INSERT_SQL, REMINDED_STATUSES, insert_row
+from db.dossiers import (
+    DATA_FIELDS,
+    INSERT_SQL,
+    REMINDED_STATUSES,
+    ImportedHistory,
+    insert_row,
+    new_history,
+)
 from db.models import DossierInput, instant_to_db
 
 _CHUNK = 50_000
-#: The "received" history row of each dossier inserted after the given id.
-_HISTORY_SQL = (
-    "INSERT INTO dossier_history (dossier_id, changed_at, actor, from_status, to_status, note)"
-    " SELECT id, ?, ?, NULL, status, note FROM dossiers WHERE id > ? ORDER BY id"
-)
 
 
 def insert_dossiers_sync(
@@ -44,7 +46,7 @@ def insert_dossiers_sync(
             rows = (insert_row(item, stamp) for item in items)
             while chunk := list(islice(rows, _CHUNK)):
                 connection.executemany(INSERT_SQL, chunk)
-            connection.execute(_HISTORY_SQL, (stamp, actor, first_id))
+            connection.execute(*new_history(stamp, actor, first_id, None))
             count = connection.execute(
                 "SELECT COUNT(*) FROM dossiers WHERE id > ?", (first_id,)
             ).fetchone()[0]
@@ -68,7 +70,7 @@ async def insert_dossiers(
 
 # --- new dossiers of an import, as compact rows ------------------------------------------------
 
-#: The columns an import's compact row starts with (handlers.dossier_import.ImportRow): the
+#: The columns an import's compact row starts with (handlers.importing.columns.ImportRow): the
 #: code and the stored fields up to the note; supplement_since, the stamps and remind_on are
 #: worked out by SQL, so that a row goes to executemany without a new tuple per field.
 NEW_ROW_COLUMNS = ("code", *DATA_FIELDS[: DATA_FIELDS.index("supplement_since")])
@@ -101,7 +103,13 @@ def _insert_new_sql(stamp: str, today: date) -> str:
 
 
 async def insert_new(
-    db: Database, rows: Sequence[Sequence[Any]], *, actor: str, stamp: str, today: date
+    db: Database,
+    rows: Sequence[Sequence[Any]],
+    *,
+    actor: str,
+    stamp: str,
+    today: date,
+    imported: ImportedHistory | None = None,
 ) -> int:
     """Inside an import's transaction, on the worker (`Database.on_worker`): insert dossiers
     none of whose codes is stored, from compact rows (NEW_ROW_COLUMNS first), each with its
@@ -112,7 +120,7 @@ async def insert_new(
         async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM dossiers") as cursor:
             last_id = (await cursor.fetchone())[0]
         await conn.executemany(_insert_new_sql(stamp, today), map(_new_row, rows))
-        await conn.execute(_HISTORY_SQL, (stamp, actor, last_id))
+        await conn.execute(*new_history(stamp, actor, last_id, imported))
     return len(rows)
 
 

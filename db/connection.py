@@ -36,6 +36,11 @@ log = logging.getLogger(__name__)
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 BUSY_TIMEOUT_MS = 5000
+#: How long a write waits in all, in busy-timeout rounds, for another process's write lock:
+#: an import holds it for its whole transaction (all or nothing; about 15 s for a million
+#: rows), and a webhook update or a lookup must wait for it, not fail.
+WRITE_WAIT_SECONDS = 60.0
+_WRITE_PAUSE_SECONDS = 0.05
 
 T = TypeVar("T")
 
@@ -179,7 +184,7 @@ class Database:
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._write_lock:
-            await self.connection.execute("BEGIN IMMEDIATE")
+            await self._begin()
             try:
                 yield self.connection
             except BaseException:
@@ -188,6 +193,23 @@ class Database:
             else:
                 await self.connection.execute("COMMIT")
                 self._committed()
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, again while another process holds the write lock (an import),
+        for up to WRITE_WAIT_SECONDS."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WRITE_WAIT_SECONDS
+        pause = _WRITE_PAUSE_SECONDS
+        while True:
+            try:
+                await self.connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or loop.time() > deadline:
+                    raise
+                log.info("database locked by another writer; waiting")
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 1.0)
 
     def _committed(self) -> None:
         if self.checkpointer is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -132,6 +133,7 @@ class DossierRepository:
         allowed_move: Callable[[Status, Status], bool] | None = None,
         seal_phone: Callable[[str, str], bytes | None] | None = None,
         all_new: bool = False,
+        imported: ImportedHistory | None = None,
     ) -> ImportCounts:
         """Insert or update by code in one transaction; a changed status goes to the history.
 
@@ -144,7 +146,8 @@ class DossierRepository:
         SQLite work rather than millions of round trips to aiosqlite's thread. `all_new`: the
         caller knows none of the codes is stored (an import into an empty table, duplicates
         already refused), so the look-up of existing rows is skipped; a code that does exist
-        still fails on the unique index, rolling everything back.
+        still fails on the unique index, rolling everything back. `imported`: the rows come
+        from the one-stop system (see `new_history`).
         """
         stamp = instant_to_db(now)
         inserted = updated = unchanged = 0
@@ -172,19 +175,15 @@ class DossierRepository:
                 await conn.executemany(INSERT_SQL, inserts)
                 # New rows get ids above the largest one, so one statement writes their history
                 # (a lookup by code per row took a fifth of a million-row import).
-                await conn.execute(
-                    "INSERT INTO dossier_history"
-                    " (dossier_id, changed_at, actor, from_status, to_status, note)"
-                    " SELECT id, ?, ?, NULL, status, note FROM dossiers WHERE id > ? ORDER BY id",
-                    (stamp, actor, last_id),
-                )
+                await conn.execute(*new_history(stamp, actor, last_id, imported))
                 await conn.executemany(_UPDATE_SQL, updates)
                 if seal_phone is not None:
                     sealed = ((i.code, seal_phone(i.phone, i.code)) for i in chunk if i.phone)
                     await store_phones(conn, [(c, token) for c, token in sealed if token], stamp)
                 for row, item in status_changes:
+                    note = item.note or (imported.note if imported is not None else None)
                     entry = await _add_history(
-                        conn, row["id"], stamp, actor, Status(row["status"]), item.status, item.note
+                        conn, row["id"], stamp, actor, Status(row["status"]), item.status, note
                     )
                     if notice is not None:
                         async with conn.execute(
@@ -357,3 +356,45 @@ async def enqueue_status_notices(
             at=at,
         )
     return len(followers)
+
+
+@dataclass(frozen=True)
+class ImportedHistory:
+    """How an import dates the first history line of a dossier it creates: when the event
+    happened where the row says it (received: the received day; resolved: the resolved day;
+    local midnight, `utc_offset` being SQLite's modifier, e.g. "-25200 seconds"), otherwise
+    the import's time noted `note`. A status the import changes later is the import's doing:
+    at its time, noted `note` when the row gives no note of its own."""
+
+    utc_offset: str
+    note: str
+
+
+#: The first history row of each dossier inserted after the given id (its status and note),
+#: at the stamp.
+_NEW_HISTORY_SQL = (
+    "INSERT INTO dossier_history (dossier_id, changed_at, actor, from_status, to_status, note)"
+    " SELECT id, ?, ?, NULL, status, note FROM dossiers WHERE id > ? ORDER BY id"
+)
+_DAY = "strftime('%Y-%m-%dT%H:%M:%S', {day}, ?1) || '.000000+00:00'"
+_IMPORTED_HISTORY_SQL = (
+    "INSERT INTO dossier_history (dossier_id, changed_at, actor, from_status, to_status, note)"
+    " SELECT id, CASE WHEN status = 'received' THEN "
+    + _DAY.format(day="received_on")
+    + " WHEN resolved_on IS NOT NULL THEN "
+    + _DAY.format(day="resolved_on")
+    + " ELSE ?2 END, ?3, NULL, status,"
+    " CASE WHEN status = 'received' OR resolved_on IS NOT NULL THEN note"
+    " ELSE COALESCE(note, ?4) END"
+    " FROM dossiers WHERE id > ?5 ORDER BY id"
+)
+
+
+def new_history(
+    stamp: str, actor: str, last_id: int, imported: ImportedHistory | None
+) -> tuple[str, tuple[Any, ...]]:
+    """The statement (SQL, parameters) writing the first history row of the dossiers inserted
+    after `last_id`: at the stamp, or for an import as ImportedHistory says."""
+    if imported is None:
+        return _NEW_HISTORY_SQL, (stamp, actor, last_id)
+    return _IMPORTED_HISTORY_SQL, (imported.utc_offset, stamp, actor, imported.note, last_id)

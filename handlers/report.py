@@ -22,8 +22,8 @@ from domain import periods
 from domain.periods import DECREE_09_YEAR_START
 from domain.statuses import PASSED_APPRAISAL, RESOLVED, Status
 from handlers import apology, rating
-from handlers.dossier_import import parse_date
 from handlers.formatting import vn_date, vn_number, vn_percent
+from handlers.importing.columns import parse_date
 from handlers.messages import Incoming, Reply
 from handlers.review.figures import review_json, review_lines
 from handlers.roles import STAFF

@@ -13,7 +13,7 @@ from config.settings import Settings
 from db.models import DossierInput
 from domain.safe_text import clean_text, escape_formula, unescape_formula
 from domain.statuses import Status
-from handlers.dossier_import import parse_csv
+from handlers.importing.readers import parse_csv
 from handlers.router import BotCore
 from handlers.services import Services
 from tests.cli import run_cli

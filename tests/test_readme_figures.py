@@ -88,7 +88,8 @@ def test_reply_files_kept_24_hours_and_invites_72() -> None:
 
 def test_import_thresholds() -> None:
     from db.bulk import is_bulk
-    from handlers.dossier_import import CHUNK_ROWS, PARALLEL_BYTES
+    from handlers.importing.batches import CHUNK_ROWS
+    from handlers.importing.files import PARALLEL_BYTES
 
     assert CHUNK_ROWS == 20_000
     assert PARALLEL_BYTES == 8 * 1024 * 1024

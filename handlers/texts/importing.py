@@ -63,3 +63,16 @@ FIELD_NAMES = {
     "note": "ghi chú",
 }
 FORBIDDEN_MOVE = "hồ sơ {code} đang “{current}”, không thể chuyển sang “{target}”"
+
+# --- the import checks what the chat checks (issues 22, 23) ------------------------------------
+#: After TDKT_IMPORT_MAX_ERRORS listed errors the rest are counted: "… và 2.999.000 lỗi nữa."
+MORE_ERRORS = "… và {count} lỗi nữa."
+NOTHING_WRITTEN_MANY = "Có {errors} lỗi — không ghi gì vào cơ sở dữ liệu."
+AFTER_TODAY = "{field} sau ngày hôm nay"
+RECEIVED_NOT_CODE_DAY = "ngày tiếp nhận khác ngày trong mã hồ sơ ({day})"
+BAD_DECISION_NO = "số quyết định “{value}” không đúng dạng (ví dụ 123/QĐ-UBND)"
+BAD_NOMINEE_TYPE = "loại đối tượng “{value}” không hợp lệ (cá nhân, tập thể, hộ gia đình)"
+KIND_NOT_FOR_TYPE = "hình thức {kind} không dành cho {type} (chỉ cho {allowed})"
+NOMINEE_TYPE_NAMES = {"individual": "cá nhân", "collective": "tập thể", "family": "hộ gia đình"}
+#: The history line of a change the import made, with the import's time.
+HISTORY_NOTE = "nhập từ hệ thống một cửa"

@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +23,7 @@ from bot.telegram_channel import TelegramSender, TelegramUpdates
 from bot.web import Webhook, build_web_app
 from bot.zalo_channel import ZaloChannel, ZaloSender
 from bot.zalo_client import ZaloClient
-from config.settings import Settings, SettingsError, load_settings
+from config.settings import ROOT, Settings, SettingsError, load_settings
 from db.connection import Database
 from domain.statuses import Status
 from handlers.lookup import FREE_STRANGER_FAILURES
@@ -542,3 +546,77 @@ async def test_500_simultaneous_guesses_through_the_webhook_check_at_most_the_al
     shown = {chat for chat in chats if any(t.startswith("📄 Hồ sơ") for t in zalo_api.texts(chat))}
     assert shown <= right
     assert chats[0] in shown
+
+
+# --- a long import holds the write lock: webhook updates wait for it (issue 23 item 6) ---------
+
+
+def _import_file(tmp_path: Path, rows: int) -> Path:
+    """A one-stop export of `rows` new dossiers, received on their codes' days in 2025."""
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("code,award_kind,nominee,received_on\n")
+        for index in range(rows):
+            day, number = 1 + index // 9_000, 1 + index % 9_000
+            out.write(
+                f"000.00.21.H01-2503{day:02d}-{number:04d},BKCT,Người {index},2025-03-{day:02d}\n"
+            )
+    return path
+
+
+def _write_lock_held(database: Path) -> bool:
+    probe = sqlite3.connect(database, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+
+
+@pytest.mark.slow
+async def test_webhook_lookups_during_a_large_import_are_all_answered(
+    web: httpx.AsyncClient,
+    runner: UpdateRunner,
+    zalo_api: FakeZalo,
+    services: Services,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    await seed_dossier(services)
+    # The import holds SQLite's write lock longer than the busy timeout: 5 s in production
+    # (a 425k-row import held it 6.5 s), 50 ms here so that a small import does the same.
+    await services.db.fetch_all("PRAGMA busy_timeout = 50")
+    path = _import_file(tmp_path, 27_000)
+    env = {**os.environ, "TDKT_DATABASE": str(settings.database), "PYTHONPATH": str(ROOT)}
+    env = {key: value for key, value in env.items() if key != "TDKT_LOG_LEVEL"}
+    child = subprocess.Popen(  # noqa: ASYNC220 - started once; the test then awaits the lock
+        [sys.executable, "-m", "bot", "import", str(path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        while not _write_lock_held(settings.database):
+            assert child.poll() is None and loop.time() < deadline, "the import never wrote"
+            await asyncio.sleep(0.005)
+        updates = ZaloUpdates()
+        responses = await asyncio.gather(
+            *(post_zalo(web, updates.message(CODE, chat=f"chat{n}")) for n in range(40))
+        )
+        assert [response.status_code for response in responses] == [200] * 40
+        _out, err = await asyncio.to_thread(child.communicate, timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 0, err.decode()
+    await runner.drain()
+    answers = [zalo_api.texts(f"chat{n}") for n in range(40)]
+    assert answers == [[tl.ASK_PHONE.format(code=CODE)]] * 40
+    assert await services.dossiers.count() == 27_001

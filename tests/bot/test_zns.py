@@ -30,7 +30,8 @@ from bot.zns_client import StaticToken, ZnsSender, build_zns_sender
 from config.settings import Settings, SettingsError, load_settings
 from db.phones import PhoneRepository
 from domain.transitions import can_reach
-from handlers.dossier_import import parse_csv, prepare
+from handlers.importing.readers import parse_csv
+from handlers.importing.writer import prepare
 from handlers.notices import status_notice_renderer
 from handlers.reminders import ReminderRules
 from handlers.router import BotCore
@@ -582,7 +583,8 @@ async def test_a_finished_dossier_reimported_after_retention_keeps_no_number(
     services: Services, settings: Settings, tmp_path: Path
 ) -> None:
     path = tmp_path / "export.csv"
-    returned = f"{CODE},BKCT,Nguyễn Văn An,,{PHONE},2020-11-20,2020-12-28,returned,2020-12-01,,"
+    # Received on its code's day, returned a few days ago.
+    returned = f"{CODE},BKCT,Nguyễn Văn An,,{PHONE},2026-11-20,2026-12-28,returned,2026-12-01,,"
     path.write_text(f"{HEADER}\n{returned}\n", encoding="utf-8")
     assert await import_file(settings, path) == 0
     phones = PhoneRepository(services.db)

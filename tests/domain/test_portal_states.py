@@ -11,7 +11,7 @@ from domain.statuses import (
     status_from_portal,
 )
 from handlers.services import Services
-from tests.handlers.test_import import HEADER, csv_bytes, parse
+from tests.handlers.importing.test_readers import HEADER, csv_bytes, parse
 
 ROW = (
     "000.00.21.H01-260213-{seq:04d},BKCT,Nguyễn Văn {seq},UBND xã,0912345678,13/02/2026,,"

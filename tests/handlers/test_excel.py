@@ -13,8 +13,9 @@ import pytest
 from bot.progress import wants_bar
 from config.settings import Settings
 from db.reports import ReportRepository
-from handlers.dossier_import import ParsedImport, parse_csv, parse_xlsx, phone_last4
 from handlers.excel import WRITERS, write_dossiers
+from handlers.importing.columns import ParsedImport, phone_last4
+from handlers.importing.readers import parse_csv, parse_xlsx
 from handlers.services import Services
 from tests.cli import run_cli
 

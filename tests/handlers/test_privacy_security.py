@@ -33,7 +33,7 @@ from bot.telegram_channel import TelegramSender, build_application
 from config.settings import Settings
 from db.connection import Database
 from handlers import build_router
-from handlers.dossier_import import parse_csv
+from handlers.importing.readers import parse_csv
 from handlers.messages import Choice, Reply
 from handlers.roles import Role
 from handlers.router import BotCore

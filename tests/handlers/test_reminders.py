@@ -17,7 +17,7 @@ from domain.calendar import WorkCalendar
 from domain.codes import EXAMPLE_CODE
 from domain.statuses import Status
 from handlers.actions.dossier_status import change_status
-from handlers.dossier_import import parse_csv
+from handlers.importing.readers import parse_csv
 from handlers.messages import Reply
 from handlers.reminders import (
     DigestWindow,

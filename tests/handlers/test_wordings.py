@@ -9,14 +9,14 @@ from db.models import DossierInput
 from db.reminders import WorkItem
 from domain.statuses import Status
 from handlers.actions.dossier_status import change_status
-from handlers.dossier_import import parse_csv
+from handlers.importing.readers import parse_csv
 from handlers.reminders import WorkdayIndex, item_phrase
 from handlers.router import BotCore
 from handlers.services import Services
 from handlers.texts import casework as tw
 from handlers.texts import importing as ti
 from tests.conftest import ChatDriver
-from tests.handlers.test_import import HEADER, ROW_1, csv_bytes
+from tests.handlers.importing.test_readers import HEADER, ROW_1, csv_bytes
 from tests.handlers.test_status_update import make_staff, payload_of
 
 

@@ -16,7 +16,8 @@ from config.settings import ROOT
 from db.connection import open_database
 from db.dossiers import DossierRepository
 from domain.statuses import Status
-from handlers.dossier_import import ParsedImport, parse_csv, parse_date, phone_last4
+from handlers.importing.columns import ParsedImport, parse_date, phone_last4
+from handlers.importing.readers import parse_csv
 from handlers.services import Services
 from tests.engines import on_both_engines as pytest_generate_tests
 

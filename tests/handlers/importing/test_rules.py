@@ -12,11 +12,13 @@ from db.dossiers import ForbiddenMove
 from db.models import DossierInput
 from domain.statuses import Status
 from domain.transitions import can_reach
-from handlers.dossier_import import parse_csv, parse_date, prepare
+from handlers.importing.columns import parse_date
+from handlers.importing.readers import parse_csv
+from handlers.importing.writer import prepare
 from handlers.notices import status_notice_renderer
 from handlers.services import Services
 from tests.conftest import MovableClock
-from tests.handlers.test_import import run_bot
+from tests.handlers.importing.test_readers import run_bot
 
 HEADER = "code,award_kind,nominee,phone,received_on,status,resolved_on,decision_no"
 CODE_A = "000.00.21.H01-261102-0001"
@@ -154,3 +156,54 @@ def test_placeholder_dates_are_refused() -> None:
     assert parse_date("31/12/9999") is None
     assert parse_date("0001-01-01") is None
     assert parse_date("01/07/2025") == date(2025, 7, 1)
+
+
+# --- one pass, the chat's checks, every error with its line (issue 22 items 5 and 6) ------------
+
+
+async def test_the_import_checks_what_the_chat_checks_in_one_pass(
+    services: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import EXIT_FAILED, import_file
+
+    header = (
+        "code,award_kind,nominee,nominee_type,received_on,status,resolved_on,decision_no,officer"
+    )
+    lines = [
+        # 2: received after today (the card would say "Còn 1021 ngày làm việc")
+        "000.00.21.H01-300102-0001,BKCT,Nguyễn Văn An,,2030-01-02,,,,",
+        # 3: a decision number the chat refuses
+        "000.00.21.H01-261102-0003,BKCT,Nguyễn Văn Ba,,2026-11-02,decided,2026-11-20,abc,",
+        # 4: the household-only award for an individual
+        "000.00.21.H01-261102-0004,GKHGD,Nguyễn Văn Bốn,cá nhân,2026-11-02,,,,",
+        # 5: an officer nobody is called (once only found at the write, with no line)
+        "000.00.21.H01-261102-0005,BKCT,Nguyễn Văn Năm,,2026-11-02,,,,Ai Đó",
+        # 6: received another day than the code's
+        "000.00.21.H01-261120-0006,BKCT,Nguyễn Văn Sáu,,2026-11-21,,,,",
+        # 7: a well-formed row, as the export writes it
+        "000.00.21.H01-261102-0007,BKCT,Nguyễn Văn Bảy,,2026-11-02,decided,2026-11-20,12/qđ-ubnd,",
+    ]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    assert await import_file(services.settings, path) == EXIT_FAILED
+    err = capsys.readouterr().err.splitlines()
+    assert err[:-1] == [
+        "Dòng 2: ngày tiếp nhận sau ngày hôm nay",
+        "Dòng 3: số quyết định “abc” không đúng dạng (ví dụ 123/QĐ-UBND)",
+        "Dòng 4: hình thức GKHGD không dành cho cá nhân (chỉ cho hộ gia đình)",
+        "Dòng 5: Hồ sơ 000.00.21.H01-261102-0005: không có chuyên viên nào tên hoặc mã là «Ai Đó».",
+        "Dòng 6: ngày tiếp nhận khác ngày trong mã hồ sơ (20/11/2026)",
+    ]
+    assert err[-1] == "Có 5 dòng lỗi — không ghi gì vào cơ sở dữ liệu."
+    assert await services.dossiers.count() == 0
+
+
+async def test_a_decision_number_is_stored_as_the_chat_stores_it(services: Services) -> None:
+    from handlers.importing.writer import rules_for
+
+    data = (
+        f"{HEADER}\n{CODE_A},BKCT,Nguyễn Văn An,,2026-11-02,decided,2026-11-20,12 / qd - ubnd\n"
+    ).encode()
+    parsed = parse_csv(data, services.catalog, services.calendar, rules=await rules_for(services))
+    assert parsed.ok, parsed.errors
+    assert parsed.rows[0].decision_no == "12/QĐ-UBND"

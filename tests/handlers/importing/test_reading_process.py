@@ -9,19 +9,16 @@ from pathlib import Path
 
 import pytest
 
-import handlers.dossier_import as dossier_import
 from db.connection import Database
-from handlers.dossier_import import (
-    ImportReaderError,
-    ParsedImport,
-    csv_chunks,
-    import_chunks,
-    parse_csv,
-    prepare,
-)
+from handlers.importing import reading_process
+from handlers.importing.columns import ParsedImport
+from handlers.importing.files import csv_chunks
+from handlers.importing.readers import parse_csv
+from handlers.importing.reading_process import ImportReaderError
+from handlers.importing.writer import import_chunks, imported_history, prepare
 from handlers.services import Services
-from tests.handlers.test_import import HEADER
-from tests.handlers.test_import_bulk import BIG, row, schema_objects, write
+from tests.handlers.importing.test_readers import HEADER
+from tests.handlers.importing.test_writer import BIG, row, schema_objects, write
 
 
 def chunks_of(services: Services, path: Path, *, parallel: bool) -> list[ParsedImport]:
@@ -112,9 +109,9 @@ async def test_a_reader_that_stops_inside_a_chunk_fails_the_import_and_writes_no
 ) -> None:
     db = services.db
     path = write(tmp_path, [row(n) for n in range(1, 30)])
-    chunk = ([(f"000.00.21.H01-260213-{n:04d}", "BKCT") for n in range(50)], [], [])
+    chunk = ([(f"000.00.21.H01-260213-{n:04d}", "BKCT") for n in range(50)], [], [], 0)
     framed = io.BytesIO()
-    dossier_import._send(framed, chunk)  # as the reading process writes it
+    reading_process.send(framed, chunk)  # as the reading process writes it
     cut = tmp_path / "cut.bin"
     cut.write_bytes(framed.getvalue()[: len(framed.getvalue()) // 2])
     script = tmp_path / "reader.sh"
@@ -170,6 +167,8 @@ async def test_new_dossiers_are_stored_as_the_repository_stores_them(
         await conn.execute("DELETE FROM dossiers")
     parsed = parse_csv(path.read_bytes(), services.catalog, services.calendar)
     prepare(parsed, {}, services.today(), services.calendar)
-    await services.dossiers.upsert_many(parsed.rows, actor="import", now=services.now())
+    await services.dossiers.upsert_many(
+        parsed.rows, actor="import", now=services.now(), imported=imported_history(services)
+    )
     assert await stored(db) == compact
     assert {item[7] for item in compact[:39]} >= {"needs_supplement", "returned", "received"}

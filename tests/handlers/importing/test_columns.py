@@ -1,5 +1,6 @@
-"""The import's fast ways: a batch checked by columns gives exactly what checking row by row
-gives; the cyclic collector paused during an import is running again after it."""
+"""The import's fast ways: a batch checked by columns (the same rules, once per distinct value)
+gives exactly what checking row by row gives; the cyclic collector paused during an import is
+running again after it."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ import gc
 import io
 import random
 from collections.abc import Iterator
+from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import handlers.dossier_import as dossier_import
-from handlers.dossier_import import ParsedImport, csv_chunks, import_chunks, parse_csv
+from handlers.importing.batches import parse_chunks
+from handlers.importing.columns import ParsedImport
+from handlers.importing.files import csv_chunks, read_chunks
+from handlers.importing.readers import parse_csv
+from handlers.importing.rules import RowChecker, RowRules
+from handlers.importing.writer import import_chunks
 from handlers.services import Services
 from tests.handlers.test_excel import HEADER_VN
 
@@ -58,7 +64,7 @@ def clean_row(rng: random.Random, number: int) -> list[str]:
     decided = rng.random() < 0.3
     received = rng.choice(["13/02/2026", "16/02/2026", "02/03/2026"])
     return [
-        f"000.00.21.H01-260213-{number:04d}",
+        f"000.00.21.H01-26{received[3:5]}{received[:2]}-{number:04d}",  # the code's day
         rng.choice(["BKCT", "COTD", "CSTDT", "GK"]),
         f"Người số {number}",
         rng.choice(["Sở Y tế", "UBND xã Tân Hiệp", "Trường THPT Nguyễn Trung Trực"]),
@@ -94,29 +100,21 @@ def export(rng: random.Random, rows: int, *, odd: float = 0.08) -> str:
 
 def row_by_row(patch: pytest.MonkeyPatch) -> None:
     """Every batch checked the careful way, one row at a time."""
-    checkers = dossier_import._checkers
-    patch.setattr(
-        dossier_import, "_checkers", lambda *a, **k: (checkers(*a, **k)[0], lambda *c: None)
-    )
+    patch.setattr(RowChecker, "check_columns", lambda self, columns: None)
 
 
 def fast_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the batches the column check accepts (so a test knows the fast way ran)."""
     accepted: list[int] = []
-    checkers = dossier_import._checkers
+    check_columns = RowChecker.check_columns
 
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        check, columns = checkers(*args, **kwargs)
+    def counting(self: RowChecker, columns: list[list[str]]) -> Any:
+        records = check_columns(self, columns)
+        if records is not None:
+            accepted.append(len(records))
+        return records
 
-        def check_columns(*cells: Any) -> Any:
-            records = columns(*cells)
-            if records is not None:
-                accepted.append(len(records))
-            return records
-
-        return check, check_columns
-
-    monkeypatch.setattr(dossier_import, "_checkers", counting)
+    monkeypatch.setattr(RowChecker, "check_columns", counting)
     return accepted
 
 
@@ -226,7 +224,7 @@ def test_rows_given_as_a_list_are_read_once(services: Services) -> None:
     rows = [
         (line, [f"000.00.21.H01-260213-000{line}", "BKCT", "A", "13/02/2026"]) for line in (2, 3, 4)
     ]
-    chunks = dossier_import.parse_chunks(rows, header, services.catalog, services.calendar, size=1)
+    chunks = parse_chunks(rows, header, services.catalog, services.calendar, size=1)
     # At most 10, so that reading the list from its start again fails here rather than hangs.
     read = list(islice(chunks, 10))
     assert [chunk.lines for chunk in read] == [[2], [3], [4]]
@@ -267,3 +265,51 @@ def test_digits_other_than_ascii_are_refused_both_ways(
     fast, careful, _accepted = both_ways(services, out.getvalue().encode("utf-8"), monkeypatch)
     assert [line for line, _message in fast.errors] == [3]
     assert fast.errors == careful.errors
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_chats_rules_give_the_same_rows_errors_and_lines_both_ways(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """Today, decision numbers, officers and nominee types: by columns as row by row."""
+    rng = random.Random(seed)
+    header = [*HEADER, "officer", "nominee_type"]
+    rows = []
+    for number in range(1, 121):
+        cells, officer, kind_type = clean_row(rng, number), "", ""
+        odd = rng.random() < 0.04  # about one batch of 8 in four has one odd row
+        if odd and cells[9]:
+            cells[8] = rng.choice(["11/03/2026", cells[8]])  # resolved after today, or not
+            cells[9] = rng.choice(["abc", "12/QĐ", "12 / qd - ubnd"])
+        if odd or rng.random() < 0.2:
+            officer = rng.choice(
+                ["Nguyễn Thị Lan", "nguyen thi lan", "7", "Ai Đó"] if odd else [""]
+            )
+            kind_type = rng.choice(
+                ["cá nhân", "tập thể", "hộ gia đình", "ai"] if odd else ["cá nhân"]
+            )
+        rows.append([*cells, officer, kind_type])
+    path = tmp_path / "export.csv"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *rows])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    rules = RowRules(
+        services.catalog,
+        services.calendar,
+        today=date(2026, 3, 10),
+        officers={"nguyen thi lan": 1, "7": 1},
+    )
+
+    def read() -> list[Any]:
+        chunks = read_chunks(path, rules, size=8, parallel=False)
+        return [(chunk.records, chunk.errors, chunk.lines) for chunk in chunks]
+
+    accepted = fast_batches(monkeypatch)
+    fast = read()
+    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        row_by_row(patch)
+        careful = read()
+    assert fast == careful
+    assert accepted, "no batch was checked by columns"
+    assert any(errors for _records, errors, _lines in careful)

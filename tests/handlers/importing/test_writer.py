@@ -6,9 +6,10 @@ from pathlib import Path
 
 from db.connection import Database
 from domain.statuses import Status
-from handlers.dossier_import import ImportOutcome, csv_chunks, import_chunks
+from handlers.importing.files import csv_chunks
+from handlers.importing.writer import ImportOutcome, import_chunks
 from handlers.services import Services
-from tests.handlers.test_import import HEADER
+from tests.handlers.importing.test_readers import HEADER
 
 BIG = 10**7  # an estimate that puts any table into bulk mode
 
@@ -130,3 +131,51 @@ async def test_a_small_file_into_a_big_table_is_no_bulk_import(
 ) -> None:
     outcome = await run_import(services, write(tmp_path, [row(1)]), estimated=1)
     assert outcome.ok and not outcome.bulk and outcome.counts.inserted == 1
+
+
+# --- history dated when its event happened (issue 22 item 5) ------------------------------------
+
+
+async def test_an_imported_dossiers_history_is_dated_when_its_event_happened(
+    services: Services, tmp_path: Path
+) -> None:
+    lines = [
+        "000.00.21.H01-261120-0001,BKCT,Người 1,Sở Y tế,,20/11/2026,,,,,",
+        "000.00.21.H01-261120-0002,BKCT,Người 2,Sở Y tế,,20/11/2026,,decided,24/11/2026,7/QĐ-UBND,",
+        "000.00.21.H01-261120-0003,BKCT,Người 3,Sở Y tế,,20/11/2026,,in_review,,,",
+    ]
+    outcome = await run_import(services, write(tmp_path, lines), estimated=3)
+    assert outcome.ok, outcome.errors
+    db = services.db
+
+    async def history() -> list[tuple[str, str, str | None]]:
+        rows = await db.fetch_all(
+            "SELECT d.code, h.changed_at, h.note FROM dossier_history h"
+            " JOIN dossiers d ON d.id = h.dossier_id ORDER BY h.id"
+        )
+        return [(row[0][-4:], row[1], row[2]) for row in rows]
+
+    now = "2026-11-25T02:00:00.000000+00:00"  # the test's clock: the import's time
+    assert await history() == [
+        ("0001", "2026-11-19T17:00:00.000000+00:00", None),  # received 20/11, local midnight
+        ("0002", "2026-11-23T17:00:00.000000+00:00", None),  # decided on 24/11
+        ("0003", now, "nhập từ hệ thống một cửa"),  # when it went in review is not known
+    ]
+    card = await services.dossiers.get_by_code("000.00.21.H01-261120-0001")
+    assert card is not None and card.received_on.isoformat() == "2026-11-20"
+    # A later import that moves a stored dossier: its own row, at its time, saying so.
+    services.clock.advance(hours=1)  # type: ignore[attr-defined]
+    lines[0] = lines[0].replace(",,,,,", ",,in_review,,,")
+    path = write(tmp_path, lines)
+    again = await import_chunks(
+        services,
+        csv_chunks(path, services.catalog, services.calendar),
+        actor="import",
+        estimated_rows=3,
+    )
+    assert again.ok and again.counts.updated == 1
+    assert (await history())[-1] == (
+        "0001",
+        "2026-11-25T03:00:00.000000+00:00",
+        "nhập từ hệ thống một cửa",
+    )
