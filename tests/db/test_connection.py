@@ -17,6 +17,7 @@ def test_the_figures_the_readme_states() -> None:
     assert BUSY_TIMEOUT_MS == 5000
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's writers queue on their advisory lock instead
 async def test_a_write_waits_past_the_busy_timeout_for_another_writer(
     db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -41,6 +42,7 @@ async def test_a_write_waits_past_the_busy_timeout_for_another_writer(
     assert await db.fetch_all("SELECT * FROM waited") == []
 
 
+@pytest.mark.sqlite_only
 async def test_other_errors_are_not_waited_for(db: Database) -> None:
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
         async with db.transaction() as conn:
