@@ -22,7 +22,7 @@ from handlers.texts import review as t
 
 def register(router: Router) -> None:
     router.command("denghimoi", inbox.inbox, t.COMMANDS["denghimoi"], roles=STAFF)
-    router.payload(inbox.PREFIX, inbox.on_button, roles=STAFF)
+    router.button(inbox.InboxButton, inbox.on_button, roles=STAFF)
     router.command("tralai", returns.return_rows, t.COMMANDS["tralai"], roles=STAFF)
     # Who may resubmit (the unit that sent it, or staff) is checked inside.
     router.command("nopbosung", returns.resubmit, t.COMMANDS["nopbosung"], listed=False)
