@@ -34,9 +34,8 @@ from bot.scheduler import _digests, tick
 from config.settings import Settings
 from db.connection import open_database
 from db.models import instant_to_db
-from db.reminders import (
+from db.reminder_bench import (
     NAIVE_SWEEP_SQL,
-    SWEEP_SQL,
     bulk_insert_staff,
     bulk_load_dossiers,
     count_rows,
@@ -44,6 +43,7 @@ from db.reminders import (
     open_reader,
     use_only_due_index,
 )
+from db.reminders import SWEEP_SQL
 from handlers.reminders import ReminderRules, WorkdayIndex, make_planner
 from handlers.services import build_services
 

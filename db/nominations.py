@@ -276,48 +276,7 @@ class NominationRepository:
                 " VALUES (?, ?, ?, NULL, ?, ?)",
                 (dossier_id, stamp, nomination.registered_by, Status.received.value, history_note),
             )
-            cursor = await conn.execute(
-                "INSERT INTO nominations (dossier_id, nominee_type, nominee_name, position, unit,"
-                " award_kind, movement, achievements, contact_name, contact_phone, registered_by,"
-                " registered_by_name, channel, chat_id, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    dossier_id,
-                    nomination.nominee_type,
-                    nomination.nominee_name,
-                    nomination.position,
-                    nomination.unit,
-                    nomination.award_kind,
-                    nomination.movement,
-                    nomination.achievements,
-                    nomination.contact_name,
-                    nomination.contact_phone,
-                    nomination.registered_by,
-                    nomination.registered_by_name,
-                    nomination.channel,
-                    nomination.chat_id,
-                    stamp,
-                ),
-            )
-            nomination_id = cursor.lastrowid
-            await conn.executemany(
-                "INSERT INTO nomination_attachments"
-                " (nomination_id, position, channel, kind, file_id, file_name, size, mime_type)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        nomination_id,
-                        position,
-                        nomination.channel,
-                        item.kind,
-                        item.file_id,
-                        item.file_name,
-                        item.size,
-                        item.mime_type,
-                    )
-                    for position, item in enumerate(nomination.attachments, start=1)
-                ],
-            )
+            await _insert_nomination(conn, dossier_id, nomination, stamp)
         return code
 
     # --- Reading --------------------------------------------------------------------------
@@ -455,4 +414,52 @@ def attachments_from(items: Sequence[dict[str, Any]]) -> tuple[AttachmentInput, 
             mime_type=item.get("mime_type"),
         )
         for item in items
+    )
+
+
+async def _insert_nomination(
+    conn: aiosqlite.Connection, dossier_id: int | None, nomination: NominationInput, stamp: str
+) -> None:
+    """The nomination row of a new dossier and its attachments, in the caller's transaction."""
+    cursor = await conn.execute(
+        "INSERT INTO nominations (dossier_id, nominee_type, nominee_name, position, unit,"
+        " award_kind, movement, achievements, contact_name, contact_phone, registered_by,"
+        " registered_by_name, channel, chat_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            dossier_id,
+            nomination.nominee_type,
+            nomination.nominee_name,
+            nomination.position,
+            nomination.unit,
+            nomination.award_kind,
+            nomination.movement,
+            nomination.achievements,
+            nomination.contact_name,
+            nomination.contact_phone,
+            nomination.registered_by,
+            nomination.registered_by_name,
+            nomination.channel,
+            nomination.chat_id,
+            stamp,
+        ),
+    )
+    nomination_id = cursor.lastrowid
+    await conn.executemany(
+        "INSERT INTO nomination_attachments"
+        " (nomination_id, position, channel, kind, file_id, file_name, size, mime_type)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                nomination_id,
+                position,
+                nomination.channel,
+                item.kind,
+                item.file_id,
+                item.file_name,
+                item.size,
+                item.mime_type,
+            )
+            for position, item in enumerate(nomination.attachments, start=1)
+        ],
     )

@@ -7,7 +7,6 @@ message for the whole decision instead of one notice per row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -15,9 +14,8 @@ from typing import Any
 import aiosqlite
 
 from db.connection import Database
-from db.models import Dossier, HistoryEntry, instant_to_db
+from db.models import Dossier, instant_to_db
 from db.outbox import enqueue
-from db.phones import enqueue_phone_notice
 from domain.statuses import Status
 
 #: Statuses of a row the board still works on.
@@ -92,8 +90,14 @@ class Awarded:
 
 
 #: Renders one unit's message for a decision: (unit name, its awarded rows) → payload.
-UnitNotice = Callable[[str, list[Awarded]], dict[str, Any]]
-FollowerNotice = Callable[[Dossier, HistoryEntry], dict[str, Any]]
+@dataclass(frozen=True, slots=True)
+class DecisionRow:
+    """A row awaiting the decision, and the chat of the unit that sent it ("" for none)."""
+
+    dossier: Dossier
+    unit_channel: str
+    unit_chat: str
+    unit: str
 
 
 def _date(text: str | None) -> date | None:
@@ -363,17 +367,32 @@ class ReviewRepository:
         )
         return (row[0], bytes(row[1])) if row else None
 
-    async def awaiting_decision(self) -> list[Dossier]:
+    async def decision_rows(self) -> list[DecisionRow]:
+        """The rows the council passed that no decision holds yet, with the unit's chat, in
+        the order of the submissions and their lists (the decision's order)."""
         rows = await self.db.fetch_all(
-            f"SELECT {_DOSSIER_COLUMNS} FROM council_rows c JOIN dossiers d ON d.id = c.dossier_id"
+            f"SELECT {_DOSSIER_COLUMNS}, s.channel AS unit_channel, s.chat_id AS unit_chat,"
+            " u.name AS unit_name FROM council_rows c JOIN dossiers d ON d.id = c.dossier_id"
+            " JOIN submission_rows r ON r.dossier_id = d.id"
+            " JOIN submissions s ON s.id = r.submission_id JOIN units u ON u.id = s.unit_id"
             " WHERE c.passed = 1 AND d.status = ? AND NOT EXISTS"
-            " (SELECT 1 FROM decision_rows x WHERE x.dossier_id = d.id) ORDER BY d.id",
+            " (SELECT 1 FROM decision_rows x WHERE x.dossier_id = d.id)"
+            " ORDER BY s.id, r.row_number",
             (Status.passed.value,),
         )
-        return [Dossier.from_row(row) for row in rows]
+        return [
+            DecisionRow(
+                Dossier.from_row(row),
+                row["unit_channel"] or "",
+                row["unit_chat"] or "",
+                row["unit_name"],
+            )
+            for row in rows
+        ]
 
-    async def decide(
+    async def record_decision(
         self,
+        conn: aiosqlite.Connection,
         *,
         number: str,
         signed_on: date,
@@ -381,61 +400,37 @@ class ReviewRepository:
         content: bytes,
         actor: str,
         now: datetime,
-        notice: FollowerNotice,
-        unit_notice: UnitNotice,
-    ) -> list[Awarded] | None:
-        """Every row the council passed and no decision holds yet moves to decided under
-        `number`, in one transaction: history, followers' notices (the unit's chat excepted),
-        and one message per unit listing its awarded rows. None when the number is taken."""
-        stamp = instant_to_db(now)
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT 1 FROM award_decisions WHERE number = ?", (number,)
-            ) as cursor:
-                if await cursor.fetchone() is not None:
-                    return None
-            async with conn.execute(
-                f"SELECT {_DOSSIER_COLUMNS}, s.channel AS unit_channel, s.chat_id AS unit_chat,"
-                " u.name AS unit_name FROM council_rows c JOIN dossiers d ON d.id = c.dossier_id"
-                " JOIN submission_rows r ON r.dossier_id = d.id"
-                " JOIN submissions s ON s.id = r.submission_id JOIN units u ON u.id = s.unit_id"
-                " WHERE c.passed = 1 AND d.status = ? AND NOT EXISTS"
-                " (SELECT 1 FROM decision_rows x WHERE x.dossier_id = d.id)"
-                " ORDER BY s.id, r.row_number",
-                (Status.passed.value,),
-            ) as cursor:
-                rows = list(await cursor.fetchall())
-            if not rows:
-                return []
-            cursor = await conn.execute(
-                "INSERT INTO award_decisions (number, signed_on, file_name, file_bytes,"
-                " recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (number, signed_on.isoformat(), file_name, content, actor, stamp),
+        dossier_ids: list[int],
+        unit_notices: list[tuple[str, str, dict[str, Any]]],
+    ) -> bool:
+        """Inside the caller's transaction (the one that moved the rows to decided): the
+        decision, its rows and one message per unit chat. False when the number is taken."""
+        async with conn.execute(
+            "SELECT 1 FROM award_decisions WHERE number = ?", (number,)
+        ) as cursor:
+            if await cursor.fetchone() is not None:
+                return False
+        cursor = await conn.execute(
+            "INSERT INTO award_decisions (number, signed_on, file_name, file_bytes,"
+            " recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (number, signed_on.isoformat(), file_name, content, actor, instant_to_db(now)),
+        )
+        decision_id = int(cursor.lastrowid or 0)
+        for dossier_id in dossier_ids:
+            await conn.execute(
+                "INSERT INTO decision_rows (decision_id, dossier_id) VALUES (?, ?)",
+                (decision_id, dossier_id),
             )
-            decision_id = int(cursor.lastrowid or 0)
-            by_unit: dict[tuple[str, str, str], list[Awarded]] = {}
-            awarded = []
-            for row in rows:
-                dossier = await _decide_row(conn, row, number, actor, stamp, notice, now)
-                item = Awarded(dossier.nominee, dossier.unit, dossier.award_kind, row["unit_name"])
-                awarded.append(item)
-                key = (row["unit_channel"], row["unit_chat"], row["unit_name"])
-                by_unit.setdefault(key, []).append(item)
-                await conn.execute(
-                    "INSERT INTO decision_rows (decision_id, dossier_id) VALUES (?, ?)",
-                    (decision_id, dossier.id),
-                )
-            for (channel, chat_id, unit), items in by_unit.items():
-                if channel and chat_id:
-                    await enqueue(
-                        conn,
-                        key=f"decision:{decision_id}:{channel}:{chat_id}",
-                        channel=channel,
-                        chat_id=chat_id,
-                        payload=unit_notice(unit, items),
-                        at=now,
-                    )
-        return awarded
+        for channel, chat_id, payload in unit_notices:
+            await enqueue(
+                conn,
+                key=f"decision:{decision_id}:{channel}:{chat_id}",
+                channel=channel,
+                chat_id=chat_id,
+                payload=payload,
+                at=now,
+            )
+        return True
 
     async def decision_list(self, number: str) -> tuple[date, list[Awarded]] | None:
         """The decision's date and its rows in order, for the printed list."""
@@ -527,57 +522,3 @@ def _head(row: Any) -> SubmissionHead:
         row["channel"],
         row["chat_id"],
     )
-
-
-async def _decide_row(
-    conn: aiosqlite.Connection,
-    row: Any,
-    number: str,
-    actor: str,
-    stamp: str,
-    notice: FollowerNotice,
-    now: datetime,
-) -> Dossier:
-    await conn.execute(
-        "UPDATE dossiers SET status = ?, note = ?, decision_no = ?, updated_at = ? WHERE id = ?",
-        (Status.decided.value, number, number, stamp, row["id"]),
-    )
-    cursor = await conn.execute(
-        "INSERT INTO dossier_history (dossier_id, changed_at, actor, from_status, to_status, note)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (row["id"], stamp, actor, Status.passed.value, Status.decided.value, number),
-    )
-    entry = HistoryEntry(
-        id=int(cursor.lastrowid or 0),
-        dossier_id=row["id"],
-        changed_at=datetime.fromisoformat(stamp),
-        actor=actor,
-        from_status=Status.passed,
-        to_status=Status.decided,
-        note=number,
-    )
-    async with conn.execute(
-        f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = ?", (row["id"],)
-    ) as cursor:
-        dossier = Dossier.from_row(await cursor.fetchone())
-    async with conn.execute(
-        "SELECT f.channel, f.chat_id FROM follows f WHERE f.dossier_id = ? AND f.active = 1"
-        " AND NOT (f.channel = ? AND f.chat_id = ?) AND NOT EXISTS (SELECT 1 FROM blocked_chats b"
-        " WHERE b.channel = f.channel AND b.chat_id = f.chat_id)",
-        (dossier.id, row["unit_channel"], row["unit_chat"]),
-    ) as cursor:
-        followers = list(await cursor.fetchall())
-    payload = notice(dossier, entry)
-    await enqueue_phone_notice(
-        conn, dossier_id=dossier.id, entry_id=entry.id, payload=lambda: payload, at=now
-    )
-    for channel, chat_id in followers:
-        await enqueue(
-            conn,
-            key=f"status:{dossier.id}:{entry.id}:{channel}:{chat_id}",
-            channel=channel,
-            chat_id=chat_id,
-            payload=payload,
-            at=now,
-        )
-    return dossier

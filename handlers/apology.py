@@ -19,6 +19,7 @@ from domain.deadlines import parse_day
 from domain.statuses import FINISHED, Status
 from handlers.actions.apology import (
     RUNNING,
+    ApologyButton,
     confirm_apology,
     draft_apology,
     draft_choices,
@@ -41,7 +42,7 @@ REASON_LIMIT = 500
 def register(router: Router) -> None:
     router.command("doihan", move_due_date, t.APOLOGY_COMMAND_MOVE, roles=STAFF)
     router.command("xinloi", filed_form, t.APOLOGY_COMMAND_FORM, roles=STAFF)
-    router.payload("xl", on_button, roles=STAFF)
+    router.button(ApologyButton, on_button, roles=STAFF)
 
 
 async def _dossier(services: Services, text: str) -> Dossier | None:
@@ -83,11 +84,10 @@ async def move_due_date(incoming: Incoming, services: Services, args: str) -> li
     return [Reply(draft_text(dossier, apology), choices=choices)]
 
 
-async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    verb, _, tail = rest.partition(":")
-    raw_id, _, raw_due = tail.partition(":")
+async def on_button(incoming: Incoming, services: Services, button: ApologyButton) -> list[Reply]:
+    verb, dossier_id = button.verb, button.dossier_id
     try:
-        dossier_id, old_due = int(raw_id), date.fromisoformat(raw_due)
+        old_due = date.fromisoformat(button.old_due)
     except ValueError:
         return [Reply(tc.STALE_BUTTON)]
     apology = await services.apologies.find(dossier_id, old_due)

@@ -25,6 +25,7 @@ from handlers.actions.dossier_status import (
     default_supplement_by,
     notice_line,
 )
+from handlers.buttons import ButtonData
 from handlers.conversation import advance, current_flow, start_flow
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
@@ -42,6 +43,20 @@ LIMIT = 200
 #: The preview names this many dossiers, then "… and N more".
 PREVIEW_LINES = 15
 _ORDER = list(Status)
+
+
+class BulkButton(ButtonData, prefix="bk"):
+    """A step of the update of many dossiers: `bk:<nonce>:<verb>[:<target>]`.
+
+    Every field may be empty, so any `bk:` payload reaches the handler, which tells an
+    earlier step's button (stale) from this step's itself.
+    """
+
+    nonce: str
+    verb: str = ""
+    arg: str = ""
+
+
 _SEPARATORS = re.compile(r"[\n\r\t,;]+")
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
 _PICK = re.compile(r"\s*\d+\s*(-\s*\d+\s*)?(,\s*\d+\s*(-\s*\d+\s*)?)*")
@@ -49,7 +64,7 @@ _PICK = re.compile(r"\s*\d+\s*(-\s*\d+\s*)?(,\s*\d+\s*(-\s*\d+\s*)?)*")
 
 def register(router: Router) -> None:
     router.flow(FLOW, on_text, roles=STAFF)
-    router.payload("bk", on_button, roles=STAFF)
+    router.button(BulkButton, on_button, roles=STAFF)
 
 
 def split_codes(text: str) -> tuple[list[str], list[str]]:
@@ -140,11 +155,11 @@ async def start_with(incoming: Incoming, services: Services, text: str) -> list[
     choices = [
         Choice(
             t.BULK_TARGET.format(label=target.label, count=counts[target], total=len(found)),
-            f"bk:{nonce}:to:{target.value}",
+            BulkButton(nonce, "to", target.value).pack(),
         )
         for target in targets
     ]
-    choices.append(Choice(ts.NO, f"bk:{nonce}:no"))
+    choices.append(Choice(ts.NO, BulkButton(nonce, "no").pack()))
     return [Reply("\n".join(lines), choices=tuple(choices))]
 
 
@@ -189,12 +204,11 @@ async def on_text(
     return [Reply(tc.CHOICE_EXPECTED, extra=dict(REPEAT_CHOICES))]
 
 
-async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    nonce, _, action = rest.partition(":")
+async def on_button(incoming: Incoming, services: Services, button: BulkButton) -> list[Reply]:
+    nonce, verb, arg = button.nonce, button.verb, button.arg
     conversation = await current_flow(services, incoming, FLOW, nonce)
     if conversation is None or await role_of(incoming, services) not in STAFF:
         return [Reply(tc.STALE_BUTTON)]
-    verb, _, arg = action.partition(":")
     if verb == "no":
         await services.conversations.clear(incoming.channel, incoming.chat_id)
         return [Reply(ts.CANCELLED)]
@@ -207,7 +221,7 @@ async def on_button(incoming: Incoming, services: Services, rest: str) -> list[R
         return [
             Reply(
                 ts.ASK_NOTE_OPTIONAL,
-                choices=(Choice(ts.SKIP, f"bk:{conversation.nonce}:skip"),),
+                choices=(Choice(ts.SKIP, BulkButton(conversation.nonce, "skip").pack()),),
             )
         ]
     if verb == "skip" and conversation.step == "note":
@@ -250,7 +264,10 @@ async def _take_note(services: Services, conversation: Conversation, text: str) 
     return [
         Reply(
             "\n".join(lines),
-            choices=(Choice(ts.YES, f"bk:{nonce}:ok"), Choice(ts.NO, f"bk:{nonce}:no")),
+            choices=(
+                Choice(ts.YES, BulkButton(nonce, "ok").pack()),
+                Choice(ts.NO, BulkButton(nonce, "no").pack()),
+            ),
         )
     ]
 

@@ -34,3 +34,9 @@ class WorkPage(ButtonData, prefix="wl"):
 
     kind: str
     page: int
+
+
+class UpdateStatus(ButtonData, prefix="cn"):
+    """Cập nhật trạng thái, under a dossier in /hoso (handlers/status_update.py)."""
+
+    code: str

@@ -12,7 +12,7 @@ import logging
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from domain.statuses import Status
 from handlers.buttons import ButtonData
-from handlers.casework_buttons import OfferAssignment, OpenDossier, ShowHistory
+from handlers.casework_buttons import OfferAssignment, OpenDossier, ShowHistory, UpdateStatus
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.reminders import RUNNING, WorkdayIndex, deadline_phrase
@@ -106,7 +106,7 @@ async def view(incoming: Incoming, services: Services, code: str) -> list[Reply]
 
         for named in entries[-_LAST:]:
             lines += entry_lines(named, services)
-    choices = [Choice(t.ACTION_UPDATE, f"cn:{dossier.code}")]
+    choices = [Choice(t.ACTION_UPDATE, UpdateStatus(dossier.code).pack())]
     if await role_of(incoming, services) in LEADERS and dossier.status in _SNOOZABLE:
         choices.append(Choice(t.ACTION_ASSIGN, OfferAssignment(dossier.code).pack()))
     if dossier.status in _SNOOZABLE:

@@ -12,19 +12,25 @@ from config.faq import Faq, FaqEntry
 from config.settings import Settings
 from domain.codes import EXAMPLE_CODE
 from domain.phrases import best_topic
+from handlers.buttons import ButtonData
 from handlers.messages import Choice, Incoming, Reply
 from handlers.router import Router
 from handlers.services import Services
 from handlers.texts import citizen as t
 from handlers.texts import common as tc
 
-PAYLOAD = "faq"
 MENU = "menu"
+
+
+class FaqButton(ButtonData, prefix="faq"):
+    """Một câu hỏi thường gặp: the entry's key, or MENU for the list again."""
+
+    key: str
 
 
 def register(router: Router) -> None:
     router.command("hoidap", hoidap, t.COMMANDS["hoidap"])
-    router.payload(PAYLOAD, pick)
+    router.button(FaqButton, pick)
     router.text(question_in_text)
 
 
@@ -68,13 +74,15 @@ def answer_text(entry: FaqEntry, services: Services) -> str:
 
 def menu(services: Services) -> Reply:
     choices = tuple(
-        Choice(entry.title, f"{PAYLOAD}:{entry.key}") for entry in faq_of(services).entries
+        Choice(entry.title, FaqButton(entry.key).pack()) for entry in faq_of(services).entries
     )
     return Reply(tc.NOT_UNDERSTOOD.format(example=EXAMPLE_CODE), choices=choices)
 
 
 def answer(entry: FaqEntry, services: Services) -> Reply:
-    return Reply(answer_text(entry, services), choices=(Choice(t.FAQ_OTHER, f"{PAYLOAD}:{MENU}"),))
+    return Reply(
+        answer_text(entry, services), choices=(Choice(t.FAQ_OTHER, FaqButton(MENU).pack()),)
+    )
 
 
 async def hoidap(_incoming: Incoming, services: Services, args: str) -> list[Reply]:
@@ -82,10 +90,10 @@ async def hoidap(_incoming: Incoming, services: Services, args: str) -> list[Rep
     return [answer(entry, services) if entry else menu(services)]
 
 
-async def pick(_incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    if rest == MENU:
+async def pick(_incoming: Incoming, services: Services, button: FaqButton) -> list[Reply]:
+    if button.key == MENU:
         return [menu(services)]
-    entry = faq_of(services).get(rest)
+    entry = faq_of(services).get(button.key)
     return [answer(entry, services) if entry else Reply(t.FAQ_STALE)]
 
 

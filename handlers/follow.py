@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable
 
 from domain.codes import EXAMPLE_CODE, code_variants, normalize_code
 from handlers import lookup
-from handlers.follow_card import MAX_FOLLOWS, add_follow
+from handlers.follow_card import MAX_FOLLOWS, FollowButton, UnfollowButton, add_follow
 from handlers.messages import Choice, Incoming, Reply
-from handlers.router import CommandHandler, PayloadHandler, Router
+from handlers.router import CommandHandler, Router
 from handlers.services import Services
 from handlers.texts import common as tc
 from handlers.texts import follow as t
@@ -23,8 +23,8 @@ def register(router: Router) -> None:
     router.command("theodoi", _command(_follow_code, t.FOLLOW_USAGE), t.COMMANDS["theodoi"])
     router.command("dangtheodoi", list_follows, t.COMMANDS["dangtheodoi"])
     router.command("botheodoi", _command(_unfollow, t.UNFOLLOW_USAGE), t.COMMANDS["botheodoi"])
-    router.payload("fl", _button(_follow_code))
-    router.payload("uf", _button(_unfollow))
+    router.button(FollowButton, _button(_follow_code))
+    router.button(UnfollowButton, _button(_unfollow))
 
 
 async def _follow_code(incoming: Incoming, services: Services, code: str) -> list[Reply]:
@@ -57,11 +57,15 @@ def _command(action: CodeAction, usage: str) -> CommandHandler:
     return handler
 
 
-def _button(action: CodeAction) -> PayloadHandler:
+CodeButton = FollowButton | UnfollowButton
+ButtonHandler = Callable[[Incoming, Services, CodeButton], Awaitable[list[Reply]]]
+
+
+def _button(action: CodeAction) -> ButtonHandler:
     """A follow / stop-following button: a forged payload is a stale button."""
 
-    async def handler(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-        code = normalize_code(rest)
+    async def handler(incoming: Incoming, services: Services, button: CodeButton) -> list[Reply]:
+        code = normalize_code(button.code)
         if code is None:
             return [Reply(tc.STALE_BUTTON)]
         return await action(incoming, services, code)
@@ -75,7 +79,10 @@ async def list_follows(incoming: Incoming, services: Services, _args: str) -> li
         return [Reply(t.LIST_EMPTY)]
     lines = [t.LIST_HEADER.format(count=len(follows), limit=MAX_FOLLOWS)]
     lines += [t.LIST_LINE.format(code=f.code, label=f.status.label) for f in follows]
-    choices = tuple(Choice(t.UNFOLLOW_BUTTON.format(code=f.code), f"uf:{f.code}") for f in follows)
+    choices = tuple(
+        Choice(t.UNFOLLOW_BUTTON.format(code=f.code), UnfollowButton(f.code).pack())
+        for f in follows
+    )
     return [Reply("\n".join(lines), choices=choices)]
 
 

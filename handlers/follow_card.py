@@ -7,11 +7,24 @@ here, below both (issue 21: no import circle between lookup and follow).
 from __future__ import annotations
 
 from db.models import Dossier
+from handlers.buttons import ButtonData
 from handlers.messages import Choice, Incoming, Reply
 from handlers.services import Services
 from handlers.texts import follow as t
 
 MAX_FOLLOWS = 10
+
+
+class FollowButton(ButtonData, prefix="fl"):
+    """Theo dõi hồ sơ này (handlers/follow.py)."""
+
+    code: str
+
+
+class UnfollowButton(ButtonData, prefix="uf"):
+    """Bỏ theo dõi hồ sơ (handlers/follow.py)."""
+
+    code: str
 
 
 async def with_follow_button(
@@ -20,9 +33,11 @@ async def with_follow_button(
     """The status card with a follow (or stop following) button."""
     follows = await services.follows.for_chat(incoming.channel, incoming.chat_id)
     if any(f.dossier_id == dossier.id for f in follows):
-        choice = Choice(t.UNFOLLOW_BUTTON.format(code=dossier.code), f"uf:{dossier.code}")
+        choice = Choice(
+            t.UNFOLLOW_BUTTON.format(code=dossier.code), UnfollowButton(dossier.code).pack()
+        )
     else:
-        choice = Choice(t.FOLLOW_BUTTON, f"fl:{dossier.code}")
+        choice = Choice(t.FOLLOW_BUTTON, FollowButton(dossier.code).pack())
     return Reply(card.text, choices=(choice,), extra=card.extra)
 
 

@@ -94,7 +94,7 @@ def register(router: Router) -> None:
     router.command("tracuu", tracuu, tc.COMMAND_DESCRIPTIONS["tracuu"])
     router.flow(FLOW, continue_lookup)
     router.text(code_in_text)
-    router.payload(lookup_otp.PREFIX, ask_code)
+    router.button(lookup_otp.OtpButton, _otp_button)
 
 
 async def tracuu(incoming: Incoming, services: Services, args: str) -> list[Reply]:
@@ -249,9 +249,15 @@ async def _card(
     return [await with_follow_button(incoming, services, dossier, card)]
 
 
-async def ask_code(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+async def _otp_button(
+    incoming: Incoming, services: Services, button: lookup_otp.OtpButton
+) -> list[Reply]:
+    return await ask_code(incoming, services, button.code)
+
+
+async def ask_code(incoming: Incoming, services: Services, code: str) -> list[Reply]:
     """The "Nhận mã qua Zalo" button: a one-time code to the phone on the dossier."""
-    dossier = await services.dossiers.get_by_code(rest)
+    dossier = await services.dossiers.get_by_code(code)
     if dossier is None:
         return [Reply(tc.STALE_BUTTON)]
     conversation = await services.conversations.get(incoming.channel, incoming.chat_id)

@@ -22,6 +22,7 @@ from db.models import Dossier
 from db.otps import OtpRepository, code_matches
 from db.outbox import ASKED_NOW, enqueue
 from db.phones import PhoneRepository
+from handlers.buttons import ButtonData
 from handlers.conversation import new_conversation
 from handlers.formatting import vn_datetime
 from handlers.messages import Channel, Choice, Incoming, Reply
@@ -35,13 +36,17 @@ OTP_MAX_WRONG = 3
 OTP_WINDOW = timedelta(hours=1)
 OTP_SENDS_PER_CHAT = 3
 OTP_SENDS_PER_DOSSIER = 6
-#: The button that asks for a code: `ot:<dossier code>`.
-PREFIX = "ot"
 #: The outbox payload's key naming the ZNS template (bot/zns_client.py picks it).
 TEMPLATE_KEY = "zns_template"
 OTP_TEMPLATE = "otp"
 #: `Reply.extra` marks a hold that offers a code, for channels without buttons (the page).
 OFFER = "otp"
+
+
+class OtpButton(ButtonData, prefix="ot"):
+    """Nhận mã qua Zalo: a one-time code for the dossier (handlers/lookup.py answers it)."""
+
+    code: str
 
 
 async def available(services: Services, dossier: Dossier) -> bool:
@@ -63,7 +68,7 @@ async def offer(services: Services, dossier: Dossier) -> Reply:
     if await available(services, dossier):
         return Reply(
             t.OFFER,
-            choices=(Choice(t.BUTTON, f"{PREFIX}:{dossier.code}"),),
+            choices=(Choice(t.BUTTON, OtpButton(dossier.code).pack()),),
             extra={OFFER: dossier.code},
         )
     return Reply(desk_line(services))

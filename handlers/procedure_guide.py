@@ -11,12 +11,17 @@ from dataclasses import dataclass
 
 from config.catalog import AwardKind
 from config.settings import Settings
+from handlers.buttons import ButtonData
 from handlers.messages import Choice, Incoming, Reply
 from handlers.router import Router
 from handlers.services import Services
 from handlers.texts import citizen as t
 
-PAYLOAD = "tt"
+
+class GuideButton(ButtonData, prefix="tt"):
+    """Thủ tục of one award kind, by its catalogue code."""
+
+    code: str
 
 
 @dataclass(frozen=True)
@@ -82,11 +87,11 @@ def guide_text(guide: Guide) -> str:
 
 def register(router: Router) -> None:
     router.command("thutuc", thutuc, t.COMMANDS["thutuc"])
-    router.payload(PAYLOAD, pick)
+    router.button(GuideButton, pick)
 
 
 def _kind_choices(kinds: list[AwardKind]) -> tuple[Choice, ...]:
-    return tuple(Choice(kind.name, f"{PAYLOAD}:{kind.code}") for kind in kinds)
+    return tuple(Choice(kind.name, GuideButton(kind.code).pack()) for kind in kinds)
 
 
 async def thutuc(_incoming: Incoming, services: Services, args: str) -> list[Reply]:
@@ -104,8 +109,8 @@ async def thutuc(_incoming: Incoming, services: Services, args: str) -> list[Rep
     return [Reply(guide_text(guide_for(found[0], services.settings)))]
 
 
-async def pick(_incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    kind = services.catalog.get(rest)
+async def pick(_incoming: Incoming, services: Services, button: GuideButton) -> list[Reply]:
+    kind = services.catalog.get(button.code)
     if kind is None:
-        return [Reply(t.GUIDE_NOT_FOUND.format(text=rest[:40]))]
+        return [Reply(t.GUIDE_NOT_FOUND.format(text=button.code[:40]))]
     return [Reply(guide_text(guide_for(kind, services.settings)))]

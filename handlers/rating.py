@@ -18,6 +18,7 @@ from db.ratings import KindSatisfaction, RatingAsk
 from domain.codes import normalize_code
 from domain.statuses import Status
 from handlers import lookup
+from handlers.buttons import ButtonData
 from handlers.conversation import start_flow
 from handlers.formatting import vn_percent
 from handlers.messages import Incoming, Reply
@@ -25,7 +26,6 @@ from handlers.router import Router
 from handlers.services import Services
 from handlers.texts import citizen as t
 
-PAYLOAD = "rate"
 FLOW = "rating"
 #: A result is rated: the board's answer has been given (decided, rejected, returned).
 RATED_STATUSES = (Status.decided, Status.rejected, Status.returned)
@@ -34,16 +34,27 @@ RATED_STATUSES = (Status.decided, Status.rejected, Status.returned)
 ASK_WINDOW = timedelta(days=30)
 #: `Reply.extra` key of the reply that stored a score (the web page reads it).
 RATED = "rated"
+SCORES = range(1, 6)
+
+
+class RateButton(ButtonData, prefix="rate"):
+    """Chấm điểm a finished dossier's handling: score 1–5."""
+
+    dossier_id: int
+    score: int
 
 
 def register(router: Router) -> None:
-    router.payload(PAYLOAD, pick)
+    router.button(RateButton, pick, stale=t.RATING_NOT_ALLOWED)
     router.flow(FLOW, comment)
 
 
 def choices(dossier_id: int) -> list[tuple[str, str]]:
     """Score n is the n-th choice, so on Zalo and the console "4" means 4 out of 5."""
-    return [(label, f"{PAYLOAD}:{dossier_id}:{n}") for n, label in enumerate(t.RATING_CHOICES, 1)]
+    return [
+        (label, RateButton(dossier_id, score).pack())
+        for score, label in enumerate(t.RATING_CHOICES, 1)
+    ]
 
 
 async def ask_after_result(services: Services) -> int:
@@ -72,12 +83,11 @@ async def ask_after_result(services: Services) -> int:
     return await services.ratings.record_asks(payloads, now)
 
 
-async def pick(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+async def pick(incoming: Incoming, services: Services, button: RateButton) -> list[Reply]:
     """A score pressed (or its number typed): stored once, then the comment is offered."""
-    dossier_id_text, _, score_text = rest.partition(":")
-    if not (dossier_id_text.isdecimal() and score_text in {"1", "2", "3", "4", "5"}):
+    dossier_id, score = button.dossier_id, button.score
+    if dossier_id < 1 or score not in SCORES:
         return [Reply(t.RATING_NOT_ALLOWED)]
-    dossier_id, score = int(dossier_id_text), int(score_text)
     found = await services.ratings.dossier_ref(dossier_id)
     if found is None:
         return [Reply(t.RATING_NOT_ALLOWED)]

@@ -143,16 +143,18 @@ class Router:
         handler: Callable[[Incoming, Services, ButtonT], Awaitable[list[Reply]]],
         *,
         roles: frozenset[str] | None = None,
+        stale: str = t.STALE_BUTTON,
     ) -> None:
         """A typed button: the handler gets `kind.parse(...)`; one that does not parse is
-        answered with the stale-button message and never reaches the handler."""
+        answered with `stale` (the stale-button message unless the feature has its own word
+        for a forged button) and never reaches the handler."""
 
         async def typed(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
             try:
                 data = kind.parse(rest)
             except StaleButton as exc:
                 log.info("stale %s button: %s", kind.prefix, exc)
-                return [Reply(t.STALE_BUTTON)]
+                return [Reply(stale)]
             return await handler(incoming, services, data)
 
         typed.__module__ = handler.__module__

@@ -24,6 +24,8 @@ from handlers.actions.dossier_status import (
     fix_decision,
     notice_line,
 )
+from handlers.buttons import ButtonData
+from handlers.casework_buttons import UpdateStatus
 from handlers.conversation import advance, current_flow, start_flow
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
@@ -42,12 +44,24 @@ SUPPLEMENT_DAYS_LIMIT = 60
 _ORDER = list(Status)
 
 
+class StatusButton(ButtonData, prefix="st"):
+    """A step of `/capnhat`: `st:<nonce>:<verb>[:<target>]` (to, skip, ok, no, fix, fixok).
+
+    Every field may be empty, so any `st:` payload reaches the handler, which tells an
+    earlier step's button (stale) from this step's itself.
+    """
+
+    nonce: str
+    verb: str = ""
+    arg: str = ""
+
+
 def register(router: Router) -> None:
     router.command("capnhat", start, t.COMMAND, roles=STAFF)
     router.flow(FLOW, on_text, roles=STAFF)
-    router.payload("st", on_button, roles=STAFF)
+    router.button(StatusButton, on_button, roles=STAFF)
     # "Cập nhật trạng thái" under a dossier in /hoso: the same flow, without typing the code.
-    router.payload("cn", on_open, roles=STAFF)
+    router.button(UpdateStatus, on_open, roles=STAFF)
 
 
 async def start(incoming: Incoming, services: Services, args: str) -> list[Reply]:
@@ -57,10 +71,10 @@ async def start(incoming: Incoming, services: Services, args: str) -> list[Reply
     return await _choose(incoming, services, args)
 
 
-async def on_open(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    if normalize_code(rest) is None:
+async def on_open(incoming: Incoming, services: Services, button: UpdateStatus) -> list[Reply]:
+    if normalize_code(button.code) is None:
         return [Reply(tc.STALE_BUTTON)]
-    return await _choose(incoming, services, rest)
+    return await _choose(incoming, services, button.code)
 
 
 async def _choose(incoming: Incoming, services: Services, text: str) -> list[Reply]:
@@ -98,10 +112,13 @@ async def _choose(incoming: Incoming, services: Services, text: str) -> list[Rep
         {"code": dossier.code, "from": dossier.status.value, "decision": dossier.decision_no},
     )
     nonce = conversation.nonce
-    choices = [Choice(label, f"st:{nonce}:to:{target.value}") for target, label in labels.items()]
+    choices = [
+        Choice(label, StatusButton(nonce, "to", target.value).pack())
+        for target, label in labels.items()
+    ]
     if fixable:
-        choices.append(Choice(tw.ACTION_FIX_DECISION, f"st:{nonce}:fix"))
-    choices.append(Choice(t.NO, f"st:{nonce}:no"))
+        choices.append(Choice(tw.ACTION_FIX_DECISION, StatusButton(nonce, "fix").pack()))
+    choices.append(Choice(t.NO, StatusButton(nonce, "no").pack()))
     return [Reply("\n".join(lines), choices=tuple(choices))]
 
 
@@ -129,15 +146,14 @@ async def on_text(
     return [Reply(tc.CHOICE_EXPECTED, extra=dict(REPEAT_CHOICES))]
 
 
-async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    nonce, _, action = rest.partition(":")
+async def on_button(incoming: Incoming, services: Services, button: StatusButton) -> list[Reply]:
+    nonce, verb, arg = button.nonce, button.verb, button.arg
     conversation = await current_flow(services, incoming, FLOW, nonce)
     if conversation is None:
         return [Reply(tc.STALE_BUTTON)]
     role = await role_of(incoming, services)
     if role not in STAFF:
         return [Reply(tc.STALE_BUTTON)]
-    verb, _, arg = action.partition(":")
     if verb == "no":
         await services.conversations.clear(incoming.channel, incoming.chat_id)
         return [Reply(t.CANCELLED)]
@@ -158,7 +174,7 @@ async def on_button(incoming: Incoming, services: Services, rest: str) -> list[R
         return [
             Reply(
                 t.ASK_NOTE_OPTIONAL,
-                choices=(Choice(t.SKIP, f"st:{conversation.nonce}:skip"),),
+                choices=(Choice(t.SKIP, StatusButton(conversation.nonce, "skip").pack()),),
             )
         ]
     if verb == "skip" and conversation.step == "note":
@@ -208,7 +224,10 @@ async def _take_decision_fix(
     return [
         Reply(
             tw.CONFIRM_DECISION_FIX.format(code=conversation.data["code"], old=old, new=number),
-            choices=(Choice(t.YES, f"st:{nonce}:fixok"), Choice(t.NO, f"st:{nonce}:no")),
+            choices=(
+                Choice(t.YES, StatusButton(nonce, "fixok").pack()),
+                Choice(t.NO, StatusButton(nonce, "no").pack()),
+            ),
         )
     ]
 
@@ -265,7 +284,15 @@ async def _confirm(services: Services, conversation: Conversation) -> list[Reply
         days = services.settings.supplement_days
         text += "\n" + tsup.CONFIRM_SUPPLEMENT_BY.format(date=vn_date(by), days=days)
     nonce = conversation.nonce
-    return [Reply(text, choices=(Choice(t.YES, f"st:{nonce}:ok"), Choice(t.NO, f"st:{nonce}:no")))]
+    return [
+        Reply(
+            text,
+            choices=(
+                Choice(t.YES, StatusButton(nonce, "ok").pack()),
+                Choice(t.NO, StatusButton(nonce, "no").pack()),
+            ),
+        )
+    ]
 
 
 async def _take_supplement_by(

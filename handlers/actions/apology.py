@@ -21,6 +21,7 @@ from db.reminders import Outgoing
 from domain.statuses import Status
 from handlers import zns
 from handlers.apology_form import ApologyForm, render_pdf
+from handlers.buttons import ButtonData
 from handlers.formatting import vn_date
 from handlers.services import Services
 from handlers.texts import deadlines as t
@@ -38,9 +39,18 @@ class Confirmed:
     followers_notified: int
 
 
+class ApologyButton(ButtonData, prefix="xl"):
+    """A draft apology's button (thư xin lỗi): `ok` sends it, `no` leaves it for later; the
+    draft is found by dossier and missed due date (ISO, as `old_due`)."""
+
+    verb: str
+    dossier_id: int
+    old_due: str
+
+
 def button(dossier_id: int, old_due: date, verb: str) -> str:
     """The payload of a draft's buttons: the draft is found by dossier and missed date."""
-    return f"xl:{verb}:{dossier_id}:{old_due.isoformat()}"
+    return ApologyButton(verb, dossier_id, old_due.isoformat()).pack()
 
 
 def draft_text(dossier: Dossier, apology: Apology) -> str:

@@ -10,13 +10,13 @@ dossier another officer moved since it was shown is left alone and reported, not
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 import aiosqlite
 
-from db.dossiers import enqueue_status_notices, read_for_change, write_change
+from db.dossiers import active_followers, enqueue_status_notices, read_for_change, write_change
 from db.models import Dossier, HistoryEntry, instant_to_db
 from db.supplements import close_request, open_request
 from domain.decisions import EXAMPLE as DECISION_EXAMPLE
@@ -47,6 +47,11 @@ class StatusChange:
     dossier: Dossier
     followers_notified: int
     applied: bool
+
+
+#: Writes that belong with the changes (the decision that moved them, a unit's message): run
+#: in the changes' transaction after them; raising undoes the changes too.
+AlsoWrite = Callable[[aiosqlite.Connection, list[StatusChange]], Awaitable[None]]
 
 
 def checked_note(services: Services, target: Status, text: str) -> str | Reply:
@@ -114,11 +119,16 @@ async def change_status_bulk(
     actor: str,
     *,
     supplement_by: date | None = None,
+    told_otherwise: Mapping[int, tuple[str, str]] | None = None,
+    also: AlsoWrite | None = None,
 ) -> list[StatusChange]:
     """Move each of `dossiers` (as the officer saw them) to `target`, all in one transaction.
 
     A move to needs_supplement records the date to supplement by (default
-    `default_supplement_by`); a move out of it settles that request with the new due date."""
+    `default_supplement_by`); a move out of it settles that request with the new due date.
+    `told_otherwise`: dossier id → the chat that hears of the change another way (the unit's,
+    in the decision's one message), left out of the followers' notices. `also` runs in the
+    same transaction after the changes (see AlsoWrite)."""
     today, now = services.today(), services.now()
     stamp = instant_to_db(now)
     if target is not Status.needs_supplement:
@@ -153,8 +163,11 @@ async def change_status_bulk(
                 await close_request(
                     conn, dossier_id=current.id, arrived_on=today, due_after=after.due_on
                 )
-            notified = await _notify(conn, after, entry, services, supplement_by)
+            quiet = (told_otherwise or {}).get(current.id)
+            notified = await _notify(conn, after, entry, services, supplement_by, quiet)
             changes.append(StatusChange(after, notified, applied=True))
+        if also is not None:
+            await also(conn, changes)
     return changes
 
 
@@ -211,11 +224,16 @@ async def _notify(
     entry: HistoryEntry,
     services: Services,
     supplement_by: date | None,
+    quiet: tuple[str, str] | None = None,
 ) -> int:
+    followers = None
+    if quiet is not None:
+        followers = [chat for chat in await active_followers(conn, dossier.id) if chat != quiet]
     return await enqueue_status_notices(
         conn,
         dossier_id=dossier.id,
         entry_id=entry.id,
         payload=status_notice(dossier, entry, supplement_by),
         at=services.now(),
+        followers=followers,
     )

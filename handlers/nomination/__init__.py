@@ -29,8 +29,13 @@ from __future__ import annotations
 
 from handlers.nomination import units
 from handlers.nomination.chat import back, cancel_command, on_button, on_text, start
-from handlers.nomination.mine import PAGE_PREFIX, my_nominations, on_page
-from handlers.nomination.questions import FLOW, PREFIX, duration_text, expire_drafts
+from handlers.nomination.mine import MinePage, my_nominations, on_page
+from handlers.nomination.questions import (
+    FLOW,
+    NominationButton,
+    duration_text,
+    expire_drafts,
+)
 from handlers.roles import STAFF
 from handlers.router import Router
 from handlers.texts import common as tc
@@ -50,11 +55,11 @@ def register(router: Router) -> None:
         "huy", cancel_command(generic.handler if generic else None), tc.COMMAND_DESCRIPTIONS["huy"]
     )
     router.flow(FLOW, on_text)
-    router.payload(PREFIX, on_button)
-    router.payload(PAGE_PREFIX, on_page, roles=STAFF)
+    router.button(NominationButton, on_button)
+    router.button(MinePage, on_page, roles=STAFF)
     # Issue 24: the unit's list (units.py); who may use them is checked inside.
     router.command("maudenghi", units.template, tu.COMMANDS["maudenghi"])
     router.command("danhsach", units.check_list, tu.COMMANDS["danhsach"], listed=False)
     router.command("hosodonvi", units.unit_dossiers, tu.COMMANDS["hosodonvi"], listed=False)
-    router.payload(units.PREFIX, units.on_button)
+    router.button(units.ListButton, units.on_button, stale=tu.LIST_STALE)
     router.flow(units.FLOW, units.on_file)

@@ -38,6 +38,7 @@ from handlers.nomination.questions import (
     FLOW,
     ORDER,
     SKIP_KEY,
+    NominationButton,
     answered,
     ask,
     expired_text,
@@ -157,10 +158,11 @@ async def on_text(
     return await _answer(services, draft, draft.step, _typed_choice(services, draft, text))
 
 
-async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+async def on_button(
+    incoming: Incoming, services: Services, button: NominationButton
+) -> list[Reply]:
     """Buttons `nm:<nonce>:<action>[:<value>]`; a button of an earlier step or draft is stale."""
-    nonce, _, action = rest.partition(":")
-    verb, _, value = action.partition(":")
+    nonce, verb, value = button.nonce, button.verb, button.value
     conversation = await current_flow(services, incoming, FLOW, nonce)
     draft = await services.nominations.get_draft(incoming.channel, incoming.chat_id)
     if conversation is None or draft is None or draft.nonce != nonce:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from domain.statuses import FINISHED
+from handlers.buttons import ButtonData
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.roles import STAFF, role_of
@@ -12,8 +13,13 @@ from handlers.services import Services
 from handlers.texts import common as tc
 from handlers.texts import nomination as t
 
-PAGE_PREFIX = "nl"
 PAGE_SIZE = 10
+
+
+class MinePage(ButtonData, prefix="nl"):
+    """A page of `/denghicuatoi`."""
+
+    page: int
 
 
 async def my_nominations(incoming: Incoming, services: Services, args: str) -> list[Reply]:
@@ -21,10 +27,10 @@ async def my_nominations(incoming: Incoming, services: Services, args: str) -> l
     return [await _page(incoming, services, page)]
 
 
-async def on_page(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    if await role_of(incoming, services) not in STAFF or not rest.isdecimal():
+async def on_page(incoming: Incoming, services: Services, button: MinePage) -> list[Reply]:
+    if await role_of(incoming, services) not in STAFF or button.page < 0:
         return [Reply(tc.STALE_BUTTON)]
-    return [await _page(incoming, services, int(rest))]
+    return [await _page(incoming, services, button.page)]
 
 
 async def _page(incoming: Incoming, services: Services, page: int) -> Reply:
@@ -54,7 +60,7 @@ async def _page(incoming: Incoming, services: Services, page: int) -> Reply:
         )
     choices = []
     if page > 1:
-        choices.append(Choice(t.MINE_PREV, f"{PAGE_PREFIX}:{page - 1}"))
+        choices.append(Choice(t.MINE_PREV, MinePage(page - 1).pack()))
     if page < pages:
-        choices.append(Choice(t.MINE_NEXT, f"{PAGE_PREFIX}:{page + 1}"))
+        choices.append(Choice(t.MINE_NEXT, MinePage(page + 1).pack()))
     return Reply("\n".join(lines), choices=tuple(choices))

@@ -16,6 +16,7 @@ from config.eligibility import eligibility_from
 from config.movements import MovementList, movements_from
 from db.nominations import NominationDraft
 from domain.eligibility import check
+from handlers.buttons import ButtonData
 from handlers.formatting import vn_number
 from handlers.messages import Channel, Choice, Incoming, Reply
 from handlers.nomination.fields import (
@@ -31,7 +32,20 @@ from handlers.services import Services
 from handlers.texts import nomination as t
 
 FLOW = "nomination"
-PREFIX = "nm"
+
+
+class NominationButton(ButtonData, prefix="nm"):
+    """A button of the guided chat: `nm:<nonce>:<verb>[:<value>]` for the draft `nonce` names.
+
+    Every field may be empty, so any `nm:` payload reaches the chat, which tells an earlier
+    step's button from a forged one itself.
+    """
+
+    nonce: str
+    verb: str = ""
+    value: str = ""
+
+
 #: The questions in order; "phone" is asked only when the contact came without a number.
 ORDER = ("type", "name", "unit", "award", "movement", "summary", "contact", "phone", "files")
 #: "facts" (issue 24) is reached from the review only, so the nine steps stay as they were.
@@ -266,9 +280,8 @@ def _review(services: Services, draft: NominationDraft) -> Reply:
     )
 
 
-def payload(draft: NominationDraft, verb: str, value: str | None = None) -> str:
-    payload = f"{PREFIX}:{draft.nonce}:{verb}"
-    return f"{payload}:{value}" if value is not None else payload
+def payload(draft: NominationDraft, verb: str, value: str = "") -> str:
+    return NominationButton(draft.nonce, verb, value).pack()
 
 
 def offer_reply(draft: NominationDraft) -> Reply:

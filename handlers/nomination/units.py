@@ -18,6 +18,7 @@ from config.eligibility import eligibility_from
 from db.models import Conversation
 from db.submissions import SubmissionRowInput, Unit
 from domain.statuses import FINISHED
+from handlers.buttons import ButtonData
 from handlers.formatting import vn_date, vn_datetime
 from handlers.messages import Channel, Choice, Incoming, Reply
 from handlers.nomination.fields import MAX_FILE_BYTES, normalize_phone, size_text
@@ -36,7 +37,14 @@ from handlers.texts import unit_list as t
 
 log = logging.getLogger(__name__)
 
-PREFIX = "ul"
+
+class ListButton(ButtonData, prefix="ul"):
+    """After a list's check: `submit` it or `cancel`, for the check `nonce` names."""
+
+    nonce: str
+    verb: str
+
+
 #: The conversation that waits for the list's file after `/danhsach` on a chat channel.
 FLOW = "unit_list"
 INVITE_TTL = timedelta(hours=72)
@@ -175,15 +183,15 @@ async def _checked(
         now=services.now(),
     )
     choices = (
-        Choice(t.LIST_SUBMIT.format(count=count), f"{PREFIX}:{nonce}:submit"),
-        Choice(t.LIST_CANCEL, f"{PREFIX}:{nonce}:cancel"),
+        Choice(t.LIST_SUBMIT.format(count=count), ListButton(nonce, "submit").pack()),
+        Choice(t.LIST_CANCEL, ListButton(nonce, "cancel").pack()),
     )
     return [*replies, Reply(t.LIST_OFFER.format(count=count), choices=choices)]
 
 
-async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
+async def on_button(incoming: Incoming, services: Services, button: ListButton) -> list[Reply]:
     """`ul:<nonce>:submit|cancel` after a check; an older check's button is stale."""
-    nonce, _, verb = rest.partition(":")
+    nonce, verb = button.nonce, button.verb
     member = await services.submissions.member(incoming.channel, incoming.sender_id)
     kept = await services.submissions.kept_check(incoming.channel, incoming.chat_id)
     if member is None or kept is None or kept["nonce"] != nonce:

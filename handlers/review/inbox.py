@@ -9,6 +9,7 @@ from db.models import Dossier
 from db.review import RowView, SubmissionHead
 from domain.codes import code_variants, normalize_code
 from domain.review import Step, days_left, return_due, share_text
+from handlers.buttons import ButtonData
 from handlers.formatting import vn_date
 from handlers.messages import Choice, Incoming, Reply
 from handlers.review.common import repository, rules, step_due, step_of
@@ -16,7 +17,14 @@ from handlers.services import Services
 from handlers.texts import common as tc
 from handlers.texts import review as t
 
-PREFIX = "dx"
+
+class InboxButton(ButtonData, prefix="dx"):
+    """Open from `/denghimoi`: `s` a submission, `r` a row, by the code it is shown with."""
+
+    kind: str
+    code: str
+
+
 #: Buttons under one message: Telegram allows many, but a long list is unreadable.
 SHOWN = 20
 
@@ -46,7 +54,7 @@ async def inbox(incoming: Incoming, services: Services, args: str) -> list[Reply
                 limit=_limit_text(services, item.submitted_on, today) if checking else t.LIMIT_DONE,
             )
         )
-        choices.append(Choice(item.code, f"{PREFIX}:s:{item.code}"))
+        choices.append(Choice(item.code, InboxButton("s", item.code).pack()))
     steps = await step_line(services)
     if steps:
         lines.append(steps)
@@ -101,11 +109,10 @@ def _limit_text(services: Services, submitted_on: date, today: date) -> str:
     return t.LIMIT_TODAY if left == 0 else t.LIMIT_OVER.format(days=-left)
 
 
-async def on_button(incoming: Incoming, services: Services, rest: str) -> list[Reply]:
-    kind, _, code = rest.partition(":")
-    if kind not in ("s", "r") or not code:
+async def on_button(incoming: Incoming, services: Services, button: InboxButton) -> list[Reply]:
+    if button.kind not in ("s", "r") or not button.code:
         return [Reply(tc.STALE_BUTTON)]
-    return await _open(services, code)
+    return await _open(services, button.code)
 
 
 async def _open(services: Services, text: str) -> list[Reply]:
@@ -154,7 +161,7 @@ async def submission_view(services: Services, head: SubmissionHead) -> Reply:
             )
         )
         label = t.OPEN_ROW.format(row=row.row_number, nominee=row.dossier.nominee)
-        choices.append(Choice(label[:60], f"{PREFIX}:r:{row.dossier.code}"))
+        choices.append(Choice(label[:60], InboxButton("r", row.dossier.code).pack()))
     return Reply("\n".join(lines), choices=tuple(choices[:SHOWN]))
 
 

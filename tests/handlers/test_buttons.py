@@ -65,3 +65,50 @@ def test_fields_are_str_int_or_bool() -> None:
 
         class Bad(ButtonData, prefix="A:"):
             page: int
+
+
+def test_every_features_payload_is_the_text_it_was() -> None:
+    # The plain strings the features built before their buttons were typed (issue 21.4).
+    from datetime import date
+
+    from handlers.actions.apology import button as apology_button
+    from handlers.bulk_update import BulkButton
+    from handlers.casework_buttons import UpdateStatus
+    from handlers.faq import FaqButton
+    from handlers.follow_card import FollowButton, UnfollowButton
+    from handlers.lookup_otp import OtpButton
+    from handlers.nomination.mine import MinePage
+    from handlers.nomination.questions import NominationButton
+    from handlers.nomination.units import ListButton
+    from handlers.procedure_guide import GuideButton
+    from handlers.rating import RateButton
+    from handlers.review.inbox import InboxButton
+    from handlers.status_update import StatusButton
+
+    code = "000.00.21.H33-170626-0001"
+    assert StatusButton("ab12cd34", "to", "in_review").pack() == "st:ab12cd34:to:in_review"
+    assert StatusButton("ab12cd34", "no").pack() == "st:ab12cd34:no"
+    assert BulkButton("ab12cd34", "to", "passed").pack() == "bk:ab12cd34:to:passed"
+    assert BulkButton("ab12cd34", "ok").pack() == "bk:ab12cd34:ok"
+    assert UpdateStatus(code).pack() == f"cn:{code}"
+    assert apology_button(7, date(2026, 3, 2), "ok") == "xl:ok:7:2026-03-02"
+    assert RateButton(12, 4).pack() == "rate:12:4"
+    assert FaqButton("menu").pack() == "faq:menu"
+    assert GuideButton("CSTD_CS").pack() == "tt:CSTD_CS"
+    assert FollowButton(code).pack() == f"fl:{code}"
+    assert UnfollowButton(code).pack() == f"uf:{code}"
+    assert OtpButton(code).pack() == f"ot:{code}"
+    assert MinePage(2).pack() == "nl:2"
+    assert NominationButton("n1", "pick", "individual").pack() == "nm:n1:pick:individual"
+    assert NominationButton("n1", "ok").pack() == "nm:n1:ok"
+    assert ListButton("n1", "submit").pack() == "ul:n1:submit"
+    assert InboxButton("r", code).pack() == f"dx:r:{code}"
+
+
+def test_a_step_button_parses_as_the_old_partition_did() -> None:
+    # `st:`, `bk:` and `nm:` handlers tell stale from forged themselves: any payload reaches them.
+    from handlers.status_update import StatusButton
+
+    assert StatusButton.unpack("st:") == StatusButton("", "", "")
+    assert StatusButton.unpack("st:ab") == StatusButton("ab", "", "")
+    assert StatusButton.unpack("st:ab:to:x:y") == StatusButton("ab", "to", "x:y")

@@ -131,5 +131,8 @@ async def test_council_and_decision_refuse_bad_input(
         t.DECISION_TAKEN.format(number="12/QĐ-UBND")
     )
     assert await count(db, "SELECT COUNT(*) FROM award_decisions") == 1
+    # The taken number undid the second row's move with it: one transaction (issue 21.2).
+    assert await count(db, "SELECT COUNT(*) FROM dossiers WHERE status = 'decided'") == 1
+    assert await count(db, "SELECT COUNT(*) FROM dossier_history WHERE to_status = 'decided'") == 1
     unit = [key for key, _text in await outbox_of(db, "c1") if key.startswith("decision:")]
     assert len(unit) == 1
