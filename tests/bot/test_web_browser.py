@@ -1,6 +1,8 @@
 """The lookup page in a real browser: Playwright driving Debian's chromium, as a citizen would.
 
-Writes the README's screenshots (docs/web-lookup-*.png, a 390×844 phone viewport). Needs
+Takes the README's screenshots (a 390×844 phone viewport): into a temporary folder, so `make
+test` leaves the working copy as it was; with TDKT_SCREENSHOTS=docs it writes
+docs/web-lookup-*.png for the README. Needs
 /usr/bin/chromium: `make test` installs it when missing (.ci/ensure-chromium); when that is
 impossible this test is skipped with a loud reason, never silently.
 """
@@ -8,7 +10,9 @@ impossible this test is skipped with a loud reason, never silently.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import tempfile
 import threading
 import warnings
 from collections.abc import Iterator
@@ -30,7 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ZALO_BOT = "https://zalo.me/tdkt-bot-demo"
-DOCS = ROOT / "docs"
+#: Where the screenshots go: docs/ only when asked (TDKT_SCREENSHOTS=docs).
+DOCS = ROOT / "docs" if os.environ.get("TDKT_SCREENSHOTS") == "docs" else None
 #: Wednesday 25 November 2026, 09:00 in Vietnam.
 SCREENSHOT_DAY = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
@@ -174,4 +179,7 @@ def _shoot(page: Any, name: str) -> None:
     """A whole-page screenshot once the page and its stylesheet have loaded: taken earlier,
     the page's height may still be the viewport's and the picture cut short."""
     page.wait_for_load_state("load")
-    page.screenshot(path=DOCS / name, full_page=True)
+    folder = DOCS or Path(tempfile.gettempdir()) / "tdkt-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / name, full_page=True)
+    assert (folder / name).read_bytes().startswith(b"\x89PNG")
