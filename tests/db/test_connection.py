@@ -47,3 +47,17 @@ async def test_other_errors_are_not_waited_for(db: Database) -> None:
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
         async with db.transaction() as conn:
             await conn.execute("INSERT INTO nowhere VALUES (1)")
+
+
+def test_a_sqlite_board_never_loads_the_postgresql_driver() -> None:
+    # psycopg weighs about 20 MB in every process; the import runs two (bench_import's peak).
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = "import sys, bot.cli, bot.runtime; print('psycopg' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
