@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from db import connection
 from db.connection import Database, open_database
 from db.conversations import ConversationRepository
 from db.models import Conversation
@@ -158,13 +159,16 @@ async def test_a_cancelled_caller_has_its_work_dropped(scratch: Database) -> Non
 
 
 async def test_a_batch_locked_out_by_another_process_runs_each_message_alone(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another process holding the write lock beyond the busy timeout: the event loop is never
     blocked meanwhile, and each message gets the ordinary path and its own clear error, never
     a half-written batch."""
     import sqlite3
 
+    # A write waits WRITE_WAIT_SECONDS (60) for another process's lock before it gives up
+    # (tests/db/test_connection.py); here the lock outlasts a shortened wait.
+    monkeypatch.setattr(connection, "WRITE_WAIT_SECONDS", 0.2)
     db = await open_database(tmp_path / "locked.sqlite3")
     try:
         await db.connection.execute("CREATE TABLE scratch (chat TEXT NOT NULL, step INTEGER)")
