@@ -113,7 +113,6 @@ def test_citizen_opens_the_qr_link_fails_once_then_sees_the_card(served: Served)
     executable = chromium_or_skip()
     from playwright.sync_api import expect, sync_playwright
 
-    DOCS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
