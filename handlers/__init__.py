@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the domain package is imported by db/, so keep this import lazy
+if TYPE_CHECKING:  # importing one feature module need not load them all
     from handlers.router import Router
 
 
 def build_router() -> Router:
-    """Every feature registers its commands, buttons, flows and text handlers here."""
+    """Every feature registers its commands, buttons, flows and text handlers here (the
+    order of text handlers matters: the questions' menu answers last)."""
     from handlers import (
         apology,
         assignment,
