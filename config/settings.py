@@ -5,14 +5,14 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from config.agency_codes import AgencyCodesError, load_agency_renames
@@ -251,12 +251,15 @@ class Settings(BaseSettings):
             raise ValueError(str(exc)) from None
         return value
 
-    @field_validator("agency_codes_file")
+    @field_validator("agency_codes_file", "faq_file", "movements_file", "eligibility_file")
     @classmethod
-    def _agency_codes(cls, value: Path) -> Path:
+    def _data_file(cls, value: Path, info: ValidationInfo) -> Path:
+        """A data file the board edits is read once here, so a mistake stops start-up with
+        the file's own message rather than at the first message that needs it."""
+        load, error = _DATA_FILES[info.field_name]
         try:
-            load_agency_renames(value)
-        except AgencyCodesError as exc:
+            load(value)
+        except error as exc:
             raise ValueError(str(exc)) from None
         return value
 
@@ -390,33 +393,6 @@ class Settings(BaseSettings):
             raise ValueError(f"not a valid regular expression: {exc}") from None
         return value
 
-    @field_validator("faq_file")
-    @classmethod
-    def _faq(cls, value: Path) -> Path:
-        try:
-            load_faq(value)
-        except FaqError as exc:
-            raise ValueError(str(exc)) from None
-        return value
-
-    @field_validator("movements_file")
-    @classmethod
-    def _movements(cls, value: Path) -> Path:
-        try:
-            load_movements(value)
-        except MovementsError as exc:
-            raise ValueError(str(exc)) from None
-        return value
-
-    @field_validator("eligibility_file")
-    @classmethod
-    def _eligibility(cls, value: Path) -> Path:
-        try:
-            load_eligibility(value)
-        except EligibilityError as exc:
-            raise ValueError(str(exc)) from None
-        return value
-
     @field_validator("draft_ttl", mode="before")
     @classmethod
     def _draft_ttl(cls, value: object) -> object:
@@ -492,3 +468,12 @@ def unknown_variables(environ: Mapping[str, str]) -> list[tuple[str, str | None]
         near = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.8)
         found.append((name, near[0] if near else None))
     return found
+
+
+#: The data files checked at start-up: the loader of each and the error it raises.
+_DATA_FILES: dict[str | None, tuple[Callable[[Path], object], type[Exception]]] = {
+    "agency_codes_file": (load_agency_renames, AgencyCodesError),
+    "faq_file": (load_faq, FaqError),
+    "movements_file": (load_movements, MovementsError),
+    "eligibility_file": (load_eligibility, EligibilityError),
+}
